@@ -1,0 +1,121 @@
+"""The embedded default store: a SQLite file under data/, through SQLAlchemy Core.
+
+Any SQLAlchemy URL works, so a server database later is a configuration change.
+Writers are serialised with BEGIN IMMEDIATE, which makes the version check and
+the ticket-number sequence safe when two people act at the same moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from lib.repository.base import (
+    Change,
+    Conflict,
+    Insert,
+    NotFound,
+    Repository,
+    check_changes,
+    complete_row,
+    next_number,
+)
+from lib.schema import TABLES
+
+_TYPES = {"text": sa.Text, "int": sa.BigInteger, "bool": sa.Boolean}
+
+metadata = sa.MetaData()
+SQL_TABLES: dict[str, sa.Table] = {
+    t.name: sa.Table(
+        t.name,
+        metadata,
+        *(
+            sa.Column(c.name, _TYPES[c.type](), primary_key=(c.name == "id"), nullable=False)
+            for c in t.columns
+        ),
+    )
+    for t in TABLES.values()
+}
+sa.Index("ux_tickets_number", SQL_TABLES["tickets"].c.number, unique=True)
+sa.Index("ux_settings_key", SQL_TABLES["settings"].c.key, unique=True)
+sa.Index("ix_events_ticket", SQL_TABLES["events"].c.ticket_id)
+
+
+def _sqlite_immediate_transactions(engine: sa.Engine) -> None:
+    # pysqlite's own transaction handling starts transactions lazily and as
+    # DEFERRED; take control so every transaction takes the write lock up front.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA journal_mode=WAL")
+        dbapi_conn.execute("PRAGMA busy_timeout=30000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class SqlRepository(Repository):
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = sa.create_engine(url, connect_args=_connect_args(url))
+        if url.startswith("sqlite"):
+            _sqlite_immediate_transactions(self.engine)
+        self.label = f"Lokale database ({sa.make_url(url).database or url})"
+
+    @classmethod
+    def at_path(cls, path: str | Path) -> SqlRepository:
+        return cls(f"sqlite:///{Path(path)}")
+
+    def setup(self) -> list[str]:
+        existing = set(sa.inspect(self.engine).get_table_names())
+        metadata.create_all(self.engine)
+        return [
+            f"Tabel '{name}' {'bestond al' if name in existing else 'aangemaakt'}."
+            for name in TABLES
+        ]
+
+    def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
+        with self.engine.connect() as conn:
+            return {
+                name: [dict(r._mapping) for r in conn.execute(sa.select(SQL_TABLES[name]))]
+                for name in tables
+            }
+
+    def commit(self, changes: Sequence[Change]) -> list[dict]:
+        check_changes(changes)
+        with self.engine.begin() as conn:
+            return [self._apply(conn, ch) for ch in changes]
+
+    def _apply(self, conn: sa.Connection, ch: Change) -> dict:
+        table = SQL_TABLES[ch.table]
+        if isinstance(ch, Insert):
+            existing = conn.execute(sa.select(table).where(table.c.id == ch.row["id"])).first()
+            if existing is not None:  # a repeated insert: keep the first
+                return dict(existing._mapping)
+            row = complete_row(ch.table, ch.row)
+            if ch.number_prefix:
+                numbers = conn.execute(
+                    sa.select(table.c.number).where(table.c.number.like(f"{ch.number_prefix}%"))
+                ).scalars()
+                row["number"] = next_number(numbers, ch.number_prefix)
+            conn.execute(sa.insert(table).values(**row))
+            return row
+        result = conn.execute(
+            sa.update(table)
+            .where(table.c.id == ch.id, table.c.version == ch.expected_version)
+            .values(**ch.values, version=table.c.version + 1)
+        )
+        if result.rowcount != 1:
+            exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
+            raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
+        return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+
+def _connect_args(url: str) -> dict:
+    return {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}

@@ -1,0 +1,440 @@
+"""The use cases of the procedure: the only way anything changes.
+
+Each function validates its input, checks the step against `lib.procedure`,
+builds the changes (row updates, one event per step, the reporter's status
+mail) and commits them in one all-or-nothing write. Step numbers refer to the
+procedure (2.1 urgent, 2.2 not urgent).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lib import procedure, texts, validation, workdays
+from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
+from lib.config import Config
+from lib.procedure import Actor, Communication, Ticket
+from lib.repository import Change, Insert, Repository, Update
+from lib.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What every use case needs: where to write, who acts, settings, the clock."""
+
+    repo: Repository
+    actor: Actor
+    config: Config = field(default_factory=Config)
+    clock: Callable[[], datetime] = workdays.now
+
+    def now(self) -> str:
+        return self.clock().astimezone(workdays.AMSTERDAM).isoformat(timespec="seconds")
+
+    @property
+    def workday_config(self) -> workdays.WorkdayConfig:
+        c = self.config
+        return workdays.WorkdayConfig(c.check_time, c.day_start, c.day_end)
+
+
+def new_id() -> str:
+    """A unique id that sorts in creation order, so same-second events keep their order."""
+    return f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}"
+
+
+def event(
+    desk: Desk,
+    *,
+    ticket_id: str,
+    entity: str,
+    entity_id: str,
+    action: str,
+    from_status: str,
+    to_status: str,
+    note: str,
+    at: str,
+    id: str = "",
+) -> Insert:
+    return Insert(
+        "events",
+        {
+            "id": id or new_id(),
+            "ticket_id": ticket_id,
+            "entity": entity,
+            "entity_id": entity_id,
+            "at": at,
+            "actor_name": desk.actor.name,
+            "actor_role": str(desk.actor.role),
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+        },
+    )
+
+
+def message(*, ticket_id: str, kind: str, mail: texts.Mail, at: str, id: str = "") -> Insert:
+    return Insert(
+        "messages",
+        {
+            "id": id or new_id(),
+            "ticket_id": ticket_id,
+            "kind": kind,
+            "status": "wachtrij",
+            "created_at": at,
+            "to_address": mail.to,
+            "subject": mail.subject,
+            "body": mail.body,
+        },
+    )
+
+
+def advance_ticket(
+    desk: Desk, ticket: dict, actions: Sequence[str], *, values: dict | None = None, note: str = ""
+) -> list[Change]:
+    """The one place a ticket's status changes: check each step, log it, tell the reporter.
+
+    Several steps taken at once (triage as urgent and place the order, 2.1 step
+    3b "at once") become one row update and one event per step.
+    """
+    at = desk.now()
+    status, changes = ticket["status"], []
+    for action in actions:
+        step = procedure.check("ticket", action, status, desk.actor.role)
+        changes.append(
+            event(
+                desk,
+                ticket_id=ticket["id"],
+                entity="ticket",
+                entity_id=ticket["id"],
+                action=action,
+                from_status=status,
+                to_status=step.target,
+                note=note,
+                at=at,
+            )
+        )
+        status = step.target
+    update = Update(
+        "tickets",
+        ticket["id"],
+        ticket["version"],
+        {**(values or {}), "status": status, "updated_at": at},
+    )
+    mail = texts.status_mail(ticket, status, step.label, note)
+    return [update, *changes, message(ticket_id=ticket["id"], kind="status", mail=mail, at=at)]
+
+
+# --- 2.1 step 1 / 2.2 step 1: a report comes in ----------------------------------
+
+
+def submit_report(
+    desk: Desk, snapshot: Snapshot, form: dict, *, submission_id: str, is_demo: bool = False
+) -> dict:
+    """Create one ticket; the same submission_id twice (a double click) makes one."""
+    f = validation.Form()
+    locations = {loc["id"] for loc in snapshot.active_locations()}
+    row = {
+        "reporter_name": f.check(
+            "reporter_name", validation.text, form.get("reporter_name"), "Naam"
+        ),
+        "reporter_email": f.check("reporter_email", validation.email, form.get("reporter_email")),
+        "reporter_role": f.check(
+            "reporter_role", validation.choice, form.get("reporter_role"), REPORTER_ROLES, "Functie"
+        ),
+        "location_id": f.check(
+            "location_id", validation.choice, form.get("location_id"), locations, "Locatie"
+        ),
+        "category": f.check(
+            "category", validation.choice, form.get("category"), CATEGORIES, "Categorie"
+        ),
+        "description": f.check(
+            "description",
+            validation.text,
+            form.get("description"),
+            "Omschrijving",
+            max_len=validation.MAX_LONG,
+            multiline=True,
+        ),
+        "contact_info": f.check(
+            "contact_info",
+            validation.text,
+            form.get("contact_info"),
+            "Bereikbaarheid",
+            required=False,
+        ),
+    }
+    f.done()
+    at = desk.now()
+    blocks = bool(form.get("blocks_office_work"))
+    row |= {
+        "id": submission_id,
+        "created_at": at,
+        "updated_at": at,
+        "status": Ticket.NEW,
+        "blocks_office_work": blocks,
+        "is_demo": is_demo,
+        "suggested_urgency": suggest_urgency(row["category"], blocks),
+    }
+    procedure.check("ticket", "submit", "", desk.actor.role)
+    year = desk.clock().astimezone(workdays.AMSTERDAM).year
+    # Ids derived from the submission make a repeated submit (double click, or a
+    # retry after a failure between the two writes) complete the first, never copy it.
+    submitted = event(
+        desk,
+        ticket_id=submission_id,
+        entity="ticket",
+        entity_id=submission_id,
+        action="submit",
+        from_status="",
+        to_status=Ticket.NEW,
+        note="",
+        at=at,
+        id=f"{submission_id}-submit",
+    )
+    ticket = desk.repo.commit([Insert("tickets", row, number_prefix=f"KIV-{year}-"), submitted])[0]
+    mail = texts.status_mail(ticket, Ticket.NEW, "Melding ontvangen")
+    desk.repo.commit(
+        [
+            message(
+                ticket_id=ticket["id"],
+                kind="status",
+                mail=mail,
+                at=at,
+                id=f"{submission_id}-received",
+            )
+        ]
+    )
+    return ticket
+
+
+# --- 2.1 steps 2-3 / 2.2 steps 2-3: the MAZ assesses ------------------------------
+
+
+def _note(value: str | None, label: str, *, required: bool) -> str:
+    f = validation.Form()
+    note = f.check(
+        "note",
+        validation.text,
+        value,
+        label,
+        required=required,
+        max_len=validation.MAX_LONG,
+        multiline=True,
+    )
+    f.done()
+    return note
+
+
+def investigate(desk: Desk, ticket: dict, notes: str) -> list[dict]:
+    """2.1 step 3a: the MAZ looks into it first; notes go on the ticket."""
+    notes = _note(notes, "Onderzoeksnotitie", required=False)
+    changes = advance_ticket(
+        desk,
+        ticket,
+        ["investigate"],
+        note=notes,
+        values={"investigation_notes": _append(ticket["investigation_notes"], notes)},
+    )
+    return desk.repo.commit(changes)
+
+
+def add_investigation_note(desk: Desk, ticket: dict, notes: str) -> list[dict]:
+    """More investigation notes without a status change, still on the timeline."""
+    notes = _note(notes, "Onderzoeksnotitie", required=True)
+    procedure.check_role("ticket", "investigate", desk.actor.role)
+    at = desk.now()
+    return desk.repo.commit(
+        [
+            Update(
+                "tickets",
+                ticket["id"],
+                ticket["version"],
+                {
+                    "investigation_notes": _append(ticket["investigation_notes"], notes),
+                    "updated_at": at,
+                },
+            ),
+            event(
+                desk,
+                ticket_id=ticket["id"],
+                entity="ticket",
+                entity_id=ticket["id"],
+                action="note",
+                from_status=ticket["status"],
+                to_status=ticket["status"],
+                note=notes,
+                at=at,
+            ),
+        ]
+    )
+
+
+def _append(existing: str, note: str) -> str:
+    return f"{existing}\n{note}".strip() if note else existing
+
+
+def triage(
+    desk: Desk, snapshot: Snapshot, ticket: dict, *, urgent: bool, reason: str
+) -> list[dict]:
+    """2.1 step 2: urgent goes to Nemesys at once (3b); not urgent waits a day (2.2 step 3)."""
+    reason = _note(reason, "Reden", required=True)
+    values = {"urgency": "urgent" if urgent else "niet_urgent", "urgency_reason": reason}
+    if urgent:
+        changes = advance_ticket(
+            desk, ticket, ["triage_urgent", "place_order"], values=values, note=reason
+        )
+        changes += _order_changes(desk, snapshot, {**ticket, **values})
+    else:
+        values["check_due_at"] = _check_moment(desk)
+        changes = advance_ticket(desk, ticket, ["triage_not_urgent"], values=values, note=reason)
+    changes += _communication_task(desk, snapshot, ticket)
+    return desk.repo.commit(changes)
+
+
+def reclassify(
+    desk: Desk, snapshot: Snapshot, ticket: dict, *, urgent: bool, reason: str
+) -> list[dict]:
+    """The MAZ changes her mind before Nemesys has the order."""
+    reason = _note(reason, "Reden", required=True)
+    values = {"urgency": "urgent" if urgent else "niet_urgent", "urgency_reason": reason}
+    if urgent:
+        changes = advance_ticket(
+            desk, ticket, ["reclassify_urgent", "place_order"], values=values, note=reason
+        )
+        changes += _order_changes(desk, snapshot, {**ticket, **values})
+    else:
+        values["check_due_at"] = _check_moment(desk)
+        changes = advance_ticket(
+            desk, ticket, ["reclassify_not_urgent"], values=values, note=reason
+        )
+    return desk.repo.commit(changes)
+
+
+def _check_moment(desk: Desk) -> str:
+    return workdays.next_check_moment(desk.clock(), desk.workday_config).isoformat(
+        timespec="seconds"
+    )
+
+
+def _order_changes(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Change]:
+    """2.1 step 3b: an order and its e-mail to Nemesys, ready in the outbox."""
+    at = desk.now()
+    order_id = new_id()
+    mail = texts.order_mail(
+        ticket, snapshot.location(ticket["location_id"]), desk.config.nemesys_address
+    )
+    return [
+        Insert("orders", {"id": order_id, "ticket_id": ticket["id"], "ordered_at": at}),
+        message(ticket_id=ticket["id"], kind="opdracht", mail=mail, at=at),
+    ]
+
+
+def _communication_task(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Change]:
+    """2.1 step 6: a phone or mail outage makes the unit manager inform parents and staff."""
+    if ticket["category"] not in COMMUNICATION_CATEGORIES or snapshot.communication_task(
+        ticket["id"]
+    ):
+        return []
+    at, task_id = desk.now(), new_id()
+    return [
+        Insert(
+            "communication_tasks",
+            {
+                "id": task_id,
+                "ticket_id": ticket["id"],
+                "location_id": ticket["location_id"],
+                "status": Communication.OPEN,
+                "created_at": at,
+            },
+        ),
+        event(
+            desk,
+            ticket_id=ticket["id"],
+            entity="communication",
+            entity_id=task_id,
+            action="open",
+            from_status="",
+            to_status=Communication.OPEN,
+            note="Ouders en medewerkers informeren",
+            at=at,
+        ),
+    ]
+
+
+# --- 2.2 steps 3-4: the next-day follow-up ---------------------------------------
+
+
+def follow_up(
+    desk: Desk, snapshot: Snapshot, ticket: dict, *, solved: bool, notes: str
+) -> list[dict]:
+    """Solved: the report is removed (kept, status 'verwijderd'). Not solved: order at Nemesys."""
+    notes = _note(notes, "Verslag van het contact", required=True)
+    values = {"followup_notes": _append(ticket["followup_notes"], notes)}
+    if solved:
+        return desk.repo.commit(
+            advance_ticket(desk, ticket, ["follow_up_solved"], values=values, note=notes)
+        )
+    changes = advance_ticket(desk, ticket, ["follow_up_not_solved"], values=values, note=notes)
+    return desk.repo.commit(changes + _order_changes(desk, snapshot, {**ticket, **values}))
+
+
+# --- 2.1 steps 4 and 8: Nemesys confirms; resolved; closed; reopened -------------
+
+
+def confirm_order(
+    desk: Desk, ticket: dict, order: dict, *, reference: str, confirmed_at: datetime | None = None
+) -> list[dict]:
+    f = validation.Form()
+    reference = f.check("reference", validation.text, reference, "Referentie van Nemesys")
+    f.done()
+    when = (confirmed_at or desk.clock()).astimezone(workdays.AMSTERDAM)
+    changes = advance_ticket(desk, ticket, ["confirm"], note=f"Referentie Nemesys: {reference}")
+    changes.insert(
+        1,
+        Update(
+            "orders",
+            order["id"],
+            order["version"],
+            {"nemesys_reference": reference, "confirmed_at": when.isoformat(timespec="seconds")},
+        ),
+    )
+    return desk.repo.commit(changes)
+
+
+def resolve(desk: Desk, ticket: dict, note: str = "") -> list[dict]:
+    return desk.repo.commit(
+        advance_ticket(desk, ticket, ["resolve"], note=_note(note, "Toelichting", required=False))
+    )
+
+
+def close(desk: Desk, ticket: dict, note: str = "") -> list[dict]:
+    """2.1 step 8: resolved to satisfaction, the order is closed."""
+    return desk.repo.commit(
+        advance_ticket(desk, ticket, ["close"], note=_note(note, "Toelichting", required=False))
+    )
+
+
+def reopen(desk: Desk, ticket: dict, reason: str) -> list[dict]:
+    return desk.repo.commit(
+        advance_ticket(desk, ticket, ["reopen"], note=_note(reason, "Reden", required=True))
+    )
+
+
+# --- the outbox (2.1 step 5) -----------------------------------------------------
+
+
+def mark_sent(desk: Desk, message_row: dict) -> list[dict]:
+    return desk.repo.commit(
+        [
+            Update(
+                "messages",
+                message_row["id"],
+                message_row["version"],
+                {"status": "verzonden", "sent_at": desk.now()},
+            )
+        ]
+    )
