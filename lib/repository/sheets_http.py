@@ -1,0 +1,116 @@
+"""A gspread HTTP client with bounded retries, so a busy Google never hangs a page.
+
+gspread's own BackOffHTTPClient retries without bound and keeps its back-off
+counter on the (shared) instance; this one gives up after `max_attempts` and
+raises StoreUnavailable, which pages show as a calm Dutch message.
+
+Retrying a write is safe because every values write this project sends sets
+explicit cells to explicit values (see lib/repository/sheets.py): repeating it
+after a lost answer leaves the Sheet exactly as one request would. The rare
+structural requests (addSheet, appendDimension) are handled there too.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from google.auth.exceptions import TransportError
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from lib.repository.base import StoreUnavailable
+
+GOOGLE_API_ROOT = "https://sheets.googleapis.com"
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+# No answer, a half answer, or a token fetch that did not get through: all
+# transient, and none of them tells us the request was refused.
+RETRY_EXCEPTIONS = (
+    requests.Timeout,
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    TransportError,
+)
+
+
+def unavailable_message(attempts: int) -> str:
+    return (
+        f"De Google Sheet reageert niet (na {attempts} pogingen). "
+        "Er is niets half opgeslagen; probeer het later opnieuw."
+    )
+
+
+class RetryingHTTPClient(HTTPClient):
+    """HTTPClient whose `request` retries transient failures a bounded number of times."""
+
+    def __init__(
+        self,
+        auth: Any,
+        session: requests.Session | None = None,
+        *,
+        api_root: str | None = None,
+        max_attempts: int = 5,
+        base_delay: float = 0.5,
+        max_delay: float = 8.0,
+        timeout: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        super().__init__(auth, session)
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.api_root = api_root.rstrip("/") if api_root else None
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+        self.jitter = jitter
+        self.set_timeout(timeout)
+
+    @classmethod
+    def factory(cls, **options: Any) -> Callable[..., RetryingHTTPClient]:
+        """What gspread.Client(http_client=...) wants: a callable (auth, session) -> client."""
+        return functools.partial(cls, **options)
+
+    def backoff(self, attempt: int, retry_after: float | None = None) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2**attempt)], attempt counted from 0."""
+        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
+        delay = self.jitter(0.0, ceiling)
+        if retry_after is not None:  # Google's own hint wins, but never beyond the cap
+            delay = max(delay, min(retry_after, self.max_delay))
+        return delay
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
+        if self.api_root and endpoint.startswith(GOOGLE_API_ROOT):
+            endpoint = self.api_root + endpoint[len(GOOGLE_API_ROOT) :]
+        last_error: Exception | None = None
+        for attempt in range(self.max_attempts):
+            retry_after = None
+            try:
+                return super().request(method, endpoint, *args, **kwargs)
+            except APIError as err:
+                # err.code is -1 when the body was not JSON (a proxy's HTML 502 page)
+                if _status(err) not in RETRY_STATUS:
+                    raise
+                last_error, retry_after = err, _retry_after(err.response)
+            except RETRY_EXCEPTIONS as err:
+                last_error = err
+            if attempt + 1 < self.max_attempts:
+                self.sleep(self.backoff(attempt, retry_after))
+        raise StoreUnavailable(unavailable_message(self.max_attempts)) from last_error
+
+
+def _status(err: APIError) -> int:
+    return err.response.status_code if err.response is not None else err.code
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:  # an HTTP date; the jittered back-off is good enough then
+        return None

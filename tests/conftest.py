@@ -1,0 +1,118 @@
+"""Shared fixtures: both repository drivers, the Sheets stand-in, and factories.
+
+`repo` runs a test once per driver, so one contract suite holds both to the
+same behaviour. The Sheets driver talks real gspread over HTTP to the local
+stand-in of the Sheets API (tests/sheets_standin.py), never to Google.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from google.auth.credentials import AnonymousCredentials
+
+from lib.repository.sheets import SheetsRepository
+from lib.repository.sql import SqlRepository
+
+_counter = itertools.count(1)
+
+
+def tiny_sleep(seconds: float) -> None:
+    """Back-off that really yields (so threads interleave) but never slows the suite."""
+    time.sleep(min(seconds, 0.005))
+
+
+@pytest.fixture(scope="session")
+def standin():
+    from tests.sheets_standin import SheetsStandIn
+
+    server = SheetsStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_sheets_repo(standin):
+    """Factory: a SheetsRepository on a brand-new spreadsheet of the stand-in.
+
+    `sheets`/`rows` shape the new spreadsheet (default: only "Sheet1", like a
+    spreadsheet made by hand); `setup=False` leaves the worksheets to the test.
+    """
+
+    def make(
+        *,
+        sheets: tuple[str, ...] = ("Sheet1",),
+        rows: int = 1000,
+        setup: bool = True,
+        spreadsheet_id: str | None = None,
+        max_attempts: int = 5,
+        timeout: float = 5.0,
+        sleep=tiny_sleep,
+    ) -> SheetsRepository:
+        key = standin.create_spreadsheet(
+            f"Kivido test {next(_counter)}",
+            sheets=sheets,
+            spreadsheet_id=spreadsheet_id,
+            rows=rows,
+        )
+        repo = SheetsRepository(
+            spreadsheet_key=key,
+            credentials=AnonymousCredentials(),
+            api_root=standin.url,
+            max_attempts=max_attempts,
+            sleep=sleep,
+            timeout=timeout,
+        )
+        if setup:
+            repo.setup()
+        return repo
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def make_sql_repo(tmp_path_factory):
+    """Factory: a SqlRepository on a fresh SQLite file, set up."""
+
+    def make() -> SqlRepository:
+        path = tmp_path_factory.mktemp("store") / "kivido.sqlite"
+        repo = SqlRepository.at_path(path)
+        repo.setup()
+        return repo
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def new_repo(request):
+    """Factory by driver name ("sql" / "sheets"); session-scoped so hypothesis can use it.
+
+    The stand-in is only started when a Sheets repository is first asked for.
+    """
+
+    def make(kind: str):
+        return request.getfixturevalue(f"make_{kind}_repo")()
+
+    return make
+
+
+@pytest.fixture
+def sql_repo(tmp_path) -> SqlRepository:
+    repo = SqlRepository.at_path(tmp_path / "kivido.sqlite")
+    repo.setup()
+    yield repo
+    repo.engine.dispose()
+
+
+@pytest.fixture
+def sheets_repo(make_sheets_repo, standin) -> SheetsRepository:
+    repo = make_sheets_repo()
+    standin.reset_counts()
+    return repo
+
+
+@pytest.fixture(params=["sql", "sheets"], ids=["sql", "sheets"])
+def repo(request):
+    return request.getfixturevalue(f"{request.param}_repo")

@@ -1,0 +1,95 @@
+"""The command line: init, demo data in and out, export, migrate both ways, setup."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+
+from lib import cli, services
+from lib.repository.sql import SqlRepository
+from tests.flows import STAFF, Office, report_form
+
+
+@pytest.fixture
+def embedded(tmp_path, monkeypatch) -> SqlRepository:
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("KIVIDO_STORE", "sqlite")
+    monkeypatch.setenv("KIVIDO_DB", str(db))
+    repo = SqlRepository.at_path(db)
+    repo.setup()
+    return repo
+
+
+def test_init_seeds_demo_once_and_demo_reset_keeps_real_reports(embedded, capsys):
+    """Test that init fills an empty store with demo data and demo-reset removes only that."""
+    assert cli.main(["init"]) == 0
+    demo_tickets = len(embedded.read(["tickets"])["tickets"])
+    assert demo_tickets > 0
+    cli.main(["init"])
+    assert len(embedded.read(["tickets"])["tickets"]) == demo_tickets  # not seeded twice
+    ticket = Office(embedded).submit()  # a real report at a demo location
+    assert cli.main(["demo-reset"]) == 0
+    data = embedded.read_all()
+    assert [t["id"] for t in data["tickets"]] == [ticket["id"]]
+    assert not [loc for loc in data["locations"] if loc["is_demo"]]
+    assert {e["ticket_id"] for e in data["events"]} == {ticket["id"]}
+    assert "Verwijderd" in capsys.readouterr().out
+
+
+def test_export_writes_xlsx_and_csv_with_formulas_neutralised(embedded, tmp_path):
+    office = Office(embedded)
+    services.submit_report(
+        office.desk(STAFF),
+        office.snap(),
+        report_form(description='=HYPERLINK("http://x")'),
+        submission_id="f1",
+    )
+    assert cli.main(["export", "--out", str(tmp_path / "out")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "out" / "storingsmeldingen.xlsx")
+    sheet = book["tickets"]
+    header = [c.value for c in sheet[1]]
+    assert "Omschrijving" in header
+    cell = sheet.cell(row=2, column=header.index("Omschrijving") + 1)
+    assert cell.data_type != "f" and cell.value == '\'=HYPERLINK("http://x")'
+    with open(tmp_path / "out" / "tickets.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["Omschrijving"].startswith("'=")
+
+
+def test_migrate_to_the_sheet_and_back_keeps_rows_and_versions(
+    embedded, standin, tmp_path, monkeypatch, capsys
+):
+    """Test that migrate copies every row with its version, both ways, and verifies."""
+    office = Office(embedded)
+    ticket = office.submit()
+    office.urgent_until_closed(ticket, quote="250,00")
+    key = standin.create_spreadsheet("migratie")
+    monkeypatch.setenv("KIVIDO_SHEET_KEY", key)
+    monkeypatch.setenv("KIVIDO_SHEETS_API_ROOT", standin.url)
+    assert cli.main(["migrate", "--to", "sheets"]) == 0
+    assert "versies gecontroleerd" in capsys.readouterr().out
+
+    back = SqlRepository.at_path(tmp_path / "back.db")
+    monkeypatch.setenv("KIVIDO_DB", str(tmp_path / "back.db"))
+    monkeypatch.setenv("KIVIDO_STORE", "sheets")
+    assert cli.main(["migrate", "--to", "sqlite"]) == 0
+    original, returned = embedded.read_all(), back.read_all()
+    for table, rows in original.items():
+        key_of = {r["id"]: r for r in rows}
+        assert {r["id"]: r for r in returned[table]} == key_of, table
+    assert cli.main(["migrate", "--to", "sqlite"]) == 0  # again: nothing doubles
+    assert len(back.read(["events"])["events"]) == len(original["events"])
+
+
+def test_setup_on_an_empty_sheet_then_verify(standin, monkeypatch, capsys):
+    key = standin.create_spreadsheet("leeg")
+    monkeypatch.setenv("KIVIDO_STORE", "sheets")
+    monkeypatch.setenv("KIVIDO_SHEET_KEY", key)
+    monkeypatch.setenv("KIVIDO_SHEETS_API_ROOT", standin.url)
+    assert cli.main(["setup"]) == 0
+    first = capsys.readouterr().out
+    assert cli.main(["setup"]) == 0
+    second = capsys.readouterr().out
+    assert first != second and "tickets" in second

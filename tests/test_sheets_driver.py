@@ -1,0 +1,379 @@
+"""What only the Google Sheet driver has: request budget, retries, grid, setup, raw cells."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from google.auth.credentials import AnonymousCredentials
+from gspread.exceptions import APIError
+from requests.structures import CaseInsensitiveDict
+
+from lib.repository.base import Insert, StoreUnavailable, Update
+from lib.repository.sheets import SCOPES, SheetsRepository
+from lib.repository.sheets_http import RetryingHTTPClient
+from lib.schema import TABLES
+
+WRITES = ("values.batchUpdate", "values.update", "values.append", "spreadsheets.batchUpdate")
+NEVER = ("values.append", "values.clear", "values.batchClear", "values.update")
+
+
+def ticket(ticket_id: str, **values) -> Insert:
+    return Insert("tickets", {"id": ticket_id, **values}, number_prefix="KIV-2026-")
+
+
+def writes(standin) -> int:
+    return sum(standin.count(kind) for kind in WRITES)
+
+
+# -- request budget -----------------------------------------------------------
+
+
+def test_read_costs_exactly_one_batch_get(sheets_repo, standin):
+    """Test that reading any set of tables is one values.batchGet and nothing else."""
+    sheets_repo.commit([ticket("t1")])
+    standin.reset_counts()
+    sheets_repo.read(["tickets", "events", "orders"])
+    assert standin.count("values.batchGet") == 1 and standin.count() == 1
+    standin.reset_counts()
+    sheets_repo.read_all()
+    assert standin.count("values.batchGet") == 1 and standin.count() == 1
+
+
+def test_commit_costs_one_read_and_one_write(sheets_repo, standin):
+    """Test that a commit over several tables is one batchGet plus one values.batchUpdate."""
+    sheets_repo.commit([ticket("t1"), Insert("events", {"id": "e1", "ticket_id": "t1"})])
+    assert standin.count("values.batchGet") == 1
+    assert standin.count("values.batchUpdate") == 1
+    assert standin.count() == 2
+    standin.reset_counts()
+    sheets_repo.commit(
+        [Update("tickets", "t1", 1, {"status": "x"}), Insert("events", {"id": "e2"})]
+    )
+    assert (standin.count("values.batchGet"), standin.count("values.batchUpdate")) == (1, 1)
+    assert standin.count() == 2
+    assert all(standin.count(kind) == 0 for kind in NEVER)
+
+
+def test_grid_sizes_are_only_fetched_when_rows_are_added(sheets_repo, standin):
+    """Test that without cached grid sizes an update needs none and an insert one get."""
+    sheets_repo.commit([ticket("t1")])
+    sheets_repo._shared.grid = None  # as in a fresh process that did not run setup
+    standin.reset_counts()
+    sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
+    assert standin.count() == 2 and standin.count("spreadsheets.get") == 0
+    sheets_repo.commit([ticket("t2")])
+    assert standin.count() == 5 and standin.count("spreadsheets.get") == 1
+
+
+def test_unknown_spreadsheet_is_a_dutch_error(standin):
+    """Test that a wrong key gives a Dutch StoreUnavailable, not a stack of HTTP errors."""
+    repo = SheetsRepository(
+        spreadsheet_key="1DoesNotExist", credentials=AnonymousCredentials(), api_root=standin.url
+    )
+    with pytest.raises(StoreUnavailable, match="niet gevonden"):
+        repo.read(["tickets"])
+
+
+def test_refused_commit_writes_nothing(sheets_repo, standin):
+    """Test that a Conflict costs only the read and sends no write at all."""
+    sheets_repo.commit([ticket("t1")])
+    sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
+    standin.reset_counts()
+    with pytest.raises(Exception, match="Iemand anders"):
+        sheets_repo.commit([ticket("t2"), Update("tickets", "t1", 1, {"status": "y"})])
+    assert standin.count() == 1 and writes(standin) == 0
+
+
+# -- raw cells ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+31 6 1234", "-x", "@x", "\tx", "\rx", "'quoted"])
+def test_formula_like_text_is_stored_with_apostrophe(sheets_repo, standin, text):
+    """Test that the raw cell of formula-like text starts with an apostrophe."""
+    sheets_repo.commit([ticket("t1", description=text)])
+    header, row = standin.values(sheets_repo.key, "tickets")[:2]
+    cell = row[header.index("description")]
+    assert cell == "'" + text
+    assert sheets_repo.get("tickets", "t1")["description"] == text
+
+
+def test_header_row_is_column_names_and_types_are_raw(sheets_repo, standin):
+    """Test that row 1 holds the column ids and ints/bools are stored as numbers/booleans."""
+    sheets_repo.commit(
+        [Insert("quotes", {"id": "q1", "amount_cents": 1250}), ticket("t1", is_demo=True)]
+    )
+    quotes = standin.values(sheets_repo.key, "quotes")
+    assert quotes[0] == TABLES["quotes"].column_names
+    assert quotes[1][TABLES["quotes"].column_names.index("amount_cents")] == 1250
+    tickets = standin.values(sheets_repo.key, "tickets")
+    assert tickets[1][TABLES["tickets"].column_names.index("is_demo")] is True
+
+
+def test_hand_made_rows_are_ignored_and_not_overwritten(sheets_repo, standin):
+    """Test that rows without id are skipped on read and new rows go below them."""
+    http = sheets_repo._http
+    http.values_update(
+        sheets_repo.key,
+        "'settings'!A2:D3",
+        params={"valueInputOption": "RAW"},
+        body={"values": [["", "", "notitie van MAZ", ""], ["s1", 1, "k", "TRUE"]]},
+    )
+    assert [r["id"] for r in sheets_repo.read(["settings"])["settings"]] == ["s1"]
+    sheets_repo.commit([Insert("settings", {"id": "s2", "key": "a", "value": "b"})])
+    raw = standin.values(sheets_repo.key, "settings")
+    assert raw[1][2] == "notitie van MAZ" and raw[3][0] == "s2"
+
+
+# -- retries ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "503"])
+def test_transient_errors_are_retried(sheets_repo, standin, fault):
+    """Test that 429/5xx on the read and on the write are retried and the commit succeeds."""
+    standin.inject(fault, kind="values.batchGet")
+    standin.inject(fault, kind="values.batchUpdate")
+    [row] = sheets_repo.commit([ticket("t1")])
+    assert row["number"] == "KIV-2026-0001"
+    assert standin.count("values.batchGet") == 2 and standin.count("values.batchUpdate") == 2
+    assert [r["id"] for r in sheets_repo.read(["tickets"])["tickets"]] == ["t1"]
+
+
+def test_gives_up_after_max_attempts_with_dutch_message(make_sheets_repo, standin):
+    """Test that a Sheet that keeps failing gives StoreUnavailable and nothing is written."""
+    repo = make_sheets_repo(max_attempts=3)
+    standin.reset_counts()
+    standin.inject("503", kind="values.batchUpdate", times=3)
+    with pytest.raises(StoreUnavailable, match=r"reageert niet \(na 3 pogingen\)") as caught:
+        repo.commit([ticket("t1")])
+    assert "niets half opgeslagen" in str(caught.value)
+    assert standin.count("values.batchUpdate") == 3
+    assert standin.values(repo.key, "tickets") == [TABLES["tickets"].column_names]
+    assert repo.read(["tickets"])["tickets"] == []
+
+
+def test_lost_answer_on_write_does_not_duplicate(sheets_repo, standin):
+    """Test that a write applied but unanswered is resent without a second row."""
+    standin.inject("lost_answer", kind="values.batchUpdate")
+    [row] = sheets_repo.commit([ticket("t1", description="eerste")])
+    assert row["version"] == 1
+    standin.inject("lost_answer", kind="values.batchUpdate")
+    [row] = sheets_repo.commit([Update("tickets", "t1", 1, {"description": "tweede"})])
+    assert row["version"] == 2
+    rows = sheets_repo.read(["tickets"])["tickets"]
+    assert [(r["id"], r["version"], r["description"]) for r in rows] == [("t1", 2, "tweede")]
+    assert len(standin.values(sheets_repo.key, "tickets")) == 2  # header + one row
+    assert standin.count("values.batchUpdate") == 4  # each write was sent twice
+
+
+def test_slow_answer_beyond_timeout_is_retried(make_sheets_repo, standin):
+    """Test that an answer slower than the timeout is abandoned and the request retried."""
+    repo = make_sheets_repo(timeout=0.3)
+    repo.commit([ticket("t1")])
+    standin.reset_counts()
+    standin.inject("slow", kind="values.batchGet", delay=1.5)
+    assert [r["id"] for r in repo.read(["tickets"])["tickets"]] == ["t1"]
+    assert standin.count("values.batchGet") == 2
+
+
+# -- grid and setup -----------------------------------------------------------
+
+
+def test_grid_grows_when_rows_run_out(make_sheets_repo, standin):
+    """Test that inserts beyond the worksheet's rows add rows first, in one extra request."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
+    standin.reset_counts()
+    repo.commit([ticket(f"t{i}") for i in range(8)])  # header + 8 rows > 5
+    assert standin.count("spreadsheets.batchUpdate") == 1
+    assert standin.count() == 3
+    standin.reset_counts()
+    repo.commit([ticket(f"u{i}") for i in range(8)])  # fits in the 500 rows just added
+    assert standin.count("spreadsheets.batchUpdate") == 0
+    rows = repo.read(["tickets"])["tickets"]
+    assert len(rows) == 16 and len({r["number"] for r in rows}) == 16
+
+
+def test_grid_shrunk_by_hand_is_noticed(make_sheets_repo, standin):
+    """Test that a cached grid size that is too big is corrected after Google refuses."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
+    for dims in repo._shared.grid.values():
+        dims["rowCount"] = 10_000  # as if someone deleted rows since we looked
+    repo.commit([ticket(f"t{i}") for i in range(8)])
+    assert len(repo.read(["tickets"])["tickets"]) == 8
+
+
+def test_setup_on_empty_spreadsheet_creates_everything(make_sheets_repo, standin):
+    """Test that setup makes every worksheet with its header in three requests."""
+    repo = make_sheets_repo(setup=False)
+    standin.reset_counts()
+    lines = repo.setup()
+    assert lines == [f"Werkblad '{name}' aangemaakt." for name in TABLES]
+    assert standin.count() == 3
+    for name, table in TABLES.items():
+        assert standin.values(repo.key, name) == [table.column_names]
+    assert repo.read_all() == {name: [] for name in TABLES}
+
+
+def test_setup_survives_a_lost_answer(make_sheets_repo, standin):
+    """Test that setup finishes when the answer to its addSheet request is lost."""
+    repo = make_sheets_repo(setup=False)
+    standin.reset_counts()
+    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
+    repo.setup()
+    assert standin.count("spreadsheets.batchUpdate") == 2  # sent, resent, refused
+    assert standin.count("spreadsheets.get") == 2  # then looked again
+    assert repo.setup() == [f"Werkblad '{name}' bestond al." for name in TABLES]
+    titles = [s["properties"]["title"] for s in repo._http.fetch_sheet_metadata(repo.key)["sheets"]]
+    assert sorted(titles) == sorted(["Sheet1", *TABLES])
+
+
+def test_grid_growth_survives_a_lost_answer(make_sheets_repo, standin):
+    """Test that a lost answer to appendDimension costs empty rows at most, never data."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
+    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
+    repo.commit([ticket(f"t{i}") for i in range(8)])
+    repo.commit([ticket(f"u{i}") for i in range(8)])
+    rows = repo.read(["tickets"])["tickets"]
+    assert len(rows) == 16 and len(standin.values(repo.key, "tickets")) == 17
+
+
+def test_setup_on_existing_spreadsheet_only_verifies(sheets_repo, standin):
+    """Test that a second setup reads, reports 'bestond al' and writes nothing."""
+    sheets_repo.commit([ticket("t1")])
+    standin.reset_counts()
+    lines = SheetsRepository(
+        spreadsheet_key=sheets_repo.key,
+        credentials=sheets_repo._http.auth,
+        api_root=standin.url,
+    ).setup()
+    assert lines == [f"Werkblad '{name}' bestond al." for name in TABLES]
+    assert writes(standin) == 0
+    assert len(sheets_repo.read(["tickets"])["tickets"]) == 1
+
+
+def test_setup_writes_missing_and_short_headers(make_sheets_repo, standin):
+    """Test that worksheets without header, or with an older shorter one, are completed."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), setup=False)
+    repo._http.values_update(
+        repo.key,
+        "'users'!A1:C1",
+        params={"valueInputOption": "RAW"},
+        body={"values": [["id", "version", "name"]]},
+    )
+    lines = repo.setup()
+    assert "Werkblad 'users': kopregel aangevuld (email, role, active, is_demo)." in lines
+    assert all(standin.values(repo.key, n)[0] == t.column_names for n, t in TABLES.items())
+
+
+def test_wrong_header_is_a_clear_error(sheets_repo, standin):
+    """Test that a reordered header stops setup (changing nothing) and read."""
+    names = TABLES["tickets"].column_names
+    sheets_repo._http.values_update(
+        sheets_repo.key,
+        "'tickets'!A1:B1",
+        params={"valueInputOption": "RAW"},
+        body={"values": [[names[1], names[0]]]},
+    )
+    standin.reset_counts()
+    with pytest.raises(ValueError, match="verwachte kopregels.*'tickets'"):
+        sheets_repo.setup()
+    assert writes(standin) == 0
+    with pytest.raises(StoreUnavailable, match="'tickets' heeft niet de verwachte kopregel"):
+        sheets_repo.read(["tickets"])
+
+
+def test_missing_worksheet_is_a_dutch_error(make_sheets_repo):
+    """Test that reading before setup names the fix in Dutch."""
+    repo = make_sheets_repo(setup=False)
+    with pytest.raises(StoreUnavailable, match="installatie"):
+        repo.read(["tickets"])
+
+
+def test_label_and_service_account_constructor():
+    """Test the label and that service-account credentials get the Sheets scope."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    info = {
+        "type": "service_account",
+        "client_email": "kivido@example.iam.gserviceaccount.com",
+        "private_key": pem,
+        "private_key_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    repo = SheetsRepository.from_service_account(spreadsheet_key="1AbCdEfGhIjK", info=info)
+    assert repo.label == "Google Sheet (1AbCdEfG…)"
+    assert tuple(repo._http.auth.scopes) == SCOPES
+    with pytest.raises(ValueError):
+        SheetsRepository.from_service_account(spreadsheet_key="x")
+
+
+# -- the HTTP client on its own ------------------------------------------------
+
+
+class FakeSession:
+    """Answers from a script: an int status, or an exception to raise."""
+
+    def __init__(self, script):
+        self.script, self.urls = list(script), []
+
+    def request(self, method, url, **kw):
+        self.urls.append(url)
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        status, headers = step if isinstance(step, tuple) else (step, {})
+        response = requests.Response()
+        response.status_code, response.headers = status, CaseInsensitiveDict(headers)
+        response._content = json.dumps({"error": {"code": status, "message": "m"}}).encode()
+        return response
+
+
+def client(script, **kw):
+    sleeps = []
+    http = RetryingHTTPClient(None, FakeSession(script), sleep=sleeps.append, **kw)
+    return http, sleeps
+
+
+def test_backoff_is_exponential_capped_and_jittered():
+    """Test that the back-off ceiling doubles from 0.5 s up to 8 s and jitter draws below it."""
+    http, _ = client([], jitter=lambda low, high: high)
+    assert [http.backoff(a) for a in range(7)] == [0.5, 1, 2, 4, 8, 8, 8]
+    http, _ = client([], jitter=lambda low, high: low)
+    assert http.backoff(3) == 0 and http.backoff(0, retry_after=30) == 8
+
+
+def test_client_retries_then_gives_up():
+    """Test that transient failures are retried max_attempts times, then StoreUnavailable."""
+    http, sleeps = client(
+        [503, requests.ConnectionError(), requests.ReadTimeout(), 429], max_attempts=4
+    )
+    with pytest.raises(StoreUnavailable, match="na 4 pogingen"):
+        http.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x")
+    assert len(sleeps) == 3
+
+
+def test_client_does_not_retry_refusals_and_honours_retry_after():
+    """Test that a 400 is raised at once, and a 429's Retry-After sets the wait."""
+    http, sleeps = client([400])
+    with pytest.raises(APIError):
+        http.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x")
+    assert sleeps == []
+    http, sleeps = client([(429, {"Retry-After": "3"}), 200], jitter=lambda low, high: low)
+    assert http.request("get", "https://sheets.googleapis.com/v4/x").status_code == 200
+    assert sleeps == [3.0]
+
+
+def test_client_rewrites_api_root_and_sets_timeout():
+    """Test that api_root replaces Google's host and the timeout is set."""
+    http, _ = client([200], api_root="http://127.0.0.1:9/", timeout=7)
+    http.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x")
+    assert http.session.urls == ["http://127.0.0.1:9/v4/spreadsheets/x"]
+    assert http.timeout == 7
