@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lib import procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
@@ -388,10 +388,16 @@ def follow_up(
 def confirm_order(
     desk: Desk, ticket: dict, order: dict, *, reference: str, confirmed_at: datetime | None = None
 ) -> list[dict]:
+    """2.1 step 4: Nemesys confirmed the order by e-mail, with their reference and time."""
     f = validation.Form()
     reference = f.check("reference", validation.text, reference, "Referentie van Nemesys")
-    f.done()
     when = (confirmed_at or desk.clock()).astimezone(workdays.AMSTERDAM)
+    ordered = datetime.fromisoformat(order["ordered_at"]) if order.get("ordered_at") else None
+    if when > desk.clock() + timedelta(minutes=5):
+        f.errors["confirmed_at"] = "Het moment van bevestiging ligt in de toekomst."
+    elif ordered and when < ordered - timedelta(minutes=1):
+        f.errors["confirmed_at"] = "Nemesys kan niet bevestigen voordat de opdracht is gegeven."
+    f.done()
     changes = advance_ticket(desk, ticket, ["confirm"], note=f"Referentie Nemesys: {reference}")
     changes.insert(
         1,

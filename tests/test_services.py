@@ -276,3 +276,28 @@ def test_every_status_change_queues_a_mail_to_the_reporter(office):
     ]
     assert len(mails) == 5  # received, ordered, confirmed, resolved, closed
     assert "Nieuwe status: Afgesloten" in mails[-1]["body"]
+
+
+@pytest.mark.parametrize(
+    ("shift", "message"),
+    [({"days": 1}, "in de toekomst"), ({"hours": -2}, "voordat de opdracht")],
+)
+def test_confirmation_time_must_lie_between_order_and_now(office, shift, message):
+    """Test that a confirmation time in the future or before the order is refused."""
+    from datetime import timedelta
+
+    ticket = office.submit()
+    services.triage(
+        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="x"
+    )
+    before = counts(office)
+    with pytest.raises(ValidationError) as refused:
+        services.confirm_order(
+            office.desk(),
+            office.ticket(ticket["id"]),
+            office.order(ticket["id"]),
+            reference="N",
+            confirmed_at=office.at + timedelta(**shift),
+        )
+    assert message in refused.value.errors["confirmed_at"]
+    assert counts(office) == before
