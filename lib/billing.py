@@ -98,8 +98,14 @@ def decide_quote(desk: Desk, ticket: dict, quote: dict, *, approve: bool, note: 
 # --- 2.1 step 9: the invoice is checked by the MAZ, then paid or rejected ---------
 
 
-def register_invoice(desk: Desk, snapshot: Snapshot, form: dict) -> list[dict]:
-    """Finance registers an invoice or credit note; a correction supersedes the rejected one."""
+def register_invoice(
+    desk: Desk, snapshot: Snapshot, form: dict, *, invoice_id: str = ""
+) -> list[dict]:
+    """Finance registers an invoice or credit note; a correction supersedes the rejected one.
+
+    A page passes its form's submission id as `invoice_id`, so the same submission
+    twice (a double click) registers one invoice and is not refused as a duplicate.
+    """
     f = validation.Form()
     credit = form.get("kind") == "creditnota"
     number = f.check("number", validation.text, form.get("number"), "Factuurnummer")
@@ -124,11 +130,15 @@ def register_invoice(desk: Desk, snapshot: Snapshot, form: dict) -> list[dict]:
         f.errors["order_ids"] = "Kies de opdracht(en) waar deze factuur voor is."
     if excl is not None and incl is not None and abs(incl) < abs(excl):
         f.errors["amount_incl"] = "Het bedrag incl. btw kan niet lager zijn dan excl. btw."
-    if number and any(i["number"] == number for i in snapshot.rows("invoices")):
+    if number and any(
+        i["number"] == number and i["id"] != invoice_id for i in snapshot.rows("invoices")
+    ):
         f.errors["number"] = f"Factuurnummer {number} is al geregistreerd."
     corrected = snapshot.get("invoices", form.get("corrects_invoice_id") or "")
     f.done()
-    at, invoice_id = desk.now(), new_id()
+    at = desk.now()
+    register_event_id = f"{invoice_id}-register" if invoice_id else ""
+    invoice_id = invoice_id or new_id()
     step = procedure.check("invoice", "register", "", desk.actor.role)
     changes: list[Change] = [
         Insert(
@@ -157,6 +167,7 @@ def register_invoice(desk: Desk, snapshot: Snapshot, form: dict) -> list[dict]:
             to_status=step.target,
             note=number,
             at=at,
+            id=register_event_id,
         ),
     ]
     if corrected:

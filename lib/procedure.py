@@ -263,6 +263,12 @@ def allowed_actions(entity: str, current: str, role: Role) -> list[Transition]:
     return [t for t in TRANSITIONS[entity] if current in t.sources and role in t.roles]
 
 
+def roles_for(entity: str, *actions: str) -> list[Role]:
+    """Who may take any of these steps, in the order Role lists them (for page guards)."""
+    allowed = set().union(*(transition(entity, a).roles for a in actions))
+    return [r for r in Role if r in allowed]
+
+
 STATUS_LABELS: dict[str, str] = {
     Ticket.NEW: "Nieuw",
     Ticket.INVESTIGATING: "In onderzoek bij MAZ",

@@ -61,34 +61,60 @@ def snapshot() -> Snapshot:
     return Snapshot(_read(repository().label, nonce, bucket))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _derive(label: str, nonce: str, time_bucket: int, name: str, tables: tuple, _build) -> Any:
+    return _build(repository().read(tables))
+
+
+def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) -> Any:
+    """`build` applied to one read of `tables`, cached with the same freshness as snapshot().
+
+    For pages that summarise many rows (Overzicht): they read only the tables
+    they need and the cache keeps the compact built value (DataFrames), not the
+    raw rows. `name` tells builders apart, since `build` itself is not hashed.
+    """
+    nonce = st.session_state.get("_write_nonce", "")
+    bucket = int(time.time() // max(config().cache_seconds, 0.001))
+    return _derive(repository().label, nonce, bucket, name, tuple(tables), build)
+
+
 def invalidate() -> None:
     st.session_state["_write_nonce"] = uuid.uuid4().hex
 
 
 def actor() -> Actor:
-    """Who is acting. Until sign-in exists this is the only place that decides it."""
+    """Who is acting. Until sign-in exists this is the only place that decides it.
+
+    In demo mode the person and role come from the sidebar picker that app.py
+    draws once per run (`role_picker`); a page run on its own (AppTest) reads
+    the same session keys, defaulting to the MAZ.
+    """
     cfg = config()
     if not cfg.demo_mode:
         name = cfg.extra.get("acting_name", "Manager Algemene Zaken")
         return Actor(name, Role(cfg.extra.get("acting_role", Role.MAZ)))
-    roles = list(Role)
-    with st.sidebar:
-        st.caption("Demomodus: kies wie u bent")
-        role = st.selectbox(
-            "Rol",
-            roles,
-            format_func=lambda r: ROLE_LABELS[r],
-            index=roles.index(Role.MAZ),
-            key="demo_role",
-        )
-        name = st.text_input(
-            "Naam", value=st.session_state.get("demo_name", "Demo-gebruiker"), key="demo_name"
-        )
-    return Actor(name.strip() or "Demo-gebruiker", Role(role))
+    role = st.session_state.get("demo_role", Role.MAZ)
+    name = str(st.session_state.get("demo_name", "")).strip()
+    return Actor(name or "Demo-gebruiker", Role(role))
 
 
-def desk() -> Desk:
-    return Desk(repo=repository(), actor=actor(), config=config())
+def role_picker() -> Actor:
+    """The demo-mode sidebar picker; drawn by the router only, before the page runs."""
+    if config().demo_mode:
+        # Defaults go into session state first: a widget given both a default and
+        # a session value makes Streamlit warn.
+        st.session_state.setdefault("demo_role", Role.MAZ)
+        st.session_state.setdefault("demo_name", "Demo-gebruiker")
+        with st.sidebar:
+            st.caption("Demomodus: kies wie u bent")
+            st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="demo_role")
+            st.text_input("Naam", key="demo_name")
+    return actor()
+
+
+def desk(who: Actor | None = None) -> Desk:
+    """A Desk for the acting person; pass `who` when the page already asked actor()."""
+    return Desk(repo=repository(), actor=who or actor(), config=config())
 
 
 def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **kwargs: Any) -> Any:
@@ -117,8 +143,13 @@ def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **
     return result
 
 
-def field_error(name: str) -> None:
-    """Show the message for one field next to it, if the last attempt failed there."""
+def field_error(name: str, form: str | None = None) -> None:
+    """Show the message for one field next to it, if the last attempt failed there.
+
+    With `form`, only when that form (see `act_form`) made the failed attempt.
+    """
+    if form is not None and st.session_state.get("_field_errors_form") != form:
+        return
     message = st.session_state.get("_field_errors", {}).get(name)
     if message:
         st.error(message)
@@ -129,3 +160,47 @@ def flash() -> None:
     kind, text = st.session_state.pop("_flash", (None, None))
     if kind:
         getattr(st, kind)(text)
+
+
+def require(*roles: Role) -> Actor:
+    """Stop the page with a Dutch message unless the actor has one of `roles`."""
+    who = actor()
+    if who.role not in roles:
+        if set(roles) == {Role.MAZ}:
+            st.info("Deze pagina is voor de Manager Algemene Zaken.")
+        else:
+            allowed = ", ".join(ROLE_LABELS[r] for r in roles)
+            st.info(f"Deze pagina is voor: {allowed}.")
+        st.stop()
+    return who
+
+
+def act_form(
+    form: str, action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **kwargs: Any
+) -> Any:
+    """`act` for a submitted st.form: refused input reruns the page, so the fields of
+    this form (drawn before the button was known to be pressed) show their messages."""
+    st.session_state.pop("_field_errors", None)
+    result = act(action, *args, success=success, **kwargs)
+    if "_field_errors" in st.session_state:
+        st.session_state["_field_errors_form"] = form
+        st.session_state["_flash"] = (
+            "error",
+            "Controleer de invoer: zie de meldingen bij de velden.",
+        )
+        st.rerun()
+    return result
+
+
+def as_seen(table: str, row: dict) -> dict:
+    """The row as the user saw it on the screen they acted on (the previous run).
+
+    A button press reruns the page, which reads afresh; handing the service the
+    row as it was shown makes a change by someone else in between a Conflict
+    instead of an unnoticed overwrite.
+    """
+    seen = st.session_state.setdefault("_seen_rows", {})
+    key = f"{table}:{row['id']}"
+    previous = seen.get(key, row)
+    seen[key] = row
+    return previous

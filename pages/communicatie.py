@@ -1,0 +1,103 @@
+"""Communicatie (unit manager, MAZ): inform parents and staff of a phone or mail outage (2.1 step 6).
+
+Buttons hand the service the task as it was drawn (callback arguments), so a task
+someone else finished meanwhile is refused as a Conflict, never done twice.
+"""
+
+import streamlit as st
+
+from lib import billing, formatting, procedure, texts, ui
+from lib.procedure import Communication, Ticket
+from lib.ui.timeline import plain, show_timeline, ticket_header
+
+st.title("Communicatie met ouders en medewerkers")
+who = ui.require(*procedure.roles_for("communication", "complete"))
+ui.flash()
+snap, desk = ui.snapshot(), ui.desk(who)
+SOLVED = {Ticket.RESOLVED, Ticket.CLOSED, Ticket.REMOVED}
+
+
+def _tick(task: dict, phase: str, channel: str) -> None:
+    ui.act(
+        billing.tick_channel,
+        desk,
+        task,
+        phase=phase,
+        channel=channel,
+        success=f"Vastgelegd: geplaatst op {texts.CHANNELS[channel]}.",
+    )
+
+
+def _complete(task: dict) -> None:
+    ui.act(billing.complete_communication, desk, task, success="Communicatietaak afgerond.")
+
+
+def unit_manager(location: dict) -> None:
+    """Phone or mail may be what is down, so show every way to reach the unit manager."""
+    st.markdown("**Unitmanager van de locatie**")
+    st.text(
+        f"{location.get('unit_manager_name') or '(onbekend)'}\n"
+        f"Telefoon: {location.get('unit_manager_phone') or '-'}\n"
+        f"E-mail: {location.get('unit_manager_email') or '-'}"
+    )
+
+
+def channel_block(task: dict, ticket: dict, location: dict, phase: str, channel: str) -> None:
+    st.markdown(f"**{texts.CHANNELS[channel]}**")
+    st.code(texts.announcement(phase, channel, ticket, location), language=None, wrap_lines=True)
+    tick = ticks.get((task["id"], phase, channel))
+    if tick:
+        st.caption(
+            f"✓ Geplaatst door {plain(tick['actor_name'])} op {formatting.moment(tick['at'])}"
+        )
+    else:
+        st.button(
+            f"Geplaatst op {texts.CHANNELS[channel]}",
+            key=f"tick-{task['id']}-{phase}-{channel}",
+            on_click=_tick,
+            args=(task, phase, channel),
+        )
+
+
+def task_card(task: dict) -> None:
+    ticket = snap.ticket(task["ticket_id"])
+    location = snap.location(task["location_id"])
+    with st.container(border=True):
+        ticket_header(snap, ticket)
+        st.caption(f"Taak aangemaakt: {formatting.moment(task['created_at'])}")
+        unit_manager(location)
+        tabs = st.tabs(list(texts.PHASES.values()))
+        for tab, phase in zip(tabs, texts.PHASES, strict=True):
+            with tab:
+                if phase == "opgelost" and ticket["status"] not in SOLVED:
+                    st.caption(
+                        "De melding is nog niet opgelost "
+                        f"({procedure.status_label(ticket['status'])}): "
+                        "plaats dit bericht pas als alles weer werkt."
+                    )
+                for channel in texts.CHANNELS:
+                    channel_block(task, ticket, location, phase, channel)
+        st.button(
+            "Taak afronden",
+            key=f"complete-{task['id']}",
+            type="primary",
+            on_click=_complete,
+            args=(task,),
+        )
+        with st.expander("Tijdlijn"):
+            show_timeline(snap, ticket["id"])
+
+
+ticks = {(t["task_id"], t["phase"], t["channel"]): t for t in snap.rows("communication_ticks")}
+tasks = sorted(
+    (t for t in snap.rows("communication_tasks") if t["status"] == Communication.OPEN),
+    key=lambda t: t["created_at"],
+)
+st.caption(
+    "Bij een storing in telefonie of e-mail informeert de unitmanager ouders en medewerkers "
+    "via Klasbord, Facebook en/of de oudergroep. Kopieer de tekst en vink aan waar u hem plaatste."
+)
+if not tasks:
+    st.success("Er zijn geen openstaande communicatietaken.")
+for task in tasks:
+    task_card(task)

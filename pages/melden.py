@@ -1,0 +1,137 @@
+"""Melden (2.1/2.2 step 1): a staff member or unit manager reports an outage.
+
+One column, so it works on a phone. The submission id lives in session_state and
+is renewed only when the reporter starts a new report, so a double click or
+Enter pressed twice makes one report (submit_report is idempotent per id).
+"""
+
+import uuid
+
+import streamlit as st
+
+from lib import catalog, formatting, services, ui, validation
+
+FORM = "melden"
+FIELDS = (
+    "reporter_name",
+    "reporter_email",
+    "reporter_role",
+    "location_id",
+    "category",
+    "blocks_office_work",
+    "description",
+    "contact_info",
+)
+
+
+def _new_report() -> None:
+    st.session_state["melden-submission"] = uuid.uuid4().hex
+    st.session_state.pop("melden-done", None)
+    for name in FIELDS:
+        st.session_state.pop(f"melden-{name}", None)
+
+
+def _submit(desk, snap, form: dict, submission_id: str) -> dict:
+    ticket = services.submit_report(desk, snap, form, submission_id=submission_id)
+    st.session_state["melden-done"] = ticket["number"]
+    st.session_state["my_email"] = ticket["reporter_email"]
+    return ticket
+
+
+def _show_done(number: str) -> None:
+    st.subheader(f"Uw meldingsnummer: {number}")
+    st.caption("Noem dit nummer als u over deze storing contact opneemt.")
+    st.markdown(
+        "**Wat gebeurt er nu?**\n\n"
+        "- De Manager Algemene Zaken beoordeelt uw melding: urgent of niet urgent.\n"
+        "- Urgent: de Manager Algemene Zaken meldt de storing direct bij Nemesys, "
+        "onze ICT-leverancier.\n"
+        "- Niet urgent: de volgende werkdag neemt de Manager Algemene Zaken contact met u "
+        "of uw locatie op om te vragen of het probleem al is opgelost.\n"
+        "- U krijgt bij elke stap een e-mail. U kunt de voortgang ook volgen op de pagina "
+        "'Mijn meldingen'."
+    )
+    st.button("Nieuwe melding maken", on_click=_new_report, key="melden-new")
+
+
+st.title("Storing melden")
+who = ui.actor()
+with st.container():  # a fixed slot: a message must not shift (and close) the expanders
+    ui.flash()
+st.session_state.setdefault("melden-submission", uuid.uuid4().hex)
+
+if st.session_state.get("melden-done"):
+    _show_done(st.session_state["melden-done"])
+    st.stop()
+
+snap = ui.snapshot()
+locations = {loc["id"]: loc["name"] for loc in snap.active_locations()}
+
+with st.expander("Wanneer is een storing urgent?"):
+    st.markdown("**Urgent**, bijvoorbeeld:")
+    st.markdown("\n".join(f"- {e}" for e in catalog.URGENT_EXAMPLES))
+    st.markdown("**Niet urgent**, bijvoorbeeld:")
+    st.markdown("\n".join(f"- {e}" for e in catalog.NOT_URGENT_EXAMPLES))
+    st.caption("U hoeft dit niet zelf te beslissen: de Manager Algemene Zaken beoordeelt het.")
+
+roles = list(catalog.REPORTER_ROLES)
+with st.form(FORM):
+    form = {
+        "reporter_name": st.text_input("Uw naam", key="melden-reporter_name"),
+    }
+    ui.field_error("reporter_name", FORM)
+    form["reporter_email"] = st.text_input("Uw e-mailadres", key="melden-reporter_email")
+    ui.field_error("reporter_email", FORM)
+    form["reporter_role"] = st.radio(
+        "Uw functie",
+        roles,
+        index=roles.index(who.role) if who.role in roles else 0,
+        format_func=catalog.REPORTER_ROLES.get,
+        horizontal=True,
+        key="melden-reporter_role",
+    )
+    ui.field_error("reporter_role", FORM)
+    form["location_id"] = st.selectbox(
+        "Locatie",
+        list(locations),
+        index=None,
+        format_func=locations.get,
+        placeholder="Kies de locatie",
+        key="melden-location_id",
+    )
+    ui.field_error("location_id", FORM)
+    form["category"] = st.selectbox(
+        "Soort storing",
+        list(catalog.CATEGORIES),
+        index=None,
+        format_func=catalog.CATEGORIES.get,
+        placeholder="Kies wat er niet werkt",
+        key="melden-category",
+    )
+    ui.field_error("category", FORM)
+    form["blocks_office_work"] = st.checkbox(
+        "Kunnen kantoormedewerkers hierdoor niet werken?", key="melden-blocks_office_work"
+    )
+    form["description"] = st.text_area(
+        "Omschrijving: wat werkt er niet, sinds wanneer, wat heeft u al geprobeerd?",
+        help=f"Maximaal {formatting.number(validation.MAX_LONG)} tekens.",
+        key="melden-description",
+    )
+    ui.field_error("description", FORM)
+    form["contact_info"] = st.text_input(
+        "Hoe bent u bereikbaar? (bijvoorbeeld een mobiel nummer, als mail of telefoon niet werkt)",
+        key="melden-contact_info",
+    )
+    ui.field_error("contact_info", FORM)
+    submitted = st.form_submit_button("Melding versturen", type="primary", key="melden-submit")
+
+if submitted:
+    ui.act_form(
+        FORM,
+        _submit,
+        ui.desk(who),
+        snap,
+        form,
+        st.session_state["melden-submission"],
+        success="Melding verstuurd.",
+    )

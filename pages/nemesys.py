@@ -1,0 +1,145 @@
+"""Nemesys (MAZ): open orders, their confirmation (2.1 step 4), resolved and closed (step 8).
+
+Buttons hand the service the rows as they were drawn (callback arguments), so a
+change by someone else in between is refused as a Conflict, never overwritten.
+"""
+
+from datetime import datetime
+
+import streamlit as st
+
+from lib import formatting, invoice_check, procedure, services, ui
+from lib.procedure import Ticket
+from lib.ui.timeline import show_timeline, ticket_header
+from lib.workdays import AMSTERDAM
+
+ACTIONS = ("confirm", "resolve", "close", "reopen")
+OPEN_ORDER_STATES = (Ticket.ORDERED, Ticket.CONFIRMED, Ticket.QUOTE_PENDING, Ticket.RESOLVED)
+
+st.title("Opdrachten bij Nemesys")
+who = ui.require(*procedure.roles_for("ticket", *ACTIONS))
+ui.flash()
+snap, desk = ui.snapshot(), ui.desk(who)
+now = desk.clock().astimezone(AMSTERDAM).replace(second=0, microsecond=0)
+limit = ui.config().confirmation_alert_working_hours
+waiting = invoice_check.unconfirmed_orders(snap, now, limit, desk.workday_config)
+
+
+def _confirm(ticket: dict, order: dict, key: str) -> None:
+    s = st.session_state
+    when = datetime.combine(s[f"{key}-day"], s[f"{key}-time"], tzinfo=AMSTERDAM)
+    ui.act_form(
+        key,
+        services.confirm_order,
+        desk,
+        ticket,
+        order,
+        reference=s[f"{key}-ref"],
+        confirmed_at=when,
+        success=f"Bevestiging van Nemesys vastgelegd voor {ticket['number']}.",
+    )
+
+
+def _with_note(service, ticket: dict, key: str, success: str) -> None:
+    ui.act_form(key, service, desk, ticket, st.session_state[f"{key}-note"], success=success)
+
+
+def confirm_form(ticket: dict, order: dict) -> None:
+    key = f"confirm-{ticket['id']}"
+    with st.form(key):
+        st.markdown("**Bevestiging van Nemesys vastleggen** (stap 4)")
+        st.text_input("Referentie van Nemesys", key=f"{key}-ref")
+        ui.field_error("reference", key)
+        day, moment = st.columns(2)
+        day.date_input("Bevestigd op", value=now.date(), format="DD-MM-YYYY", key=f"{key}-day")
+        moment.time_input("Tijd", value=now.time(), step=60, key=f"{key}-time")
+        ui.field_error("confirmed_at", key)
+        st.form_submit_button(
+            "Bevestiging vastleggen", key=f"{key}-go", on_click=_confirm, args=(ticket, order, key)
+        )
+
+
+NOTE_FORMS = {
+    "resolve": (
+        services.resolve,
+        "Toelichting (optioneel)",
+        "Opgelost",
+        "Gemarkeerd als opgelost.",
+    ),
+    "close": (
+        services.close,
+        "Toelichting (optioneel)",
+        "Afsluiten: naar tevredenheid opgelost",
+        "Opdracht afgesloten.",
+    ),
+    "reopen": (services.reopen, "Reden van heropenen", "Heropenen", "Heropend bij Nemesys."),
+}
+
+
+def note_form(ticket: dict, action: str) -> None:
+    service, label, button, success = NOTE_FORMS[action]
+    key = f"{action}-{ticket['id']}"
+    with st.form(key):
+        st.text_area(label, key=f"{key}-note", height=68)
+        ui.field_error("note", key)
+        st.form_submit_button(
+            button, key=f"{key}-go", on_click=_with_note, args=(service, ticket, key, success)
+        )
+
+
+def order_facts(ticket: dict, order: dict | None) -> None:
+    if order is None:
+        st.caption("Geen opdracht gevonden bij deze melding.")
+        return
+    facts = f"Opdracht gegeven: {formatting.moment(order['ordered_at'])}"
+    if order["confirmed_at"]:
+        facts += f" · Bevestigd: {formatting.moment(order['confirmed_at'])}"
+    st.caption(facts)
+    if order["nemesys_reference"]:
+        st.text(f"Referentie Nemesys: {order['nemesys_reference']}")
+    if ticket["status"] == Ticket.QUOTE_PENDING:
+        st.info("Wacht op het besluit van de directie over de offerte (pagina Offertes).")
+
+
+def ticket_card(ticket: dict, wait: invoice_check.Waiting | None) -> None:
+    order = snap.order_for(ticket["id"])
+    with st.container(border=True):
+        if wait and wait.overdue:
+            st.markdown(
+                f":red[**Nog niet bevestigd na {formatting.hours(wait.hours)}**] "
+                f"(grens: {formatting.hours(limit)})"
+            )
+        elif wait:
+            st.caption(f"Wacht {formatting.hours(wait.hours)} op bevestiging door Nemesys.")
+        ticket_header(snap, ticket)
+        order_facts(ticket, order)
+        for step in procedure.allowed_actions("ticket", ticket["status"], who.role):
+            if step.action == "confirm" and order:
+                confirm_form(ticket, order)
+            elif step.action in NOTE_FORMS:
+                note_form(ticket, step.action)
+        with st.expander("Tijdlijn"):
+            show_timeline(snap, ticket["id"])
+
+
+late = [w for w in waiting if w.overdue]
+if late:
+    st.warning(
+        f"{len(late)} opdracht(en) na meer dan {formatting.hours(limit)} werktijd "
+        f"nog niet bevestigd door Nemesys. Neem contact op met {ui.config().nemesys_address}."
+    )
+waits = {w.ticket["id"]: w for w in waiting}
+first = [w.ticket for w in waiting]
+rest = [t for t in snap.tickets_in(*OPEN_ORDER_STATES) if t["id"] not in waits]
+if not first and not rest:
+    st.success("Er staan geen opdrachten open bij Nemesys.")
+for ticket in first + rest:
+    ticket_card(ticket, waits.get(ticket["id"]))
+
+closed = sorted(snap.tickets_in(Ticket.CLOSED), key=lambda t: t["updated_at"], reverse=True)
+if closed:
+    st.subheader("Afgesloten opdrachten")
+    st.caption("Blijkt een afgesloten storing toch niet opgelost? Heropen de melding.")
+    for ticket in closed[:10]:
+        with st.expander(f"{ticket['number']} · {snap.location(ticket['location_id'])['name']}"):
+            ticket_card(ticket, None)

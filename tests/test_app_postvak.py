@@ -1,0 +1,109 @@
+"""AppTest: Postvak (MAZ): the queued order mails (2.1 step 3b) and status mails (step 5)."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lib import queues, services
+from tests.app_checks import counts, texts
+from tests.apptest_support import app_store, page  # noqa: F401
+from tests.flows import Office
+
+PAGE = "pages/postvak.py"
+
+
+@pytest.fixture
+def office(app_store):  # noqa: F811
+    return Office(app_store)
+
+
+def urgent(office: Office) -> dict:
+    ticket = office.submit()
+    services.triage(
+        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="Stil"
+    )
+    return ticket
+
+
+def maz():
+    return page(PAGE, role="maz").run()
+
+
+def link_urls(at) -> list[str]:
+    return [b.proto.url for b in at.get("link_button")]
+
+
+@pytest.mark.parametrize("role", ["medewerker", "unitmanager", "directie", "financien"])
+def test_only_the_maz_sees_the_outbox(office, role):
+    """Test that other roles get the Dutch 'for the MAZ' message and no mails."""
+    urgent(office)
+    at = page(PAGE, role=role).run()
+    assert at.info[0].value == "Deze pagina is voor de Manager Algemene Zaken."
+    assert not at.get("link_button") and not at.button
+
+
+def test_an_empty_outbox_says_so(office):
+    """Test that without queued mail the page says everything was sent."""
+    at = maz()
+    assert not at.exception and "Het postvak is leeg" in at.info[0].value
+
+
+def test_every_queued_mail_shows_to_subject_body_and_a_mailto_link(office):
+    """Test that order and status mails show address, subject, body and a working mailto link."""
+    ticket = urgent(office)
+    outbox = office.snap().outbox()
+    at = maz()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == [
+        "Opdrachten aan Nemesys (1)",
+        "Statusberichten aan melders (2)",
+    ]
+    outbox.sort(key=lambda m: m["kind"] != "opdracht")  # orders first on the page
+    shown = texts(at)
+    for message in outbox:
+        assert f"Aan: {message['to_address']}\nOnderwerp: {message['subject']}" in shown
+        assert message["body"].strip() in shown
+    assert "Opdracht aan Nemesys" in shown and "Statusbericht aan melder" in shown
+    assert link_urls(at) == [queues.mailto_link(m) for m in outbox]
+    order = next(m for m in outbox if m["kind"] == "opdracht")
+    query = parse_qs(urlsplit(queues.mailto_link(order)).query)
+    assert ticket["number"] in query["subject"][0] and "Geen kiestoon" in query["body"][0]
+
+
+def test_marking_a_mail_sent_takes_it_out_of_the_outbox(office):
+    """Test that 'Verzonden' marks just that mail sent with a time, and the list shrinks."""
+    urgent(office)
+    order = next(m for m in office.snap().outbox() if m["kind"] == "opdracht")
+    at = maz().button(key=f"verzonden-{order['id']}").click().run()
+    assert not at.exception
+    assert "Gemarkeerd als verzonden" in at.success[0].value
+    row = office.repo.get("messages", order["id"])
+    assert row["status"] == "verzonden" and row["sent_at"]
+    assert [m["kind"] for m in office.snap().outbox()] == ["status", "status"]
+    assert len(at.get("link_button")) == 2
+
+
+def test_marking_the_last_mail_sent_empties_the_outbox(office):
+    """Test that after the last 'Verzonden' the page says the outbox is empty."""
+    office.submit()
+    (receipt,) = office.snap().outbox()
+    at = maz()
+    assert at.subheader[0].value == "Opdrachten aan Nemesys (0)" and at.caption[1].value == "Geen."
+    at = at.button(key=f"verzonden-{receipt['id']}").click().run()
+    assert "Het postvak is leeg" in at.info[0].value
+
+
+def test_a_mail_sent_by_someone_else_meanwhile_is_not_marked_again(office):
+    """Test that a mail marked sent elsewhere meanwhile gives a warning and is not overwritten."""
+    office.submit()
+    (receipt,) = office.snap().outbox()
+    at = maz()
+    services.mark_sent(office.desk(), receipt)
+    sent = office.repo.get("messages", receipt["id"])
+    before = counts(office.repo)
+    at = at.button(key=f"verzonden-{receipt['id']}").click().run()
+    assert not at.exception
+    assert "Iemand anders heeft dit intussen gewijzigd" in at.warning[0].value
+    assert office.repo.get("messages", receipt["id"]) == sent
+    assert counts(office.repo) == before
+    assert "Het postvak is leeg" in at.info[0].value
