@@ -67,6 +67,24 @@ class Office:
             self.desk(STAFF), self.snap(), report_form(**overrides), submission_id=uuid.uuid4().hex
         )
 
+    def triage(self, ticket: dict, *, urgent: bool, reason: str = "Beoordeeld") -> dict:
+        """The MAZ triages the ticket as it is now; returns the fresh ticket."""
+        services.triage(
+            self.desk(), self.snap(), self.ticket(ticket["id"]), urgent=urgent, reason=reason
+        )
+        return self.ticket(ticket["id"])
+
+    def waiting(self, **form) -> dict:
+        """A not-urgent report, triaged now: its check falls on the next working day."""
+        form = {"category": "printen", "blocks_office_work": False, **form}
+        return self.triage(self.submit(**form), urgent=False, reason="Kan wachten")
+
+    def follow_up(self, ticket: dict, *, solved: bool, notes: str = "Melder gebeld") -> dict:
+        services.follow_up(
+            self.desk(), self.snap(), self.ticket(ticket["id"]), solved=solved, notes=notes
+        )
+        return self.ticket(ticket["id"])
+
     def order(self, ticket_id: str) -> dict:
         return self.snap().order_for(ticket_id)
 

@@ -25,15 +25,7 @@ def office(app_store):  # noqa: F811
 def waiting(office: Office, at: datetime, **form) -> dict:
     """A not-urgent report assessed at `at`: its check falls on the next working day."""
     office.at = at
-    ticket = office.submit(category="printen", blocks_office_work=False, **form)
-    services.triage(
-        office.desk(),
-        office.snap(),
-        office.ticket(ticket["id"]),
-        urgent=False,
-        reason="Kan wachten",
-    )
-    return office.ticket(ticket["id"])
+    return office.waiting(**form)
 
 
 def monday(office):

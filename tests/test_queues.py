@@ -79,12 +79,8 @@ def test_reclassify_queue_holds_waiting_reports(office):
 
 
 def _waiting(office: Office, due: datetime) -> dict:
-    ticket = office.submit(category="printen", blocks_office_work=False)
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=False, reason="Wacht"
-    )
     # The check moment is the service's; the buckets only compare it with now.
-    return {**office.ticket(ticket["id"]), "check_due_at": due.isoformat()}
+    return {**office.waiting(), "check_due_at": due.isoformat()}
 
 
 def test_follow_up_buckets_split_by_day_in_amsterdam(office):

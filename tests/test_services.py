@@ -66,13 +66,7 @@ def test_bad_input_is_refused_in_dutch_and_writes_nothing(office, field, value, 
 def test_urgent_triage_orders_at_once_and_opens_the_communication_task(office):
     """Test 2.1 steps 2, 3b and 6: one action, an order, the mail to Nemesys, a task."""
     ticket = office.submit(category="telefonie")
-    services.triage(
-        office.desk(),
-        office.snap(),
-        office.ticket(ticket["id"]),
-        urgent=True,
-        reason="Geen telefoon",
-    )
+    office.triage(ticket, urgent=True, reason="Geen telefoon")
     snap = office.snap()
     assert snap.ticket(ticket["id"])["status"] == Ticket.ORDERED
     assert [e["action"] for e in snap.timeline(ticket["id"])] == [
@@ -108,37 +102,17 @@ def test_not_urgent_on_friday_waits_until_monday(office):
 
 def test_follow_up_solved_removes_but_keeps_history(office):
     """Test 2.2 step 4 (solved): status 'verwijderd', the row and its events stay."""
-    ticket = office.submit(category="printen", blocks_office_work=False)
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=False, reason="-"
-    )
-    services.follow_up(
-        office.desk(),
-        office.snap(),
-        office.ticket(ticket["id"]),
-        solved=True,
-        notes="Printer herstart, werkt weer",
-    )
+    ticket = office.follow_up(office.waiting(), solved=True, notes="Printer herstart")
     snap = office.snap()
-    assert snap.ticket(ticket["id"])["status"] == Ticket.REMOVED
+    assert ticket["status"] == Ticket.REMOVED
     assert len(snap.timeline(ticket["id"])) == 3 and snap.order_for(ticket["id"]) is None
 
 
 def test_follow_up_not_solved_orders_at_nemesys(office):
-    ticket = office.submit(category="internet_locatie", blocks_office_work=False)
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=False, reason="-"
-    )
-    services.follow_up(
-        office.desk(),
-        office.snap(),
-        office.ticket(ticket["id"]),
-        solved=False,
-        notes="Modem herstart, helpt niet",
-    )
-    snap = office.snap()
-    assert snap.ticket(ticket["id"])["status"] == Ticket.ORDERED
-    assert snap.order_for(ticket["id"]) is not None
+    """Test 2.2 step 4 (not solved): an order at Nemesys is created."""
+    ticket = office.follow_up(office.waiting(category="internet_locatie"), solved=False)
+    assert ticket["status"] == Ticket.ORDERED
+    assert office.snap().order_for(ticket["id"]) is not None
 
 
 def test_whole_urgent_procedure_with_quote_and_invoice(office):
@@ -205,9 +179,7 @@ def test_stale_ticket_is_refused_with_conflict(office):
 
 def test_quote_rejection_needs_a_note_and_only_the_directie_decides(office):
     ticket = office.submit()
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="x"
-    )
+    office.triage(ticket, urgent=True, reason="x")
     services.confirm_order(
         office.desk(), office.ticket(ticket["id"]), office.order(ticket["id"]), reference="NEM-2"
     )
@@ -236,9 +208,7 @@ def test_quote_rejection_needs_a_note_and_only_the_directie_decides(office):
 @pytest.mark.parametrize("amount", ["12,3,4", "-5", "abc", ""])
 def test_bad_amounts_are_refused(office, amount):
     ticket = office.submit()
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="x"
-    )
+    office.triage(ticket, urgent=True, reason="x")
     before = counts(office)
     with pytest.raises(ValidationError) as refused:
         billing.register_quote(
@@ -253,9 +223,7 @@ def test_bad_amounts_are_refused(office, amount):
 
 def test_communication_ticks_record_who_and_when(office):
     ticket = office.submit(category="mail")
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="Geen mail"
-    )
+    office.triage(ticket, urgent=True, reason="Geen mail")
     task = office.snap().communication_task(ticket["id"])
     billing.tick_channel(office.desk(UNIT_MANAGER), task, phase="storing", channel="klasbord")
     billing.tick_channel(office.desk(UNIT_MANAGER), task, phase="storing", channel="klasbord")
@@ -287,9 +255,7 @@ def test_confirmation_time_must_lie_between_order_and_now(office, shift, message
     from datetime import timedelta
 
     ticket = office.submit()
-    services.triage(
-        office.desk(), office.snap(), office.ticket(ticket["id"]), urgent=True, reason="x"
-    )
+    office.triage(ticket, urgent=True, reason="x")
     before = counts(office)
     with pytest.raises(ValidationError) as refused:
         services.confirm_order(
