@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import formatting, queues, services, ui, workdays
 from lib.procedure import Role, Ticket, status_label
+from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
 st.title("Beoordelen")
@@ -74,16 +75,14 @@ def _investigation_form(ticket: dict, seen: dict) -> None:
 
 def _triage_form(ticket: dict, seen: dict) -> None:
     form = f"triage-{ticket['id']}"
-    with st.form(form):
-        reason = st.text_area("Reden van uw beoordeling (verplicht)", key=f"{form}-reason")
-        ui.field_error("note", form)
-        urgent = st.form_submit_button(
-            "Urgent: direct opdracht aan Nemesys", type="primary", key=f"{form}-urgent"
-        )
-        not_urgent = st.form_submit_button(
-            "Niet urgent: volgende werkdag controleren", key=f"{form}-not-urgent"
-        )
-    if urgent or not_urgent:
+    reason, urgent = note_and_choice(
+        form,
+        "Reden van uw beoordeling (verplicht)",
+        ("urgent", "Urgent: direct opdracht aan Nemesys"),
+        ("not-urgent", "Niet urgent: volgende werkdag controleren"),
+        note_key="reason",
+    )
+    if urgent is not None:
         _remember(ticket["id"])
         ui.act_form(
             form,

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lib import formatting, queues, services, ui, workdays
 from lib.procedure import Role
+from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
 st.title("Opvolgen")
@@ -35,19 +36,14 @@ def _contacts(row: queues.QueueRow) -> None:
 
 def _follow_up_form(ticket: dict) -> None:
     form = f"opvolgen-{ticket['id']}"
-    with st.form(form):
-        notes = st.text_area(
-            "Contact met melder of locatie, en wat u zelf heeft geprobeerd (verplicht)",
-            key=f"{form}-notes",
-        )
-        ui.field_error("note", form)
-        solved = st.form_submit_button(
-            "Opgelost: melding verwijderen", type="primary", key=f"{form}-solved"
-        )
-        not_solved = st.form_submit_button(
-            "Niet opgelost: opdracht aan Nemesys", key=f"{form}-not-solved"
-        )
-    if solved or not_solved:
+    notes, solved = note_and_choice(
+        form,
+        "Contact met melder of locatie, en wat u zelf heeft geprobeerd (verplicht)",
+        ("solved", "Opgelost: melding verwijderen"),
+        ("not-solved", "Niet opgelost: opdracht aan Nemesys"),
+        note_key="notes",
+    )
+    if solved is not None:
         success = (
             "Opgelost: de melding is verwijderd (de geschiedenis blijft bewaard)."
             if solved
