@@ -3,7 +3,8 @@
 The same TOML file Streamlit exposes as `st.secrets` is read here with tomllib,
 so the CLI and the tests see exactly what the app sees. Every key is documented
 in `.streamlit/secrets.toml.example`. Environment variables override the file
-(`KIVIDO_STORE`, `KIVIDO_DB`, `KIVIDO_SHEET_KEY`, `KIVIDO_SHEETS_API_ROOT`).
+(`KIVIDO_STORE`, `KIVIDO_DB`, `KIVIDO_SHEET_KEY`, `KIVIDO_SHEETS_API_ROOT`,
+`KIVIDO_CACHE_SECONDS`).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def load(secrets: Mapping | None = None) -> Config:
         service_account_file=sheets.get("service_account_file", ""),
         sheets_api_root=env.get("KIVIDO_SHEETS_API_ROOT") or sheets.get("api_root", ""),
         demo_mode=_bool(env.get("KIVIDO_DEMO_MODE"), app.get("demo_mode", True)),
-        cache_seconds=float(app.get("cache_seconds", 10)),
+        cache_seconds=float(env.get("KIVIDO_CACHE_SECONDS") or app.get("cache_seconds", 10)),
         check_time=_time(app.get("check_time"), Config.check_time),
         day_start=_time(app.get("day_start"), Config.day_start),
         day_end=_time(app.get("day_end"), Config.day_end),
