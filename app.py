@@ -1,13 +1,17 @@
-"""Router only: which pages exist, for whom. Rules live in lib/, screens in pages/."""
+"""Router only: the pages this user may see (lib/navigation.py says which)."""
 
 import streamlit as st
 
+from lib import navigation, ui
+
 st.set_page_config(page_title="Storingsmeldingen ICT/Telefonie", page_icon="🛠️", layout="wide")
 
-PAGES = {
-    "Start": [
-        st.Page("pages/home.py", title="Overzicht van vandaag", icon="🏠", default=True),
-    ],
+role = ui.role_picker().role
+pages = {
+    section: [
+        st.Page(s.path, title=s.title, icon=s.icon, default=s.path == navigation.HOME)
+        for s in screens
+    ]
+    for section, screens in navigation.visible(role).items()
 }
-
-st.navigation(PAGES).run()
+st.navigation(pages).run()

@@ -14,8 +14,7 @@ from lib.ui.timeline import plain, show_timeline, ticket_header
 
 st.title("Beoordelen")
 who = ui.require(Role.MAZ)
-with st.container():  # a fixed slot: a message must not shift (and close) the expanders
-    ui.flash()
+ui.flash()
 snap = ui.snapshot()
 now = workdays.now()
 desk = ui.desk(who)

@@ -56,8 +56,7 @@ def _show_done(number: str) -> None:
 
 st.title("Storing melden")
 who = ui.actor()
-with st.container():  # a fixed slot: a message must not shift (and close) the expanders
-    ui.flash()
+ui.flash()
 st.session_state.setdefault("melden-submission", uuid.uuid4().hex)
 
 if st.session_state.get("melden-done"):

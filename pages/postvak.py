@@ -10,8 +10,7 @@ from lib.procedure import Role
 
 st.title("Postvak")
 who = ui.require(Role.MAZ)
-with st.container():  # a fixed slot: a message must not shift (and close) the expanders
-    ui.flash()
+ui.flash()
 snap = ui.snapshot()
 desk = ui.desk(who)
 

@@ -68,6 +68,27 @@ def test_a_tick_records_who_and_when(office):
     assert key not in [b.key for b in at.button]
 
 
+def path_to_tabs(node, path: tuple[int, ...] = ()) -> tuple[int, ...] | None:
+    """Where the first tab sits in the page's element tree (its delta path)."""
+    for index, child in getattr(node, "children", {}).items():
+        if child.type == "tab":
+            return (*path, index)
+        found = path_to_tabs(child, (*path, index))
+        if found:
+            return found
+    return None
+
+
+def test_the_message_after_a_tick_leaves_the_tabs_in_place(office):
+    """Test that the message after a tick does not move the tabs (so the open tab stays open)."""
+    _, task = phone_outage(office)
+    at = page(PAGE, role="unitmanager").run()
+    before = path_to_tabs(at.main)
+    at.button(key=f"tick-{task['id']}-opgelost-klasbord").click().run()
+    assert values(at.success) == ["Vastgelegd: geplaatst op Klasbord."]
+    assert path_to_tabs(at.main) == before
+
+
 def test_a_stale_second_tick_does_not_duplicate(office):
     """Test that a channel ticked meanwhile by someone else stays one tick."""
     _, task = phone_outage(office)

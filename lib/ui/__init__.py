@@ -7,6 +7,7 @@ Dutch messages and drops the cached read after the session's own writes.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -47,35 +48,57 @@ def repository() -> Repository:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _read(label: str, nonce: str, time_bucket: int) -> dict:
-    # `nonce` changes after this session's own writes, so it reads its own
-    # changes at once; `time_bucket` makes every read expire after
-    # [app] cache_seconds, so other people's changes show up soon.
+def _read(label: str, nonce: str, generation: int) -> dict:
     return repository().read_all()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _derive(label: str, nonce: str, generation: int, name: str, tables: tuple, _build) -> Any:
+    rows = _read(label, nonce, generation)  # the page's own cached read: never a second one
+    return _build({t: rows[t] for t in tables})
+
+
+@st.cache_resource
+def _generations() -> dict:
+    return {"lock": threading.Lock(), "started": {}}
+
+
+def _generation(nonce: str) -> int:
+    """Which read is current: a new one [app] cache_seconds after the last began.
+
+    Counted from when a read was made (not on a fixed clock), so a slow build is
+    still reused for the full period; `nonce` changes after the session's own
+    writes (`invalidate`), so it sees them at once.
+    """
+    seconds, now = max(config().cache_seconds, 0.001), time.time()
+    state = _generations()
+    with state["lock"]:
+        started, generation = state["started"].get(nonce, (now, 0))
+        if now - started >= seconds:
+            started, generation = now, generation + 1
+        state["started"][nonce] = (started, generation)
+        if len(state["started"]) > 1000:  # one entry per writing session: forget old ones
+            old = [k for k, (t, _) in state["started"].items() if now - t > 3600]
+            for key in old:
+                del state["started"][key]
+        return generation
 
 
 def snapshot() -> Snapshot:
     """The one read of this page view (one batched request, briefly cached)."""
     nonce = st.session_state.get("_write_nonce", "")
-    bucket = int(time.time() // max(config().cache_seconds, 0.001))
-    return Snapshot(_read(repository().label, nonce, bucket))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _derive(label: str, nonce: str, time_bucket: int, name: str, tables: tuple, _build) -> Any:
-    return _build(repository().read(tables))
+    return Snapshot(_read(repository().label, nonce, _generation(nonce)))
 
 
 def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) -> Any:
-    """`build` applied to one read of `tables`, cached with the same freshness as snapshot().
+    """`build` applied to `tables` of the cached read, itself cached as long.
 
-    For pages that summarise many rows (Overzicht): they read only the tables
-    they need and the cache keeps the compact built value (DataFrames), not the
-    raw rows. `name` tells builders apart, since `build` itself is not hashed.
+    For pages that summarise many rows (Overzicht): the cache keeps the compact
+    built value (DataFrames), so a warm view skips the build. `name` tells
+    builders apart, since `build` itself is not hashed.
     """
     nonce = st.session_state.get("_write_nonce", "")
-    bucket = int(time.time() // max(config().cache_seconds, 0.001))
-    return _derive(repository().label, nonce, bucket, name, tuple(tables), build)
+    return _derive(repository().label, nonce, _generation(nonce), name, tuple(tables), build)
 
 
 def invalidate() -> None:
@@ -98,17 +121,39 @@ def actor() -> Actor:
     return Actor(name or "Demo-gebruiker", Role(role))
 
 
+def _keep(widget_key: str, store_key: str) -> None:
+    st.session_state[store_key] = st.session_state[widget_key]
+
+
 def role_picker() -> Actor:
-    """The demo-mode sidebar picker; drawn by the router only, before the page runs."""
+    """The demo-mode sidebar picker; drawn by the router only, before the page runs.
+
+    The choice is kept under its own session keys (demo_role, demo_name), not
+    under the widgets' keys: a server's very first run treats pages/ as a
+    pages-folder app, so the widgets' ids change once, and a value held only by
+    the widget would be lost with it.
+    """
     if config().demo_mode:
-        # Defaults go into session state first: a widget given both a default and
-        # a session value makes Streamlit warn.
-        st.session_state.setdefault("demo_role", Role.MAZ)
-        st.session_state.setdefault("demo_name", "Demo-gebruiker")
+        role = Role(st.session_state.get("demo_role", Role.MAZ))
+        name = st.session_state.get("demo_name", "Demo-gebruiker")
         with st.sidebar:
             st.caption("Demomodus: kies wie u bent")
-            st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="demo_role")
-            st.text_input("Naam", key="demo_name")
+            st.selectbox(
+                "Rol",
+                list(Role),
+                index=list(Role).index(role),
+                format_func=lambda r: ROLE_LABELS[r],
+                key="_pick_role",
+                on_change=_keep,
+                args=("_pick_role", "demo_role"),
+            )
+            st.text_input(
+                "Naam",
+                value=name,
+                key="_pick_name",
+                on_change=_keep,
+                args=("_pick_name", "demo_name"),
+            )
     return actor()
 
 
@@ -156,10 +201,15 @@ def field_error(name: str, form: str | None = None) -> None:
 
 
 def flash() -> None:
-    """Show the outcome of the last action after the rerun it caused."""
+    """Show the outcome of the last action after the rerun it caused.
+
+    Always in a container of its own, present also when empty: a message must
+    not shift what follows, or Streamlit resets the tabs and expanders below it.
+    """
+    slot = st.container()
     kind, text = st.session_state.pop("_flash", (None, None))
     if kind:
-        getattr(st, kind)(text)
+        getattr(slot, kind)(text)
 
 
 def require(*roles: Role) -> Actor:

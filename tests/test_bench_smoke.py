@@ -1,0 +1,41 @@
+"""The benchmark runs at a tiny size and prints its table (a smoke test, not a timed one)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import bench
+from bench.__main__ import COLUMNS
+from lib.config import ROOT
+
+
+def test_bench_generates_realistic_tables():
+    """Test that generated reports come with events, orders, quotes and invoices."""
+    tables = bench.generate(300, seed=3)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    assert counts["tickets"] == 300
+    assert counts["events"] > 3 * 300 and 150 < counts["orders"] < 300
+    assert 0 < counts["quotes"] < counts["orders"] and counts["invoices"] > 100
+    assert {t["status"] for t in tables["tickets"]} >= {"afgesloten", "verwijderd"}
+
+
+def test_bench_prints_a_table_at_a_tiny_size():
+    """Test that `python -m bench --sizes 200 --runs 1` prints every column and measure."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", "200", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    header = next(line for line in lines if line.split()[:2] == ["reports", "measure"])
+    assert header.split() == list(COLUMNS)
+    rows = [line for line in lines if line.strip().startswith("200 ")]
+    measures = " ".join(rows)
+    for name in ("page, cold (AppTest)", "page, warm (AppTest)", "order_times", "year_to_date"):
+        assert name in measures
+    naive = next(r for r in rows if "order_times" in r).split()[-2]
+    assert naive != "-"
