@@ -35,7 +35,7 @@ def test_that_the_router_runs_every_visible_page_for_each_role(app_store, role):
     Office(app_store)
     at = page("app.py", role=role).run()
     assert not at.exception
-    assert at.sidebar.selectbox(key="_pick_role").value == role
+    assert at.sidebar.selectbox(key="demo_role").value == role
     for screens in navigation.visible(role).values():
         for screen in screens:
             at.switch_page(screen.path).run()

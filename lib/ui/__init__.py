@@ -121,39 +121,23 @@ def actor() -> Actor:
     return Actor(name or "Demo-gebruiker", Role(role))
 
 
-def _keep(widget_key: str, store_key: str) -> None:
-    st.session_state[store_key] = st.session_state[widget_key]
-
-
 def role_picker() -> Actor:
     """The demo-mode sidebar picker; drawn by the router only, before the page runs.
 
-    The choice is kept under its own session keys (demo_role, demo_name), not
-    under the widgets' keys: a server's very first run treats pages/ as a
-    pages-folder app, so the widgets' ids change once, and a value held only by
-    the widget would be lost with it.
+    Known limit: because pages/ sits beside app.py, Streamlit runs a server's
+    very first script run as a pages-folder app, so these widgets change ids
+    once and the first visitor's first change here is lost (see
+    tests/browser/test_procedures.py::test_the_first_visitor_after_a_restart...).
     """
     if config().demo_mode:
-        role = Role(st.session_state.get("demo_role", Role.MAZ))
-        name = st.session_state.get("demo_name", "Demo-gebruiker")
+        # Defaults go into session state first: a widget given both a default and
+        # a session value makes Streamlit warn.
+        st.session_state.setdefault("demo_role", Role.MAZ)
+        st.session_state.setdefault("demo_name", "Demo-gebruiker")
         with st.sidebar:
             st.caption("Demomodus: kies wie u bent")
-            st.selectbox(
-                "Rol",
-                list(Role),
-                index=list(Role).index(role),
-                format_func=lambda r: ROLE_LABELS[r],
-                key="_pick_role",
-                on_change=_keep,
-                args=("_pick_role", "demo_role"),
-            )
-            st.text_input(
-                "Naam",
-                value=name,
-                key="_pick_name",
-                on_change=_keep,
-                args=("_pick_name", "demo_name"),
-            )
+            st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="demo_role")
+            st.text_input("Naam", key="demo_name")
     return actor()
 
 

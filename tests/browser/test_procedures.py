@@ -370,12 +370,17 @@ def test_not_urgent_unsolved_goes_to_nemesys_and_a_rejected_invoice_is_corrected
 
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+@pytest.mark.xfail(
+    strict=True,
+    reason="st.navigation beside a pages/ folder: Streamlit runs a server's first script run "
+    "as a pages-directory app, so the sidebar picker's widgets change ids after it",
+)
 def test_the_first_visitor_after_a_restart_keeps_the_name_they_type(store, page_in, tmp_path):
     """Test that the very first visitor of a freshly started app keeps the name they type."""
     server = AppServer({**store.env, "KIVIDO_DEMO_MODE": "true"}, tmp_path / "streamlit.log")
     try:
         page = page_in()
-        steps.open_app(page, server.url)
+        steps.open_app(page, server.url, absorb_first_visit=False)
         name = steps.sidebar(page).get_by_label("Naam")
         with steps.rerun(page):
             name.fill(STAFF.name)
