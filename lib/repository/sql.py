@@ -83,7 +83,7 @@ class SqlRepository(Repository):
     def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
         with self.engine.connect() as conn:
             return {
-                name: [dict(r._mapping) for r in conn.execute(sa.select(SQL_TABLES[name]))]
+                name: [dict(m) for m in conn.execute(sa.select(SQL_TABLES[name])).mappings()]
                 for name in tables
             }
 
