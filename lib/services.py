@@ -277,20 +277,26 @@ def _append(existing: str, note: str) -> str:
     return f"{existing}\n{note}".strip() if note else existing
 
 
+def _assessment(
+    desk: Desk, snapshot: Snapshot, ticket: dict, urgent: bool, reason: str, prefix: str
+) -> list[Change]:
+    """Urgent goes to Nemesys at once (2.1 step 3b); not urgent waits a day (2.2 step 3)."""
+    reason = _note(reason, "Reden", required=True)
+    values = {"urgency": "urgent" if urgent else "niet_urgent", "urgency_reason": reason}
+    if not urgent:
+        values["check_due_at"] = _check_moment(desk)
+        return advance_ticket(desk, ticket, [f"{prefix}_not_urgent"], values=values, note=reason)
+    changes = advance_ticket(
+        desk, ticket, [f"{prefix}_urgent", "place_order"], values=values, note=reason
+    )
+    return changes + _order_changes(desk, snapshot, {**ticket, **values})
+
+
 def triage(
     desk: Desk, snapshot: Snapshot, ticket: dict, *, urgent: bool, reason: str
 ) -> list[dict]:
-    """2.1 step 2: urgent goes to Nemesys at once (3b); not urgent waits a day (2.2 step 3)."""
-    reason = _note(reason, "Reden", required=True)
-    values = {"urgency": "urgent" if urgent else "niet_urgent", "urgency_reason": reason}
-    if urgent:
-        changes = advance_ticket(
-            desk, ticket, ["triage_urgent", "place_order"], values=values, note=reason
-        )
-        changes += _order_changes(desk, snapshot, {**ticket, **values})
-    else:
-        values["check_due_at"] = _check_moment(desk)
-        changes = advance_ticket(desk, ticket, ["triage_not_urgent"], values=values, note=reason)
+    """2.1 step 2: the MAZ assesses a new report as urgent or not."""
+    changes = _assessment(desk, snapshot, ticket, urgent, reason, "triage")
     changes += _communication_task(desk, snapshot, ticket)
     return desk.repo.commit(changes)
 
@@ -299,19 +305,7 @@ def reclassify(
     desk: Desk, snapshot: Snapshot, ticket: dict, *, urgent: bool, reason: str
 ) -> list[dict]:
     """The MAZ changes her mind before Nemesys has the order."""
-    reason = _note(reason, "Reden", required=True)
-    values = {"urgency": "urgent" if urgent else "niet_urgent", "urgency_reason": reason}
-    if urgent:
-        changes = advance_ticket(
-            desk, ticket, ["reclassify_urgent", "place_order"], values=values, note=reason
-        )
-        changes += _order_changes(desk, snapshot, {**ticket, **values})
-    else:
-        values["check_due_at"] = _check_moment(desk)
-        changes = advance_ticket(
-            desk, ticket, ["reclassify_not_urgent"], values=values, note=reason
-        )
-    return desk.repo.commit(changes)
+    return desk.repo.commit(_assessment(desk, snapshot, ticket, urgent, reason, "reclassify"))
 
 
 def _check_moment(desk: Desk) -> str:
