@@ -19,9 +19,18 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# Without .streamlit/secrets.toml: demo mode (role picker, demo data) on this computer only.
+# With it: sign-in as configured there, on every interface (behind HTTPS in production).
 run: $(VENV)/.runtime
-	$(BIN)/python -m lib.cli init
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true
+	@if [ -f .streamlit/secrets.toml ]; then \
+	  $(BIN)/python -m lib.cli init && \
+	  $(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true; \
+	else \
+	  export KIVIDO_DEMO_MODE=true && $(BIN)/python -m lib.cli init && \
+	  echo "Demomodus: http://localhost:$(PORT) (alleen op deze computer)" && \
+	  $(BIN)/python -m streamlit run app.py --server.port $(PORT) \
+	    --server.headless true --server.address 127.0.0.1; \
+	fi
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check .

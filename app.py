@@ -1,17 +1,39 @@
-"""Router only: the pages this user may see (lib/navigation.py says which)."""
+"""Router only: who is signed in, and the pages they may open (lib/navigation.py)."""
 
 import streamlit as st
 
 from lib import navigation, ui
+from lib.ui import identity
 
 st.set_page_config(page_title="Storingsmeldingen ICT/Telefonie", page_icon="🛠️", layout="wide")
+ui.leave_pages_folder_mode()
 
-role = ui.role_picker().role
+if ui.config().demo_mode:
+    if not identity.demo_allowed():
+        st.error(
+            "Demomodus is alleen beschikbaar op deze computer: start de app met "
+            "--server.address 127.0.0.1, of zet demo_mode uit en stel aanmelding in."
+        )
+        st.stop()
+    identity.demo_picker()
+
+who = identity.current()
+if who is None:
+    page = st.Page(identity.sign_in_screen, title="Aanmelden", icon="🔑", url_path="aanmelden")
+    st.navigation([page], position="hidden").run()
+    st.stop()
+
+if identity.must_change_password():
+    page = st.Page(identity.change_password_screen, title="Wachtwoord", url_path="wachtwoord")
+    st.navigation([page], position="hidden").run()
+    st.stop()
+if not ui.config().demo_mode:
+    identity.account_menu(who)
 pages = {
     section: [
         st.Page(s.path, title=s.title, icon=s.icon, default=s.path == navigation.HOME)
         for s in screens
     ]
-    for section, screens in navigation.visible(role).items()
+    for section, screens in navigation.visible(who).items()
 }
 st.navigation(pages).run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lib import procedure, validation
+from lib import people, procedure, validation
 from lib.procedure import Communication
 from lib.repository import Change, Insert, Update
 from lib.services import Desk, advance_ticket, event, new_id
@@ -21,7 +21,7 @@ def register_quote(desk: Desk, ticket: dict, order: dict, form: dict) -> list[di
     url = f.check("document_url", validation.url, form.get("document_url"))
     f.done()
     at, quote_id = desk.now(), new_id()
-    step = procedure.check("quote", "register", "", desk.actor.role)
+    step = procedure.check("quote", "register", "", desk.actor)
     changes = advance_ticket(desk, ticket, ["await_quote_decision"], note=f"Offerte {reference}")
     changes += [
         Insert(
@@ -65,7 +65,7 @@ def decide_quote(desk: Desk, ticket: dict, quote: dict, *, approve: bool, note: 
     )
     f.done()
     action = "approve" if approve else "reject"
-    step = procedure.check("quote", action, quote["status"], desk.actor.role)
+    step = procedure.check("quote", action, quote["status"], desk.actor)
     at = desk.now()
     changes: list[Change] = [
         Update(
@@ -139,7 +139,7 @@ def register_invoice(
     at = desk.now()
     register_event_id = f"{invoice_id}-register" if invoice_id else ""
     invoice_id = invoice_id or new_id()
-    step = procedure.check("invoice", "register", "", desk.actor.role)
+    step = procedure.check("invoice", "register", "", desk.actor)
     changes: list[Change] = [
         Insert(
             "invoices",
@@ -178,7 +178,7 @@ def register_invoice(
 # An invoice may cover several orders, so its events carry no ticket id; the
 # timeline finds them through the invoice's orders.
 def _invoice_step(desk: Desk, invoice: dict, action: str, note: str, values: dict) -> list[Change]:
-    step = procedure.check("invoice", action, invoice["status"], desk.actor.role)
+    step = procedure.check("invoice", action, invoice["status"], desk.actor)
     return [
         Update("invoices", invoice["id"], invoice["version"], {**values, "status": step.target}),
         event(
@@ -240,11 +240,24 @@ def record_nemesys_contact(desk: Desk, invoice: dict, note: str) -> list[dict]:
 # --- 2.1 step 6: parents and staff informed --------------------------------------
 
 
-def tick_channel(desk: Desk, task: dict, *, phase: str, channel: str) -> list[dict]:
+def _check_task(desk: Desk, task: dict, location: dict | None) -> None:
+    """A unit manager informs the parents of their own location(s) only."""
+    procedure.check_role("communication", "complete", desk.actor)
+    if location is None or location.get("id") != task["location_id"]:
+        location = desk.repo.get("locations", task["location_id"])
+    if not people.handles_location(desk.actor, location):
+        raise procedure.refuse(
+            desk.actor, f"Deze communicatietaak is voor de unitmanager van {location['name']}."
+        )
+
+
+def tick_channel(
+    desk: Desk, task: dict, *, phase: str, channel: str, location: dict | None = None
+) -> list[dict]:
     """Record who put which announcement on which channel, and when."""
     validation.choice(phase, PHASES, "Fase")
     validation.choice(channel, CHANNELS, "Kanaal")
-    procedure.check_role("communication", "complete", desk.actor.role)
+    _check_task(desk, task, location)
     return desk.repo.commit(
         [
             Insert(
@@ -262,8 +275,11 @@ def tick_channel(desk: Desk, task: dict, *, phase: str, channel: str) -> list[di
     )
 
 
-def complete_communication(desk: Desk, task: dict, note: str = "") -> list[dict]:
-    step = procedure.check("communication", "complete", task["status"], desk.actor.role)
+def complete_communication(
+    desk: Desk, task: dict, note: str = "", *, location: dict | None = None
+) -> list[dict]:
+    _check_task(desk, task, location)
+    step = procedure.check("communication", "complete", task["status"], desk.actor)
     at = desk.now()
     return desk.repo.commit(
         [

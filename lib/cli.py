@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="maak de tabellen/werkbladen aan of controleer ze")
-    sub.add_parser("init", help="setup, en bij een lege lokale database: demogegevens")
+    sub.add_parser("init", help="setup, en in demomodus bij een lege database: demogegevens")
     seed = sub.add_parser("seed-demo", help="voeg de gemarkeerde demogegevens toe")
     seed.add_argument("--tickets", type=int, default=60)
     sub.add_parser("demo-reset", help="verwijder alle demogegevens uit de lokale database")
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(repo.setup()))
     elif args.command == "init":
         repo.setup()
-        if config.store == "sqlite" and not repo.read(["tickets"])["tickets"]:
+        if config.demo_mode and config.store == "sqlite" and not repo.read(["tickets"])["tickets"]:
             demo.seed_demo(repo, config=config)
             print("Demogegevens toegevoegd (verwijderen: make demo-reset).")
         print(f"Opslag klaar: {repo.label}")

@@ -4,7 +4,8 @@ The same TOML file Streamlit exposes as `st.secrets` is read here with tomllib,
 so the CLI and the tests see exactly what the app sees. Every key is documented
 in `.streamlit/secrets.toml.example`. Environment variables override the file
 (`KIVIDO_STORE`, `KIVIDO_DB`, `KIVIDO_SHEET_KEY`, `KIVIDO_SHEETS_API_ROOT`,
-`KIVIDO_CACHE_SECONDS`).
+`KIVIDO_CACHE_SECONDS`, `KIVIDO_DEMO_MODE`, and `KIVIDO_SECRETS` for another
+secrets file, which tests use together with Streamlit's `--secrets.files`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ class Config:
     service_account_info: Mapping | None = None
     service_account_file: str = ""
     sheets_api_root: str = ""  # only for tests and proxies
-    demo_mode: bool = True
+    # Demo mode only when asked for (`make run` without secrets.toml does): a role
+    # picker instead of sign-in, on localhost only. Off: nobody is anybody until signed in.
+    demo_mode: bool = False
+    # "oidc" when secrets.toml has an [auth] section (st.login), else "local" accounts.
+    sign_in: str = "local"
+    oidc_provider: str = ""  # the [auth.NAME] provider, "" for a flat [auth] section
     cache_seconds: float = 10.0
     check_time: time = time(9, 0)
     day_start: time = time(8, 30)
@@ -47,7 +53,8 @@ def _time(value: str | None, default: time) -> time:
 def load(secrets: Mapping | None = None) -> Config:
     """Build the configuration; `secrets` defaults to the secrets.toml file."""
     if secrets is None:
-        secrets = tomllib.loads(SECRETS_FILE.read_text()) if SECRETS_FILE.exists() else {}
+        path = Path(os.environ.get("KIVIDO_SECRETS") or SECRETS_FILE)
+        secrets = tomllib.loads(path.read_text()) if path.exists() else {}
     store = dict(secrets.get("store", {}))
     sheets = dict(secrets.get("sheets", {}))
     app = dict(secrets.get("app", {}))
@@ -61,7 +68,9 @@ def load(secrets: Mapping | None = None) -> Config:
         service_account_info=_filled(secrets.get("gcp_service_account")),
         service_account_file=sheets.get("service_account_file", ""),
         sheets_api_root=env.get("KIVIDO_SHEETS_API_ROOT") or sheets.get("api_root", ""),
-        demo_mode=_bool(env.get("KIVIDO_DEMO_MODE"), app.get("demo_mode", True)),
+        demo_mode=_bool(env.get("KIVIDO_DEMO_MODE"), app.get("demo_mode", False)),
+        sign_in="oidc" if _oidc(secrets) is not None else "local",
+        oidc_provider=_oidc(secrets) or "",
         cache_seconds=float(env.get("KIVIDO_CACHE_SECONDS") or app.get("cache_seconds", 10)),
         check_time=_time(app.get("check_time"), Config.check_time),
         day_start=_time(app.get("day_start"), Config.day_start),
@@ -71,6 +80,14 @@ def load(secrets: Mapping | None = None) -> Config:
         mail_from=app.get("mail_from", Config.mail_from),
         extra=app,
     )
+
+
+def _oidc(secrets: Mapping) -> str | None:
+    """The OpenID Connect provider to sign in with: "" (flat [auth]), a name, or None."""
+    auth = secrets.get("auth") or {}
+    if auth.get("client_id"):
+        return ""
+    return next((k for k, v in auth.items() if isinstance(v, Mapping) and v.get("client_id")), None)
 
 
 def _bool(env_value: str | None, default: bool) -> bool:

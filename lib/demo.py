@@ -51,7 +51,7 @@ def seed_reference_data(repo: Repository) -> None:
                 "name": name,
                 "kind": kind,
                 "unit_manager_name": um,
-                "unit_manager_email": f"{lid.removeprefix('demo-')}@kivido.example",
+                "unit_manager_email": f"{um.split()[0].lower()}@kivido.example",
                 "unit_manager_phone": f"06-1234{i:04d}",
                 "active": True,
                 "is_demo": True,
@@ -207,14 +207,21 @@ def _one_ticket(repo, config, rnd: random.Random, clock: _Clock, n: int, end: da
 
 
 def _communicate(repo, config, clock: _Clock, ticket_id: str, phase: str) -> None:
-    task = _snapshot(repo).communication_task(ticket_id)
+    snap = _snapshot(repo)
+    task = snap.communication_task(ticket_id)
     if task is None or task["status"] != "open":
         return
-    um = _desk(repo, config, Actor("Unitmanager (demo)", Role.UNIT_MANAGER), clock)
+    location = snap.location(task["location_id"])
+    who = Actor(
+        f"{location['unit_manager_name']} (demo)",
+        Role.UNIT_MANAGER,
+        email=location["unit_manager_email"],
+    )
+    um = _desk(repo, config, who, clock)
     for channel in ("klasbord", "facebook", "groep"):
-        billing.tick_channel(um, task, phase=phase, channel=channel)
+        billing.tick_channel(um, task, phase=phase, channel=channel, location=location)
     if phase == "opgelost":
-        billing.complete_communication(um, task)
+        billing.complete_communication(um, task, location=location)
 
 
 def _euro(cents: int) -> str:

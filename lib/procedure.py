@@ -7,6 +7,8 @@ nowhere else. Step numbers refer to the procedure document (2.1 urgent,
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,8 +32,25 @@ ROLE_LABELS = {
 
 @dataclass(frozen=True)
 class Actor:
+    """Who acts: a name, the roles they hold and their e-mail address.
+
+    `role` is the role shown by default; `roles` is every role the person holds
+    (one person may be both MAZ and directie). Every check asks `roles`.
+    """
+
     name: str
     role: Role
+    email: str = ""
+    roles: frozenset[Role] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", Role(self.role))
+        object.__setattr__(self, "roles", frozenset(Role(r) for r in self.roles) | {self.role})
+
+    def role_among(self, allowed: Iterable[Role]) -> Role | None:
+        """The first of this person's roles (in Role order) that `allowed` admits."""
+        allowed = set(allowed)
+        return next((r for r in Role if r in self.roles and r in allowed), None)
 
 
 class Ticket(StrEnum):
@@ -62,6 +81,11 @@ class Invoice(StrEnum):
     SUPERSEDED = "vervangen"  # a corrected invoice or credit note replaced it
 
 
+class Message(StrEnum):
+    QUEUED = "wachtrij"
+    SENT = "verzonden"
+
+
 class Communication(StrEnum):
     OPEN = "open"
     DONE = "afgerond"
@@ -86,12 +110,15 @@ def _tr(action, sources, target, roles, step, label) -> Transition:
 
 
 _MAZ = {Role.MAZ}
-_REPORTERS = {Role.STAFF, Role.UNIT_MANAGER, Role.MAZ}
+# Anyone who works at Kivido may report an outage they suffer (2.1/2.2 step 1).
+_REPORTERS = set(Role)
 _T = Ticket
 
 TRANSITIONS: dict[str, tuple[Transition, ...]] = {
     "ticket": (
         _tr("submit", {""}, _T.NEW, _REPORTERS, "2.1.1", "Melding ingediend"),
+        # A location without internet or phone calls the MAZ, who reports for the caller.
+        _tr("submit_on_behalf", {""}, _T.NEW, _MAZ, "2.1.1", "Melding namens melder geregistreerd"),
         _tr("investigate", {_T.NEW}, _T.INVESTIGATING, _MAZ, "2.1.3a", "MAZ onderzoekt zelf"),
         _tr(
             "triage_urgent",
@@ -211,6 +238,7 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
             "Vervangen door gecorrigeerde factuur",
         ),
     ),
+    "message": (_tr("send", {Message.QUEUED}, Message.SENT, _MAZ, "2.1.5", "Bericht verzonden"),),
     "communication": (
         _tr(
             "open",
@@ -232,6 +260,9 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
 }
 
 
+log = logging.getLogger("kivido.access")
+
+
 class IllegalTransition(Exception):
     """A status change the procedure does not allow; nothing was changed."""
 
@@ -243,24 +274,47 @@ def transition(entity: str, action: str) -> Transition:
     raise IllegalTransition(f"Onbekende actie '{action}' voor {entity}.")
 
 
-def check_role(entity: str, action: str, role: Role) -> Transition:
-    """Return the transition if `role` may do `action` at all, else raise."""
+def as_actor(who: Actor | Role) -> Actor:
+    """Checks accept a bare role (tests, CLI) or the acting person."""
+    return who if isinstance(who, Actor) else Actor(ROLE_LABELS[Role(who)], Role(who))
+
+
+def refuse(who: Actor | Role, message: str) -> IllegalTransition:
+    """A refusal: logged (who tried what), then raised by the caller; nothing changes."""
+    actor = as_actor(who)
+    roles = ",".join(sorted(actor.roles))
+    log.warning("geweigerd: %s (%s, %s): %s", actor.name, actor.email or "-", roles, message)
+    return IllegalTransition(message)
+
+
+def check_role(entity: str, action: str, who: Actor | Role) -> Transition:
+    """Return the transition if `who` may do `action` at all, else raise."""
     t = transition(entity, action)
-    if role not in t.roles:
-        raise IllegalTransition(f"'{t.label}' mag niet door de rol {ROLE_LABELS[Role(role)]}.")
+    actor = as_actor(who)
+    if actor.role_among(t.roles) is None:
+        held = ", ".join(ROLE_LABELS[r] for r in Role if r in actor.roles)
+        raise refuse(actor, f"'{t.label}' mag niet door de rol {held}.")
     return t
 
 
-def check(entity: str, action: str, current: str, role: Role) -> Transition:
-    """Return the transition if `role` may do `action` from `current`, else raise."""
-    t = check_role(entity, action, role)
+def check(entity: str, action: str, current: str, who: Actor | Role) -> Transition:
+    """Return the transition if `who` may do `action` from `current`, else raise."""
+    t = check_role(entity, action, who)
     if current not in t.sources:
-        raise IllegalTransition(f"'{t.label}' kan niet vanuit status '{status_label(current)}'.")
+        raise refuse(who, f"'{t.label}' kan niet vanuit status '{status_label(current)}'.")
     return t
 
 
-def allowed_actions(entity: str, current: str, role: Role) -> list[Transition]:
-    return [t for t in TRANSITIONS[entity] if current in t.sources and role in t.roles]
+def acting_role(entity: str, action: str, who: Actor | Role) -> Role:
+    """The role in which `who` takes this step (recorded on the event)."""
+    actor = as_actor(who)
+    steps = [t for t in TRANSITIONS.get(entity, ()) if t.action == action]
+    return (actor.role_among(steps[0].roles) if steps else None) or actor.role
+
+
+def allowed_actions(entity: str, current: str, who: Actor | Role) -> list[Transition]:
+    roles = as_actor(who).roles
+    return [t for t in TRANSITIONS[entity] if current in t.sources and roles & t.roles]
 
 
 def roles_for(entity: str, *actions: str) -> list[Role]:

@@ -25,6 +25,8 @@ class Table:
     name: str
     columns: tuple[Column, ...]
     mutable: bool = True  # append-only tables have no version column
+    # Private tables (password hashes) stay out of the page's shared read and its cache.
+    private: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -57,8 +59,8 @@ ID = _t("id", "ID")
 VERSION = _i("version", "Versie")
 
 
-def _mutable(name: str, *columns: Column) -> Table:
-    return Table(name, (ID, VERSION, *columns), mutable=True)
+def _mutable(name: str, *columns: Column, private: bool = False) -> Table:
+    return Table(name, (ID, VERSION, *columns), mutable=True, private=private)
 
 
 def _append_only(name: str, *columns: Column) -> Table:
@@ -182,6 +184,8 @@ LOCATIONS = _mutable(
     _b("is_demo", "Demo"),
 )
 
+# People and their roles; `role` holds one or more roles, comma-separated
+# ("maz,directie"). A unit manager's locations are those naming their address.
 USERS = _mutable(
     "users",
     _t("name", "Naam"),
@@ -189,6 +193,18 @@ USERS = _mutable(
     _t("role", "Rol"),
     _b("active", "Actief"),
     _b("is_demo", "Demo"),
+)
+
+# Local sign-in (when no identity provider is configured): one row per address.
+ACCOUNTS = _mutable(
+    "accounts",
+    _t("email", "E-mail"),
+    _t("password_hash", "Wachtwoord (argon2id-hash)"),
+    _i("failed_attempts", "Mislukte pogingen"),
+    _t("locked_until", "Geblokkeerd tot"),
+    _t("changed_at", "Wachtwoord gewijzigd op"),
+    _b("must_change", "Moet wachtwoord wijzigen"),
+    private=True,
 )
 
 SETTINGS = _mutable(
@@ -210,9 +226,13 @@ TABLES: dict[str, Table] = {
         COMMUNICATION_TICKS,
         LOCATIONS,
         USERS,
+        ACCOUNTS,
         SETTINGS,
     )
 }
+
+# What a page view reads: every table but the private ones.
+SHARED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.private)
 
 
 def empty_row(table: str) -> dict:

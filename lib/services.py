@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from lib import procedure, texts, validation, workdays
+from lib import audience, procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
 from lib.config import Config
 from lib.procedure import Actor, Communication, Ticket
@@ -67,13 +67,18 @@ def event(
             "entity_id": entity_id,
             "at": at,
             "actor_name": desk.actor.name,
-            "actor_role": str(desk.actor.role),
+            "actor_role": str(procedure.acting_role(entity, _step(action), desk.actor)),
             "action": action,
             "from_status": from_status,
             "to_status": to_status,
             "note": note,
         },
     )
+
+
+def _step(action: str) -> str:
+    """The transition a bookkeeping event belongs to (a note is part of investigating)."""
+    return "investigate" if action == "note" else action
 
 
 def message(*, ticket_id: str, kind: str, mail: texts.Mail, at: str, id: str = "") -> Insert:
@@ -103,7 +108,7 @@ def advance_ticket(
     at = desk.now()
     status, changes = ticket["status"], []
     for action in actions:
-        step = procedure.check("ticket", action, status, desk.actor.role)
+        step = procedure.check("ticket", action, status, desk.actor)
         changes.append(
             event(
                 desk,
@@ -124,7 +129,9 @@ def advance_ticket(
         ticket["version"],
         {**(values or {}), "status": status, "updated_at": at},
     )
-    mail = texts.status_mail(ticket, status, step.label, note)
+    if audience.stage(status) == audience.stage(ticket["status"]):
+        return [update, *changes]  # nothing the reporter would call news
+    mail = texts.status_mail(ticket, status)
     return [update, *changes, message(ticket_id=ticket["id"], kind="status", mail=mail, at=at)]
 
 
@@ -132,9 +139,23 @@ def advance_ticket(
 
 
 def submit_report(
-    desk: Desk, snapshot: Snapshot, form: dict, *, submission_id: str, is_demo: bool = False
+    desk: Desk,
+    snapshot: Snapshot,
+    form: dict,
+    *,
+    submission_id: str,
+    is_demo: bool = False,
+    on_behalf: bool = False,
 ) -> dict:
-    """Create one ticket; the same submission_id twice (a double click) makes one."""
+    """Create one ticket; the same submission_id twice (a double click) makes one.
+
+    The reporter is the signed-in person (their name and address, whatever the
+    form says), unless the MAZ registers a report on behalf of a caller.
+    """
+    action = "submit_on_behalf" if on_behalf else "submit"
+    procedure.check("ticket", action, "", desk.actor)
+    if desk.actor.email and not on_behalf:
+        form = {**form, "reporter_name": desk.actor.name, "reporter_email": desk.actor.email}
     f = validation.Form()
     locations = {loc["id"] for loc in snapshot.active_locations()}
     row = {
@@ -179,7 +200,6 @@ def submit_report(
         "is_demo": is_demo,
         "suggested_urgency": suggest_urgency(row["category"], blocks),
     }
-    procedure.check("ticket", "submit", "", desk.actor.role)
     year = desk.clock().astimezone(workdays.AMSTERDAM).year
     # Ids derived from the submission make a repeated submit (double click, or a
     # retry after a failure between the two writes) complete the first, never copy it.
@@ -188,15 +208,15 @@ def submit_report(
         ticket_id=submission_id,
         entity="ticket",
         entity_id=submission_id,
-        action="submit",
+        action=action,
         from_status="",
         to_status=Ticket.NEW,
-        note="",
+        note=f"Namens {row['reporter_name']} ({row['reporter_email']})" if on_behalf else "",
         at=at,
         id=f"{submission_id}-submit",
     )
     ticket = desk.repo.commit([Insert("tickets", row, number_prefix=f"KIV-{year}-"), submitted])[0]
-    mail = texts.status_mail(ticket, Ticket.NEW, "Melding ontvangen")
+    mail = texts.status_mail(ticket, Ticket.NEW)
     desk.repo.commit(
         [
             message(
@@ -245,7 +265,7 @@ def investigate(desk: Desk, ticket: dict, notes: str) -> list[dict]:
 def add_investigation_note(desk: Desk, ticket: dict, notes: str) -> list[dict]:
     """More investigation notes without a status change, still on the timeline."""
     notes = _note(notes, "Onderzoeksnotitie", required=True)
-    procedure.check_role("ticket", "investigate", desk.actor.role)
+    procedure.check_role("ticket", "investigate", desk.actor)
     at = desk.now()
     return desk.repo.commit(
         [
@@ -428,6 +448,8 @@ def reopen(desk: Desk, ticket: dict, reason: str) -> list[dict]:
 
 
 def mark_sent(desk: Desk, message_row: dict) -> list[dict]:
+    """The MAZ sent a waiting message by hand (the mailto: link of the Postvak)."""
+    procedure.check("message", "send", message_row["status"], desk.actor)
     return desk.repo.commit(
         [
             Update(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lib import formatting
+from lib import audience, formatting
 from lib.catalog import CATEGORIES
-from lib.procedure import status_label
+from lib.procedure import Ticket
 
 
 @dataclass(frozen=True)
@@ -45,24 +45,32 @@ Manager Algemene Zaken, Kivido
     return Mail(nemesys_address, subject, body)
 
 
-def status_mail(ticket: dict, new_status: str, step_label: str, note: str = "") -> Mail:
-    """2.1 step 5: the reporter is kept informed of every status change."""
-    extra = f"\nToelichting: {note}\n" if note else ""
+def status_mail(ticket: dict, new_status: str) -> Mail:
+    """2.1 step 5: the reporter is kept informed, in their own words.
+
+    Only the reporter-facing stage and what happens next (lib/audience.py):
+    never the office's internal notes.
+    """
+    now = audience.stage(new_status)
+    opening = (
+        f"Wij hebben uw melding {ticket['number']} ontvangen."
+        if new_status == Ticket.NEW
+        else f"Er is nieuws over uw melding {ticket['number']}."
+    )
     body = f"""Beste {ticket["reporter_name"]},
 
-Er is iets veranderd aan uw melding {ticket["number"]}.
+{opening}
 
-Nieuwe status: {status_label(new_status)}
-Wat er gebeurde: {step_label}
-{extra}
+Uw melding: {CATEGORIES.get(ticket["category"], ticket["category"])}
+Stand van zaken: {now.label}
+Wat er nu gebeurt: {now.next_step}
+
 U kunt de voortgang ook volgen op de pagina 'Mijn meldingen'.
 
 Met vriendelijke groet,
 Manager Algemene Zaken, Kivido
 """
-    return Mail(
-        ticket["reporter_email"], f"Uw melding {ticket['number']}: {status_label(new_status)}", body
-    )
+    return Mail(ticket["reporter_email"], f"Uw melding {ticket['number']}: {now.label}", body)
 
 
 CHANNELS = {"klasbord": "Klasbord", "facebook": "Facebook", "groep": "Oudergroep"}

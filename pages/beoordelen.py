@@ -8,12 +8,12 @@ urgent (check on the next working day, 2.2 step 3), always with a reason.
 import streamlit as st
 
 from lib import formatting, queues, services, ui, workdays
-from lib.procedure import Role, Ticket, status_label
+from lib.procedure import Ticket, status_label
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
+who = ui.guard("pages/beoordelen.py")
 st.title("Beoordelen")
-who = ui.require(Role.MAZ)
 ui.flash()
 snap = ui.snapshot()
 now = workdays.now()

@@ -6,12 +6,13 @@ someone else finished meanwhile is refused as a Conflict, never done twice.
 
 import streamlit as st
 
-from lib import billing, formatting, procedure, texts, ui
+from lib import audience, billing, formatting, people, procedure, texts, ui
+from lib.audience import Audience
 from lib.procedure import Communication, Ticket
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
+who = ui.guard("pages/communicatie.py")
 st.title("Communicatie met ouders en medewerkers")
-who = ui.require(*procedure.roles_for("communication", "complete"))
 ui.flash()
 snap, desk = ui.snapshot(), ui.desk(who)
 SOLVED = {Ticket.RESOLVED, Ticket.CLOSED, Ticket.REMOVED}
@@ -24,12 +25,19 @@ def _tick(task: dict, phase: str, channel: str) -> None:
         task,
         phase=phase,
         channel=channel,
+        location=snap.location(task["location_id"]),
         success=f"Vastgelegd: geplaatst op {texts.CHANNELS[channel]}.",
     )
 
 
 def _complete(task: dict) -> None:
-    ui.act(billing.complete_communication, desk, task, success="Communicatietaak afgerond.")
+    ui.act(
+        billing.complete_communication,
+        desk,
+        task,
+        location=snap.location(task["location_id"]),
+        success="Communicatietaak afgerond.",
+    )
 
 
 def unit_manager(location: dict) -> None:
@@ -85,12 +93,19 @@ def task_card(task: dict) -> None:
             args=(task,),
         )
         with st.expander("Tijdlijn"):
-            show_timeline(snap, ticket["id"])
+            office = who.roles & audience.READ_ALL
+            show_timeline(snap, ticket["id"], Audience.OFFICE if office else Audience.REPORTER)
 
 
 ticks = {(t["task_id"], t["phase"], t["channel"]): t for t in snap.rows("communication_ticks")}
+# A unit manager sees the tasks of their own location(s); the MAZ sees every task.
 tasks = sorted(
-    (t for t in snap.rows("communication_tasks") if t["status"] == Communication.OPEN),
+    (
+        t
+        for t in snap.rows("communication_tasks")
+        if t["status"] == Communication.OPEN
+        and people.handles_location(who, snap.location(t["location_id"]))
+    ),
     key=lambda t: t["created_at"],
 )
 st.caption(

@@ -15,8 +15,8 @@ DONE = {Invoice.PAID, Invoice.SUPERSEDED}
 KINDS = {"factuur": "Factuur", "creditnota": "Creditnota"}
 NOTES = {"Reden van afkeuring": "rejection_reason", "Contact met Nemesys": "nemesys_contact_note"}
 
+who = ui.guard("pages/facturen.py")
 st.title("Facturen van Nemesys")
-who = ui.require(*procedure.roles_for("invoice", *ACTIONS))
 ui.flash()
 snap, desk = ui.snapshot(), ui.desk(who)
 labels = invoice_check.order_labels(snap)

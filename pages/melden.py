@@ -10,6 +10,7 @@ import uuid
 import streamlit as st
 
 from lib import catalog, formatting, services, ui, validation
+from lib.procedure import Role
 
 FORM = "melden"
 FIELDS = (
@@ -31,10 +32,11 @@ def _new_report() -> None:
         st.session_state.pop(f"melden-{name}", None)
 
 
-def _submit(desk, snap, form: dict, submission_id: str) -> dict:
-    ticket = services.submit_report(desk, snap, form, submission_id=submission_id)
+def _submit(desk, snap, form: dict, submission_id: str, on_behalf: bool) -> dict:
+    ticket = services.submit_report(
+        desk, snap, form, submission_id=submission_id, on_behalf=on_behalf
+    )
     st.session_state["melden-done"] = ticket["number"]
-    st.session_state["my_email"] = ticket["reporter_email"]
     return ticket
 
 
@@ -54,8 +56,8 @@ def _show_done(number: str) -> None:
     st.button("Nieuwe melding maken", on_click=_new_report, key="melden-new")
 
 
+who = ui.guard("pages/melden.py")
 st.title("Storing melden")
-who = ui.actor()
 ui.flash()
 st.session_state.setdefault("melden-submission", uuid.uuid4().hex)
 
@@ -74,12 +76,29 @@ with st.expander("Wanneer is een storing urgent?"):
     st.caption("U hoeft dit niet zelf te beslissen: de Manager Algemene Zaken beoordeelt het.")
 
 roles = list(catalog.REPORTER_ROLES)
+# The reporter is who signed in; only the MAZ registers a report for a caller.
+on_behalf = Role.MAZ in who.roles and st.toggle(
+    "Melding namens iemand anders (telefonisch doorgegeven)",
+    key="melden-namens",
+    on_change=lambda: [st.session_state.pop(f"melden-{k}", None) for k in FIELDS[:2]],
+)
+if not on_behalf:
+    st.session_state["melden-reporter_name"] = who.name
+    st.session_state["melden-reporter_email"] = who.email
 with st.form(FORM):
     form = {
-        "reporter_name": st.text_input("Uw naam", key="melden-reporter_name"),
+        "reporter_name": st.text_input(
+            "Naam van de melder" if on_behalf else "Uw naam",
+            key="melden-reporter_name",
+            disabled=not on_behalf,
+        ),
     }
     ui.field_error("reporter_name", FORM)
-    form["reporter_email"] = st.text_input("Uw e-mailadres", key="melden-reporter_email")
+    form["reporter_email"] = st.text_input(
+        "E-mailadres van de melder" if on_behalf else "Uw e-mailadres",
+        key="melden-reporter_email",
+        disabled=not on_behalf,
+    )
     ui.field_error("reporter_email", FORM)
     form["reporter_role"] = st.radio(
         "Uw functie",
@@ -132,5 +151,6 @@ if submitted:
         snap,
         form,
         st.session_state["melden-submission"],
+        on_behalf,
         success="Melding verstuurd.",
     )

@@ -1,42 +1,66 @@
-"""Mijn meldingen (2.1 step 5): a reporter sees where each of their reports stands."""
+"""Mijn meldingen (2.1 step 5): the reports this person may follow, as they may read them.
+
+Everyone sees their own reports (found by the signed-in address, never a typed
+one); a unit manager also those of their locations; the MAZ and directie every
+report. What each audience sees of a report is decided in lib/audience.py.
+"""
 
 import streamlit as st
 
-from lib import ui, validation
-from lib.procedure import status_label
+from lib import audience, formatting, ui
+from lib.audience import Audience
+from lib.procedure import Role, status_label
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
+SHOWN_AT_ONCE = 50
+
+who = ui.guard("pages/mijn_meldingen.py")
 st.title("Mijn meldingen")
-ui.actor()
 ui.flash()
-
-with st.form("mijn-meldingen"):
-    typed = st.text_input(
-        "Uw e-mailadres", value=st.session_state.get("my_email", ""), key="mijn-email"
-    )
-    shown = st.form_submit_button("Toon mijn meldingen", key="mijn-toon")
-if shown:
-    try:
-        st.session_state["my_email"] = validation.email(typed)
-    except ValueError as e:
-        st.error(str(e))
-        st.stop()
-
-email = st.session_state.get("my_email", "")
-if not email:
-    st.info("Vul het e-mailadres in waarmee u de melding heeft gedaan.")
-    st.stop()
-
 snap = ui.snapshot()
-tickets = snap.tickets_of_reporter(email)
-if not tickets:
-    st.info(f"Er zijn geen meldingen gevonden voor {email}.")
-    st.stop()
 
-st.caption(f"{len(tickets)} melding(en) van {email}, nieuwste eerst.")
-for ticket in tickets:
+
+def reporter_card(ticket: dict) -> None:
+    stage = audience.stage(ticket["status"])
+    with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}"):
+        st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")
+        st.markdown(f"**Stand van zaken:** {stage.label}  \n{stage.next_step}")
+        st.text(ticket["description"])
+        st.markdown("**Verloop**")
+        show_timeline(snap, ticket["id"], Audience.REPORTER)
+
+
+def office_card(ticket: dict) -> None:
     with st.expander(f"{ticket_title(snap, ticket)} · {status_label(ticket['status'])}"):
         ticket_header(snap, ticket)
         st.text(ticket["description"])
         st.markdown("**Verloop**")
-        show_timeline(snap, ticket["id"])
+        show_timeline(snap, ticket["id"], Audience.OFFICE)
+
+
+def listing(title: str, tickets: list[dict], card) -> None:
+    if not tickets:
+        st.info(f"Er zijn geen meldingen bij '{title}'.")
+        return
+    number = st.text_input("Zoek op meldingsnummer", key=f"zoek-{title}")
+    if number.strip():
+        tickets = [t for t in tickets if number.strip().upper() in t["number"]]
+    st.caption(f"{len(tickets)} melding(en), nieuwste eerst.")
+    for ticket in tickets[:SHOWN_AT_ONCE]:
+        card(ticket)
+    if len(tickets) > SHOWN_AT_ONCE:
+        st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; zoek op nummer voor de rest.")
+
+
+sections = [("Mijn meldingen", audience.own_tickets(snap, who), reporter_card)]
+if Role.UNIT_MANAGER in who.roles:
+    sections.append(
+        ("Meldingen van mijn locatie", audience.location_tickets(snap, who), reporter_card)
+    )
+if who.roles & audience.READ_ALL:
+    sections.append(("Alle meldingen", audience.all_tickets(snap, who), office_card))
+
+tabs = st.tabs([title for title, _, _ in sections]) if len(sections) > 1 else [st.container()]
+for tab, (title, tickets, card) in zip(tabs, sections, strict=True):
+    with tab:
+        listing(title, tickets, card)

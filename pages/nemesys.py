@@ -16,8 +16,8 @@ from lib.workdays import AMSTERDAM
 ACTIONS = ("confirm", "resolve", "close", "reopen")
 OPEN_ORDER_STATES = (Ticket.ORDERED, Ticket.CONFIRMED, Ticket.QUOTE_PENDING, Ticket.RESOLVED)
 
+who = ui.guard("pages/nemesys.py")
 st.title("Opdrachten bij Nemesys")
-who = ui.require(*procedure.roles_for("ticket", *ACTIONS))
 ui.flash()
 snap, desk = ui.snapshot(), ui.desk(who)
 now = desk.clock().astimezone(AMSTERDAM).replace(second=0, microsecond=0)

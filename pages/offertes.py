@@ -12,8 +12,8 @@ from lib.ui.timeline import entity_status_label, show_timeline, ticket_header
 
 ACTIONS = ("register", "approve", "reject")
 
+who = ui.guard("pages/offertes.py")
 st.title("Offertes van Nemesys")
-who = ui.require(*procedure.roles_for("quote", *ACTIONS))
 ui.flash()
 snap, desk = ui.snapshot(), ui.desk(who)
 labels = invoice_check.order_labels(snap)

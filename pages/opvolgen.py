@@ -7,12 +7,11 @@ either removes the report (solved; the history stays) or orders at Nemesys.
 import streamlit as st
 
 from lib import formatting, queues, services, ui, workdays
-from lib.procedure import Role
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
+who = ui.guard("pages/opvolgen.py")
 st.title("Opvolgen")
-who = ui.require(Role.MAZ)
 ui.flash()
 snap = ui.snapshot()
 now = workdays.now()

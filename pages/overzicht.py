@@ -11,13 +11,12 @@ from lib import reports_export as export
 from lib import reports_open as opened
 from lib import reports_turnaround as turnaround
 from lib.catalog import CATEGORIES, URGENCY_LABELS
-from lib.procedure import Role
 from lib.reports_settings import settings_from
 from lib.reports_summary import monthly_summary
 from lib.ui import charts
 
+ui.guard("pages/overzicht.py")
 st.title("Overzicht")
-ui.require(Role.DIRECTIE, Role.MAZ)
 data = ui.derived("overzicht", reports.TABLES, reports.frames)
 settings = settings_from(ui.config())
 for problem in settings.problems:

@@ -6,10 +6,9 @@ each in her own mail program (mailto:) and marks it sent here.
 import streamlit as st
 
 from lib import formatting, queues, services, ui
-from lib.procedure import Role
 
+who = ui.guard("pages/postvak.py")
 st.title("Postvak")
-who = ui.require(Role.MAZ)
 ui.flash()
 snap = ui.snapshot()
 desk = ui.desk(who)

@@ -26,10 +26,11 @@ def app_store(tmp_path, monkeypatch) -> SqlRepository:
     st.cache_data.clear()
 
 
-def page(path: str, *, role: str | None = None, name: str = "Test-MAZ") -> AppTest:
+def page(path: str, *, role: str | None = None, name: str = "Test-MAZ", email: str = "") -> AppTest:
     """An AppTest of one page script, acting as `role` (the demo role picker)."""
     at = AppTest.from_file(str(ROOT / path), default_timeout=30)
     if role:
         at.session_state["demo_role"] = role
         at.session_state["demo_name"] = name
+        at.session_state["demo_email"] = email or f"{role}@kivido.example"
     return at

@@ -19,6 +19,23 @@ from lib.repository.sql import SqlRepository
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _apptest_settings():
+    """Page tests (AppTest) run as `make run` serves demo mode: on localhost only.
+
+    They also read an error's own text, which production hides from users
+    (client.showErrorDetails in .streamlit/config.toml).
+    """
+    from streamlit import config as st_config
+
+    saved = {k: st_config.get_option(k) for k in ("server.address", "client.showErrorDetails")}
+    st_config.set_option("server.address", "127.0.0.1")
+    st_config.set_option("client.showErrorDetails", "full")
+    yield
+    for key, value in saved.items():
+        st_config.set_option(key, value)
+
+
 def tiny_sleep(seconds: float) -> None:
     """Back-off that really yields (so threads interleave) but never slows the suite."""
     time.sleep(min(seconds, 0.005))

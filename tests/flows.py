@@ -19,7 +19,7 @@ MAZ = Actor("Nathalie", Role.MAZ)
 STAFF = Actor("Ruben", Role.STAFF)
 DIRECTIE = Actor("Stefanie", Role.DIRECTIE)
 FINANCE = Actor("Femke", Role.FINANCE)
-UNIT_MANAGER = Actor("Sanne", Role.UNIT_MANAGER)
+UNIT_MANAGER = Actor("Sanne", Role.UNIT_MANAGER, email="sanne@kivido.example")
 
 LOCATION = "demo-zonnebloem"
 

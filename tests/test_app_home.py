@@ -6,10 +6,16 @@ from tests.flows import Office
 
 
 def test_home_on_an_empty_store(app_store):  # noqa: F811
-    at = page("pages/home.py").run()
+    at = page("pages/home.py", role="maz").run()
     assert not at.exception
     assert "Lokale database" in at.caption[0].value
-    assert at.metric[0].value == "0"
+    assert [m.value for m in at.metric] == ["0", "0"]
+
+
+def test_only_the_maz_is_shown_where_the_data_is_stored(app_store):  # noqa: F811
+    at = page("pages/home.py", role="medewerker").run()
+    assert not at.exception
+    assert "Lokale database" not in " ".join(c.value for c in at.caption)
 
 
 def test_home_counts_open_reports(app_store):  # noqa: F811
@@ -18,9 +24,12 @@ def test_home_counts_open_reports(app_store):  # noqa: F811
     office.submit()
     closed = office.submit()
     office.urgent_until_closed(closed)
-    at = page("pages/home.py").run()
+    at = page("pages/home.py", role="directie").run()
     assert not at.exception
-    assert at.metric[0].value == "2"
+    assert [m.label for m in at.metric] == ["Mijn open meldingen", "Open meldingen"]
+    assert at.metric[1].value == "2"
+    ruben = page("pages/home.py", role="medewerker", email="ruben@kivido.example").run()
+    assert [(m.label, m.value) for m in ruben.metric] == [("Mijn open meldingen", "2")]
 
 
 def test_router_starts_on_home(app_store):  # noqa: F811

@@ -16,6 +16,18 @@ def office(app_store):  # noqa: F811
     return Office(app_store)
 
 
+def staff():
+    """Ruben, signed in as a staff member: the form knows his name and address."""
+    return page(PAGE, role="medewerker", name="Ruben de Groot", email="ruben@kivido.example")
+
+
+def on_behalf():
+    """The MAZ registering a report for a caller: name and address are typed."""
+    at = page(PAGE, role="maz", name="Nathalie Visser", email="maz@kivido.example").run()
+    at.toggle(key="melden-namens").set_value(True).run()
+    return at
+
+
 def fill(at, **overrides):
     values = {
         "reporter_name": "Ruben de Groot",
@@ -27,7 +39,8 @@ def fill(at, **overrides):
     }
     values.update(overrides)
     for name in ("reporter_name", "reporter_email", "contact_info"):
-        at.text_input(key=f"melden-{name}").input(values[name])
+        if not at.text_input(key=f"melden-{name}").disabled:  # else known from sign-in
+            at.text_input(key=f"melden-{name}").input(values[name])
     at.text_area(key="melden-description").input(values["description"])
     for name in ("location_id", "category"):
         if values[name] is not None:
@@ -43,7 +56,7 @@ def submit(at):
 
 def test_form_offers_the_lists_and_the_procedures_examples(office):
     """Test that the form lists locations (head office first), categories and the examples."""
-    at = page(PAGE, role="medewerker").run()
+    at = staff().run()
     assert not at.exception
     locations = at.selectbox(key="melden-location_id").options
     assert locations[0] == "Hoofdkantoor (demo)" and len(locations) == 5
@@ -58,7 +71,7 @@ def test_form_offers_the_lists_and_the_procedures_examples(office):
 @pytest.mark.parametrize(("role", "default"), [("unitmanager", "unitmanager"), ("maz", None)])
 def test_any_role_may_report(office, role, default):
     """Test that unit managers and the MAZ can use the form too (role preset when it fits)."""
-    at = page(PAGE, role=role).run()
+    at = page(PAGE, role=role, name="Iemand", email="iemand@kivido.example").run()
     assert not at.exception and not at.info
     assert at.radio(key="melden-reporter_role").value == (default or "medewerker")
     submit(fill(at))
@@ -67,7 +80,7 @@ def test_any_role_may_report(office, role, default):
 
 def test_a_report_gets_a_number_and_says_what_happens_next(office):
     """Test that submitting makes one ticket and shows its number and the next steps in Dutch."""
-    at = submit(fill(page(PAGE, role="medewerker").run()))
+    at = submit(fill(staff().run()))
     assert not at.exception
     tickets = office.repo.read_all()["tickets"]
     assert len(tickets) == 1
@@ -80,7 +93,33 @@ def test_a_report_gets_a_number_and_says_what_happens_next(office):
     assert "beoordeelt uw melding" in shown and "direct bij Nemesys" in shown
     assert "volgende werkdag" in shown and "e-mail" in shown
     assert not at.get("form")  # the form is gone: nothing left to press twice
-    assert at.session_state["my_email"] == "ruben@kivido.example"
+    assert ticket["reporter_name"] == "Ruben de Groot"
+
+
+def test_the_reporter_is_who_signed_in_whatever_the_form_says(office):
+    """Test that name and address come from sign-in: the fields are shown but cannot be changed."""
+    at = staff().run()
+    assert at.text_input(key="melden-reporter_name").value == "Ruben de Groot"
+    assert at.text_input(key="melden-reporter_email").value == "ruben@kivido.example"
+    assert at.text_input(key="melden-reporter_name").disabled
+    assert at.text_input(key="melden-reporter_email").disabled
+    assert not at.get("toggle")  # only the MAZ reports on behalf of someone
+
+
+def test_the_maz_registers_a_report_on_behalf_of_a_caller(office):
+    """Test that a report 'namens' carries the caller as reporter and says so on the timeline."""
+    at = submit(
+        fill(on_behalf(), reporter_name="Sanne Jansen", reporter_email="sanne@kivido.example")
+    )
+    assert not at.exception
+    ticket = office.repo.read(["tickets"])["tickets"][0]
+    assert (ticket["reporter_name"], ticket["reporter_email"]) == (
+        "Sanne Jansen",
+        "sanne@kivido.example",
+    )
+    (event,) = office.repo.read(["events"])["events"]
+    assert event["action"] == "submit_on_behalf" and event["actor_name"] == "Nathalie Visser"
+    assert "Namens Sanne Jansen" in event["note"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +128,7 @@ def test_a_report_gets_a_number_and_says_what_happens_next(office):
 )
 def test_the_suggested_urgency_comes_from_category_and_impact(office, category, blocks, suggested):
     """Test that the suggestion for the MAZ follows category and 'office cannot work'."""
-    submit(fill(page(PAGE, role="medewerker").run(), category=category, blocks=blocks))
+    submit(fill(staff().run(), category=category, blocks=blocks))
     ticket = office.repo.read_all()["tickets"][0]
     assert ticket["suggested_urgency"] == suggested and ticket["urgency"] == ""
     assert ticket["blocks_office_work"] is blocks
@@ -98,7 +137,7 @@ def test_the_suggested_urgency_comes_from_category_and_impact(office, category, 
 def test_missing_fields_are_named_next_to_each_field_and_nothing_is_written(office):
     """Test that an empty form shows a Dutch message beside every required field, writes nothing."""
     before = counts(office.repo)
-    at = submit(page(PAGE, role="medewerker").run())
+    at = submit(on_behalf())
     assert not at.exception
     assert message_after(at, "melden-reporter_name") == "Naam is verplicht."
     assert message_after(at, "melden-reporter_email") == "E-mailadres is verplicht."
@@ -126,7 +165,7 @@ def test_missing_fields_are_named_next_to_each_field_and_nothing_is_written(offi
 def test_bad_input_is_refused_next_to_the_field(office, field, value, widget, message):
     """Test that a bad value gets a Dutch message beside its field, keeps the input, writes nothing."""
     before = counts(office.repo)
-    at = submit(fill(page(PAGE, role="medewerker").run(), **{field: value}))
+    at = submit(fill(on_behalf(), **{field: value}))
     assert not at.exception
     assert message in message_after(at, widget)
     others = [k for k in ("melden-reporter_name", "melden-description") if k != widget]
@@ -139,7 +178,7 @@ def test_bad_input_is_refused_next_to_the_field(office, field, value, widget, me
 
 def test_fixing_the_input_then_submitting_makes_one_report(office):
     """Test that after a refusal the corrected form goes through and the messages disappear."""
-    at = submit(fill(page(PAGE, role="medewerker").run(), reporter_email="fout"))
+    at = submit(fill(on_behalf(), reporter_email="fout"))
     at.text_input(key="melden-reporter_email").input("ruben@kivido.example")
     at = submit(at)
     assert not at.error and counts(office.repo)["tickets"] == 1
@@ -147,7 +186,7 @@ def test_fixing_the_input_then_submitting_makes_one_report(office):
 
 def test_pressing_submit_twice_makes_one_report(office):
     """Test that a double click (the same submission sent twice in one session) makes one report."""
-    at = fill(page(PAGE, role="medewerker").run())
+    at = fill(staff().run())
     submission = at.session_state["melden-submission"]
     submit(at)
     # The second click of a double click arrives as if the form were still on screen.
@@ -163,10 +202,10 @@ def test_pressing_submit_twice_makes_one_report(office):
 
 def test_a_new_report_gets_a_fresh_form_and_a_new_submission(office):
     """Test that 'Nieuwe melding maken' empties the form and a second report gets its own number."""
-    at = submit(fill(page(PAGE, role="medewerker").run()))
+    at = submit(fill(staff().run()))
     first = at.session_state["melden-submission"]
     at.button(key="melden-new").click().run()
-    assert at.text_input(key="melden-reporter_name").value == ""
+    assert at.text_area(key="melden-description").value == ""
     assert at.session_state["melden-submission"] != first
     at = submit(fill(at, category="telefonie"))
     numbers = sorted(t["number"][-4:] for t in office.repo.read_all()["tickets"])

@@ -22,8 +22,16 @@ def embedded(tmp_path, monkeypatch) -> SqlRepository:
     return repo
 
 
-def test_init_seeds_demo_once_and_demo_reset_keeps_real_reports(embedded, capsys):
+def test_init_outside_demo_mode_adds_no_demo_data(embedded, monkeypatch):
+    """Test that a production start (no demo mode) leaves an empty store empty."""
+    monkeypatch.setenv("KIVIDO_DEMO_MODE", "false")
+    assert cli.main(["init"]) == 0
+    assert embedded.read(["tickets", "users"]) == {"tickets": [], "users": []}
+
+
+def test_init_seeds_demo_once_and_demo_reset_keeps_real_reports(embedded, capsys, monkeypatch):
     """Test that init fills an empty store with demo data and demo-reset removes only that."""
+    monkeypatch.setenv("KIVIDO_DEMO_MODE", "true")
     assert cli.main(["init"]) == 0
     demo_tickets = len(embedded.read(["tickets"])["tickets"])
     assert demo_tickets > 0

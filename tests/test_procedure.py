@@ -12,6 +12,7 @@ ALL_STATES = {
     "quote": [""] + list(procedure.Quote),
     "invoice": [""] + list(procedure.Invoice),
     "communication": [""] + list(procedure.Communication),
+    "message": [""] + list(procedure.Message),
 }
 
 CASES = [

@@ -243,7 +243,7 @@ def test_every_status_change_queues_a_mail_to_the_reporter(office):
         if m["kind"] == "status" and m["ticket_id"] == ticket["id"]
     ]
     assert len(mails) == 5  # received, ordered, confirmed, resolved, closed
-    assert "Nieuwe status: Afgesloten" in mails[-1]["body"]
+    assert "Stand van zaken: Afgesloten" in mails[-1]["body"]
 
 
 @pytest.mark.parametrize(

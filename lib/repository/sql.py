@@ -61,7 +61,7 @@ def _sqlite_immediate_transactions(engine: sa.Engine) -> None:
 class SqlRepository(Repository):
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(url.removeprefix("sqlite:///")))
         self.url = url
         self.engine = sa.create_engine(url, connect_args=_connect_args(url))
         if url.startswith("sqlite"):
@@ -115,6 +115,17 @@ class SqlRepository(Repository):
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file readable by its owner only: it holds personal data.
+
+    SQLite makes its -wal and -shm files with the database file's permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path) != ":memory:":
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
 
 
 def _connect_args(url: str) -> dict:

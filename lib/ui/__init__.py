@@ -1,12 +1,13 @@
 """The one small module in lib/ that knows Streamlit: glue between pages and lib.
 
-Pages call `snapshot()` once per view, `actor()` for who is acting, and `act()`
+Pages call `guard(path)` first (who may see it), `snapshot()` once per view, and `act()`
 to hand a user action to a service; `act` turns the service's refusals into
 Dutch messages and drops the cached read after the session's own writes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -14,10 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.pages_manager import PagesManager
 
 from lib import config as config_module
-from lib.procedure import ROLE_LABELS, Actor, IllegalTransition, Role
+from lib import navigation
+from lib.procedure import Actor, IllegalTransition, refuse
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable
+from lib.schema import SHARED_TABLES
 from lib.services import Desk
 from lib.snapshot import Snapshot
 from lib.store import open_repository
@@ -49,7 +54,7 @@ def repository() -> Repository:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _read(label: str, nonce: str, generation: int) -> dict:
-    return repository().read_all()
+    return repository().read(SHARED_TABLES)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -105,45 +110,62 @@ def invalidate() -> None:
     st.session_state["_write_nonce"] = uuid.uuid4().hex
 
 
-def actor() -> Actor:
-    """Who is acting. Until sign-in exists this is the only place that decides it.
+def actor() -> Actor | None:
+    """Who is acting: the signed-in person (lib/ui/identity.py), or None."""
+    from lib.ui import identity
 
-    In demo mode the person and role come from the sidebar picker that app.py
-    draws once per run (`role_picker`); a page run on its own (AppTest) reads
-    the same session keys, defaulting to the MAZ.
+    return identity.current()
+
+
+def leave_pages_folder_mode() -> None:
+    """Make Streamlit treat pages/ as our own page files, not as an app of its own.
+
+    Streamlit decides once per server process whether pages/ beside app.py is a
+    "pages folder" app, before the first script run; only st.navigation (in
+    app.py) switches that off. A server's very first visitor arriving on a deep
+    link (/facturen) would run that page directly, and every later session
+    would get all files listed and no sign-in. Every page calls this first: in
+    that first run it switches the mode off and reruns through the router.
     """
-    cfg = config()
-    if not cfg.demo_mode:
-        name = cfg.extra.get("acting_name", "Manager Algemene Zaken")
-        return Actor(name, Role(cfg.extra.get("acting_role", Role.MAZ)))
-    role = st.session_state.get("demo_role", Role.MAZ)
-    name = str(st.session_state.get("demo_name", "")).strip()
-    return Actor(name or "Demo-gebruiker", Role(role))
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
-def role_picker() -> Actor:
-    """The demo-mode sidebar picker; drawn by the router only, before the page runs.
+def guard(path: str) -> Actor:
+    """The first line of every page: who may see it comes from lib/navigation.py.
 
-    Known limit: because pages/ sits beside app.py, Streamlit runs a server's
-    very first script run as a pages-folder app, so these widgets change ids
-    once and the first visitor's first change here is lost (see
-    tests/browser/test_procedures.py::test_the_first_visitor_after_a_restart...).
+    Not signed in: the sign-in screen. Signed in without a role for this page: a
+    Dutch refusal, logged. Either way the page stops before it reads anything.
     """
-    if config().demo_mode:
-        # Defaults go into session state first: a widget given both a default and
-        # a session value makes Streamlit warn.
-        st.session_state.setdefault("demo_role", Role.MAZ)
-        st.session_state.setdefault("demo_name", "Demo-gebruiker")
-        with st.sidebar:
-            st.caption("Demomodus: kies wie u bent")
-            st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="demo_role")
-            st.text_input("Naam", key="demo_name")
-    return actor()
+    from lib.ui import identity
+
+    leave_pages_folder_mode()
+    who = identity.current()
+    if who is None:
+        identity.sign_in_screen()
+        st.stop()
+    if not navigation.may_open(who, path):
+        screen = navigation.SCREENS[path]
+        refuse(who, f"pagina '{screen.title}' geopend zonder de rol ervoor")
+        st.info(navigation.for_whom(path))
+        page_link(navigation.HOME, "Naar de startpagina", "🏠")
+        st.stop()
+    return who
+
+
+def page_link(path: str, label: str, icon: str) -> None:
+    """A link to another page of the menu (a page run on its own, in a test, has none)."""
+    with contextlib.suppress(StreamlitAPIException):
+        st.page_link(path, label=label, icon=icon)
 
 
 def desk(who: Actor | None = None) -> Desk:
     """A Desk for the acting person; pass `who` when the page already asked actor()."""
-    return Desk(repo=repository(), actor=who or actor(), config=config())
+    who = who or actor()
+    if who is None:
+        raise IllegalTransition("U bent niet aangemeld.")
+    return Desk(repo=repository(), actor=who, config=config())
 
 
 def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **kwargs: Any) -> Any:
@@ -194,19 +216,6 @@ def flash() -> None:
     kind, text = st.session_state.pop("_flash", (None, None))
     if kind:
         getattr(slot, kind)(text)
-
-
-def require(*roles: Role) -> Actor:
-    """Stop the page with a Dutch message unless the actor has one of `roles`."""
-    who = actor()
-    if who.role not in roles:
-        if set(roles) == {Role.MAZ}:
-            st.info("Deze pagina is voor de Manager Algemene Zaken.")
-        else:
-            allowed = ", ".join(ROLE_LABELS[r] for r in roles)
-            st.info(f"Deze pagina is voor: {allowed}.")
-        st.stop()
-    return who
 
 
 def act_form(

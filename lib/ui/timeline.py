@@ -11,6 +11,7 @@ import re
 import streamlit as st
 
 from lib import formatting, procedure
+from lib.audience import Audience, reporter_line, reporter_sees
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.procedure import ROLE_LABELS, Invoice, Quote, Role
 from lib.snapshot import Snapshot
@@ -74,11 +75,20 @@ def event_line(event: dict) -> str:
     return line
 
 
-def show_timeline(snapshot: Snapshot, ticket_id: str) -> None:
-    """Every step of the ticket (and its quotes, invoices, communication) in time order."""
+def show_timeline(snapshot: Snapshot, ticket_id: str, audience: Audience = Audience.OFFICE) -> None:
+    """Every step of the ticket (and its quotes, invoices, communication) in time order.
+
+    The reporter audience sees only the steps that concern them, without notes
+    or names (lib/audience.py decides).
+    """
     events = snapshot.timeline(ticket_id)
+    if audience is Audience.REPORTER:
+        events = [reporter_line(e) for e in events if reporter_sees(e)]
+        for e in events:
+            st.markdown(f"**{formatting.moment(e['at'])}** · {e['label']}")
     if not events:
         st.caption("Nog geen stappen vastgelegd.")
+    if audience is Audience.REPORTER or not events:
         return
     for e in events:
         with st.container(border=True):

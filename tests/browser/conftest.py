@@ -53,7 +53,8 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run app.py` on a free port with its own store, until stopped."""
 
-    def __init__(self, env: dict[str, str], log: Path):
+    def __init__(self, env: dict[str, str], log: Path, args: tuple[str, ...] = ()):
+        """`args` go to `streamlit run` as well (for example --secrets.files PATH)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
@@ -74,6 +75,7 @@ class AppServer:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *args,
             ],
             cwd=ROOT,
             env={**os.environ, **env},

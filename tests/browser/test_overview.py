@@ -27,7 +27,7 @@ def test_that_the_overview_renders_its_charts_with_demo_data(page_in, tmp_path):
         page = page_in(1400, 1000)
         steps.open_app(page, server.url)
         walk = steps.Walk(page, "sqlite", "overzicht")
-        walk.as_person(steps.Person("Stefanie (directie)", "Directie"))
+        walk.as_person(steps.Person("Stefanie (directie)", "Directie", "stefanie@kivido.example"))
         area = walk.visit("Overzicht")
         steps.expect_text(area, "Exporteren")
         charts = area.get_by_test_id("stVegaLiteChart")
