@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from lib import people, procedure, validation
-from lib.procedure import Communication
+from lib import people, procedure, texts, validation
+from lib.procedure import Communication, Role
 from lib.repository import Change, Insert, Update
-from lib.services import Desk, advance_ticket, event, new_id
+from lib.services import Desk, advance_ticket, event, message, new_id
 from lib.snapshot import Snapshot
 from lib.texts import CHANNELS, PHASES
 
 # --- 2.1 step 7: a quote is discussed with the directie --------------------------
 
 
-def register_quote(desk: Desk, ticket: dict, order: dict, form: dict) -> list[dict]:
+def register_quote(
+    desk: Desk, ticket: dict, order: dict, form: dict, *, snapshot: Snapshot | None = None
+) -> list[dict]:
+    """2.1 step 7: a quote from Nemesys; the directie is asked by mail to decide."""
     f = validation.Form()
     amount = f.check("amount", validation.amount_cents, form.get("amount"), "Bedrag")
     reference = f.check("reference", validation.text, form.get("reference"), "Referentie")
@@ -49,7 +52,33 @@ def register_quote(desk: Desk, ticket: dict, order: dict, form: dict) -> list[di
             at=at,
         ),
     ]
+    snap = snapshot or Snapshot(desk.repo.read(["users", "locations"]))
+    directie = people.addresses(snap, Role.DIRECTIE)
+    if directie:
+        quote = {"amount_cents": amount, "reference": reference, "document_url": url}
+        location = snap.location(ticket["location_id"])
+        mail = texts.quote_mail(ticket, location, quote, directie)
+        changes.append(message(desk, ticket=ticket, kind="offerte", mail=mail, at=at))
     return desk.repo.commit(changes)
+
+
+def _tickets_of(snapshot: Snapshot, order_ids: list[str]) -> list[dict]:
+    """The reports an invoice is for, through its orders, by number."""
+    ids = {o["ticket_id"] for o in snapshot.rows("orders") if o["id"] in set(order_ids)}
+    return sorted((snapshot.ticket(i) for i in ids if snapshot.ticket(i)), key=_number)
+
+
+def _number(ticket: dict) -> str:
+    return ticket["number"]
+
+
+def _invoice_message(desk: Desk, snapshot: Snapshot, invoice: dict, kind: str, to: str):
+    tickets = _tickets_of(snapshot, [o for o in invoice["order_ids"].split(",") if o])
+    numbers = [t["number"] for t in tickets]
+    build = texts.invoice_check_mail if kind == "factuur" else texts.invoice_rejected_mail
+    mail = build(invoice, numbers, to)
+    first = tickets[0] if tickets else {}
+    return message(desk, ticket=first, kind=kind, mail=mail, at=desk.now())
 
 
 def decide_quote(desk: Desk, ticket: dict, quote: dict, *, approve: bool, note: str) -> list[dict]:
@@ -172,6 +201,8 @@ def register_invoice(
     ]
     if corrected:
         changes += _invoice_step(desk, corrected, "supersede", f"Vervangen door {number}", {})
+    maz = people.addresses(snapshot, Role.MAZ) or desk.config.mail_from
+    changes.append(_invoice_message(desk, snapshot, changes[0].row, "factuur", maz))
     return desk.repo.commit(changes)
 
 
@@ -195,7 +226,15 @@ def _invoice_step(desk: Desk, invoice: dict, action: str, note: str, values: dic
     ]
 
 
-def check_invoice(desk: Desk, invoice: dict, *, approve: bool, reason: str = "") -> list[dict]:
+def check_invoice(
+    desk: Desk,
+    invoice: dict,
+    *,
+    approve: bool,
+    reason: str = "",
+    snapshot: Snapshot | None = None,
+) -> list[dict]:
+    """2.1 step 9: the MAZ approves, or rejects and the reason goes to Nemesys by mail."""
     f = validation.Form()
     reason = f.check(
         "reason",
@@ -211,7 +250,13 @@ def check_invoice(desk: Desk, invoice: dict, *, approve: bool, reason: str = "")
     if not approve:
         values["rejection_reason"] = reason
     action = "approve" if approve else "reject"
-    return desk.repo.commit(_invoice_step(desk, invoice, action, reason, values))
+    changes = _invoice_step(desk, invoice, action, reason, values)
+    if not approve:
+        snap = snapshot or Snapshot(desk.repo.read(["orders", "tickets"]))
+        rejected = {**invoice, **values}
+        address = desk.config.nemesys_address
+        changes.append(_invoice_message(desk, snap, rejected, "factuur_afgekeurd", address))
+    return desk.repo.commit(changes)
 
 
 def pay_invoice(desk: Desk, invoice: dict, paid_on: date | str) -> list[dict]:

@@ -43,6 +43,7 @@ class Config:
     confirmation_alert_working_hours: float = 4.0
     nemesys_address: str = "support@nemesys.nl"
     mail_from: str = "maz@kivido.nl"
+    smtp: Mapping | None = None  # the [smtp] table; without a host, mail waits in the Postvak
     extra: Mapping = field(default_factory=dict)
 
 
@@ -58,6 +59,7 @@ def load(secrets: Mapping | None = None) -> Config:
     store = dict(secrets.get("store", {}))
     sheets = dict(secrets.get("sheets", {}))
     app = dict(secrets.get("app", {}))
+    smtp = dict(secrets.get("smtp", {}))
     env = os.environ
     db_path = env.get("KIVIDO_DB") or store.get("sqlite_path")
     url = store.get("database_url") or (f"sqlite:///{Path(db_path).resolve()}" if db_path else "")
@@ -76,8 +78,10 @@ def load(secrets: Mapping | None = None) -> Config:
         day_start=_time(app.get("day_start"), Config.day_start),
         day_end=_time(app.get("day_end"), Config.day_end),
         confirmation_alert_working_hours=float(app.get("confirmation_alert_working_hours", 4)),
-        nemesys_address=app.get("nemesys_address", Config.nemesys_address),
-        mail_from=app.get("mail_from", Config.mail_from),
+        nemesys_address=smtp.get("nemesys_address")
+        or app.get("nemesys_address", Config.nemesys_address),
+        mail_from=smtp.get("sender") or app.get("mail_from", Config.mail_from),
+        smtp=smtp if smtp.get("host") else None,
         extra=app,
     )
 

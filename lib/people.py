@@ -46,6 +46,15 @@ def actor_for(snapshot: Snapshot, email: str, name: str = "") -> Actor:
     return Actor(display, primary, email=normal_email(email), roles=roles or {Role.STAFF})
 
 
+def addresses(snapshot: Snapshot, role: Role) -> str:
+    """The e-mail addresses of everyone active in `role`, for a mail to that role."""
+    rows = snapshot.rows("users")
+    found = sorted(
+        {normal_email(p["email"]) for p in rows if p["active"] and role in parse_roles(p["role"])}
+    )
+    return ", ".join(found)
+
+
 def managed_locations(snapshot: Snapshot, actor: Actor) -> list[dict]:
     """The locations of which this person is the unit manager."""
     if Role.UNIT_MANAGER not in actor.roles or not actor.email:

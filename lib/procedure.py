@@ -83,7 +83,9 @@ class Invoice(StrEnum):
 
 class Message(StrEnum):
     QUEUED = "wachtrij"
+    SENDING = "bezig"  # claimed by the sender; back in the queue if it never finishes
     SENT = "verzonden"
+    FAILED = "mislukt"  # the mail server refused it for good; the MAZ can retry
 
 
 class Communication(StrEnum):

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from lib import formatting
 from lib.catalog import CATEGORIES, URGENCY_LABELS
-from lib.procedure import Ticket
+from lib.procedure import Message, Ticket
 from lib.snapshot import Snapshot
 from lib.workdays import AMSTERDAM
 
@@ -116,8 +116,49 @@ def mailto_link(message: dict) -> str:
     )
 
 
-MESSAGE_KINDS = {"opdracht": "Opdracht aan Nemesys", "status": "Statusbericht aan melder"}
+MESSAGE_KINDS = {
+    "opdracht": "Opdracht aan Nemesys",
+    "ontvangst": "Ontvangstbevestiging aan melder",
+    "status": "Statusbericht aan melder",
+    "communicatie": "Communicatietaak aan unitmanager",
+    "offerte": "Offerte ter beslissing aan directie",
+    "factuur": "Factuur ter controle aan MAZ",
+    "factuur_afgekeurd": "Afgekeurde factuur aan Nemesys",
+}
+MESSAGE_STATUS_LABELS = {
+    Message.QUEUED: "In de wachtrij",
+    Message.SENDING: "Wordt verzonden",
+    Message.SENT: "Verzonden",
+    Message.FAILED: "Mislukt",
+}
+# The Postvak's status filter: what the MAZ may want to see.
+POSTVAK_VIEWS = {
+    "Nog te versturen": {Message.QUEUED, Message.SENDING, Message.FAILED},
+    "Mislukt": {Message.FAILED},
+    "Verzonden": {Message.SENT},
+    "Alle": set(Message),
+}
 
 
 def message_kind_label(kind: str) -> str:
     return MESSAGE_KINDS.get(kind, kind)
+
+
+def postvak(
+    snapshot: Snapshot, view: str, *, number: str = "", recipient: str = ""
+) -> list[dict]:
+    """The Postvak's messages: in the chosen view and filters, newest first.
+
+    `number` matches the report number (part of it), `recipient` the address.
+    """
+    statuses = POSTVAK_VIEWS[view]
+    number, recipient = number.strip().upper(), recipient.strip().lower()
+    tickets = {t["id"]: t["number"] for t in snapshot.rows("tickets")} if number else {}
+    rows = [
+        m
+        for m in snapshot.rows("messages")
+        if m["status"] in statuses
+        and (not number or number in tickets.get(m["ticket_id"], "") or number in m["subject"])
+        and (not recipient or recipient in m["to_address"].lower())
+    ]
+    return sorted(rows, key=lambda m: (m["created_at"], m["id"]), reverse=True)

@@ -154,6 +154,14 @@ MESSAGES = _mutable(
     _t("subject", "Onderwerp"),
     _t("body", "Tekst"),
     _t("sent_at", "Verzonden op"),
+    # Added for sending by SMTP; new columns go at the end (existing Sheets and databases grow).
+    _t("message_id", "Message-ID"),  # made when queued: a retry is the same message
+    _t("thread_ref", "Draad (References)"),  # every mail of one report shares it
+    _t("html_body", "HTML-tekst"),
+    _i("attempts", "Pogingen"),
+    _t("last_error", "Laatste fout"),
+    _t("attempted_at", "Laatste poging op"),
+    _b("is_demo", "Demo"),
 )
 
 COMMUNICATION_TASKS = _mutable(

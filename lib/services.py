@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from lib import audience, procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
 from lib.config import Config
-from lib.procedure import Actor, Communication, Ticket
+from lib.procedure import Actor, Communication, Message, Ticket
 from lib.repository import Change, Insert, Repository, Update
 from lib.snapshot import Snapshot
 
@@ -81,20 +81,41 @@ def _step(action: str) -> str:
     return "investigate" if action == "note" else action
 
 
-def message(*, ticket_id: str, kind: str, mail: texts.Mail, at: str, id: str = "") -> Insert:
+def message(
+    desk: Desk, *, ticket: dict, kind: str, mail: texts.Mail, at: str, id: str = ""
+) -> Insert:
+    """A mail queued for sending (lib/mailer.py), in the thread of its report.
+
+    Its Message-ID is made here, before any attempt to send, so a retry after an
+    unclear answer is the same message to every mail program. Demo reports'
+    mails are marked sent at once: demo data never floods the Postvak.
+    """
+    message_id = id or new_id()
+    domain = mail_domain(desk)
+    thread = f"<melding-{ticket['id']}@{domain}>" if ticket.get("id") else ""
+    demo = bool(ticket.get("is_demo"))
     return Insert(
         "messages",
         {
-            "id": id or new_id(),
-            "ticket_id": ticket_id,
+            "id": message_id,
+            "ticket_id": ticket.get("id", ""),
             "kind": kind,
-            "status": "wachtrij",
+            "status": Message.SENT if demo else Message.QUEUED,
             "created_at": at,
             "to_address": mail.to,
             "subject": mail.subject,
             "body": mail.body,
+            "html_body": mail.html,
+            # The receipt opens the report's thread; every later mail refers to it.
+            "message_id": thread if kind == "ontvangst" else f"<{message_id}@{domain}>",
+            "thread_ref": thread,
+            "is_demo": demo,
         },
     )
+
+
+def mail_domain(desk: Desk) -> str:
+    return desk.config.mail_from.rpartition("@")[2] or "kivido.nl"
 
 
 def advance_ticket(
@@ -131,8 +152,8 @@ def advance_ticket(
     )
     if audience.stage(status) == audience.stage(ticket["status"]):
         return [update, *changes]  # nothing the reporter would call news
-    mail = texts.status_mail(ticket, status)
-    return [update, *changes, message(ticket_id=ticket["id"], kind="status", mail=mail, at=at)]
+    mail = texts.status_mail({**ticket, **(values or {})}, status)
+    return [update, *changes, message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
 
 
 # --- 2.1 step 1 / 2.2 step 1: a report comes in ----------------------------------
@@ -216,12 +237,13 @@ def submit_report(
         id=f"{submission_id}-submit",
     )
     ticket = desk.repo.commit([Insert("tickets", row, number_prefix=f"KIV-{year}-"), submitted])[0]
-    mail = texts.status_mail(ticket, Ticket.NEW)
+    mail = texts.status_mail(ticket, Ticket.NEW, snapshot.location(ticket["location_id"]))
     desk.repo.commit(
         [
             message(
-                ticket_id=ticket["id"],
-                kind="status",
+                desk,
+                ticket=ticket,
+                kind="ontvangst",
                 mail=mail,
                 at=at,
                 id=f"{submission_id}-received",
@@ -343,7 +365,7 @@ def _order_changes(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Change]
     )
     return [
         Insert("orders", {"id": order_id, "ticket_id": ticket["id"], "ordered_at": at}),
-        message(ticket_id=ticket["id"], kind="opdracht", mail=mail, at=at),
+        message(desk, ticket=ticket, kind="opdracht", mail=mail, at=at),
     ]
 
 
@@ -354,7 +376,12 @@ def _communication_task(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Ch
     ):
         return []
     at, task_id = desk.now(), new_id()
-    return [
+    location = snapshot.location(ticket["location_id"])
+    changes: list[Change] = []
+    if location.get("unit_manager_email"):
+        mail = texts.communication_mail(ticket, location)
+        changes.append(message(desk, ticket=ticket, kind="communicatie", mail=mail, at=at))
+    return changes + [
         Insert(
             "communication_tasks",
             {
@@ -449,14 +476,21 @@ def reopen(desk: Desk, ticket: dict, reason: str) -> list[dict]:
 
 def mark_sent(desk: Desk, message_row: dict) -> list[dict]:
     """The MAZ sent a waiting message by hand (the mailto: link of the Postvak)."""
-    procedure.check("message", "send", message_row["status"], desk.actor)
+    step = procedure.check("message", "send", message_row["status"], desk.actor)
     return desk.repo.commit(
         [
             Update(
                 "messages",
                 message_row["id"],
                 message_row["version"],
-                {"status": "verzonden", "sent_at": desk.now()},
+                {"status": step.target, "sent_at": desk.now()},
             )
         ]
     )
+
+
+def retry_message(desk: Desk, message_row: dict) -> list[dict]:
+    """The MAZ sends a failed message again: back in the queue, same Message-ID."""
+    step = procedure.check("message", "retry", message_row["status"], desk.actor)
+    values = {"status": step.target, "attempts": 0, "last_error": ""}
+    return desk.repo.commit([Update("messages", message_row["id"], message_row["version"], values)])

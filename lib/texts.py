@@ -3,74 +3,134 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
 
 from lib import audience, formatting
 from lib.catalog import CATEGORIES
 from lib.procedure import Ticket
+
+TEMPLATES = Path(__file__).parent / "mail_templates"
+_TEXT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=False,  # plain text; the HTML part is escaped by _HTML
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+_HTML = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+)
 
 
 @dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
-    body: str
+    body: str  # plain text
+    html: str = ""  # the same text as simple HTML
+
+
+def render(template: str, to: str, **context) -> Mail:
+    """One mail from one template file: its first line is 'Onderwerp: ...', then the body."""
+    text = _TEXT.get_template(f"{template}.txt").render(**context)
+    first, _, body = text.partition("\n")
+    subject = first.removeprefix("Onderwerp:").strip()
+    body = body.strip("\n") + "\n"
+    paragraphs = [p.split("\n") for p in body.strip().split("\n\n")]
+    html = _HTML.get_template("_layout.html").render(subject=subject, paragraphs=paragraphs)
+    return Mail(to, subject, body, html)
+
+
+def _category(ticket: dict) -> str:
+    return CATEGORIES.get(ticket["category"], ticket["category"])
 
 
 def order_mail(ticket: dict, location: dict, nemesys_address: str) -> Mail:
-    """2.1 step 3b: the order to Nemesys, with every detail of the report."""
-    body = f"""Beste supportafdeling van Nemesys,
-
-Hierbij geeft Kivido opdracht tot het verhelpen van de volgende storing.
-Wilt u deze opdracht per mail bevestigen onder vermelding van het meldingsnummer?
-
-Meldingsnummer: {ticket["number"]}
-Urgentie: {"URGENT" if ticket["urgency"] == "urgent" else "niet urgent"}
-Categorie: {CATEGORIES.get(ticket["category"], ticket["category"])}
-Locatie: {location.get("name", "")}
-Gemeld op: {formatting.moment(ticket["created_at"])}
-Melder: {ticket["reporter_name"]} ({ticket["reporter_email"]})
-Bereikbaarheid melder: {ticket["contact_info"] or "-"}
-Kantoor kan hierdoor niet werken: {"ja" if ticket["blocks_office_work"] else "nee"}
-
-Omschrijving:
-{ticket["description"]}
-
-Onderzoek door Manager Algemene Zaken:
-{ticket["investigation_notes"] or "-"}
-
-Met vriendelijke groet,
-Manager Algemene Zaken, Kivido
-"""
-    subject = f"Opdracht {ticket['number']}: {CATEGORIES.get(ticket['category'], '')} - {location.get('name', '')}"
-    return Mail(nemesys_address, subject, body)
+    """2.1 step 3b / 2.2 step 4: the order to Nemesys, with every detail of the report."""
+    return render(
+        "opdracht_nemesys",
+        nemesys_address,
+        t=ticket,
+        location=location,
+        category=_category(ticket),
+        urgent=ticket["urgency"] == "urgent",
+        reported_at=formatting.moment(ticket["created_at"]),
+    )
 
 
-def status_mail(ticket: dict, new_status: str) -> Mail:
+def status_mail(ticket: dict, new_status: str, location: dict | None = None) -> Mail:
     """2.1 step 5: the reporter is kept informed, in their own words.
 
     Only the reporter-facing stage and what happens next (lib/audience.py):
     never the office's internal notes.
     """
-    now = audience.stage(new_status)
-    opening = (
-        f"Wij hebben uw melding {ticket['number']} ontvangen."
-        if new_status == Ticket.NEW
-        else f"Er is nieuws over uw melding {ticket['number']}."
+    location = location or {"name": ""}
+    if new_status == Ticket.NEW:
+        return render(
+            "melder_ontvangen",
+            ticket["reporter_email"],
+            t=ticket,
+            location=location,
+            category=_category(ticket),
+        )
+    stage = audience.stage(new_status)
+    next_step = stage.next_step
+    if new_status == Ticket.WAITING and ticket.get("check_due_at"):
+        when = formatting.moment(ticket["check_due_at"])
+        next_step = f"Op {when} vraagt de Manager Algemene Zaken of het probleem al is opgelost."
+    return render(
+        "melder_update",
+        ticket["reporter_email"],
+        t=ticket,
+        stage=stage,
+        next_step=next_step,
+        category=_category(ticket),
     )
-    body = f"""Beste {ticket["reporter_name"]},
 
-{opening}
 
-Uw melding: {CATEGORIES.get(ticket["category"], ticket["category"])}
-Stand van zaken: {now.label}
-Wat er nu gebeurt: {now.next_step}
+def communication_mail(ticket: dict, location: dict) -> Mail:
+    """2.1 step 6: the unit manager is asked to inform parents and staff."""
+    return render(
+        "unitmanager_communicatie",
+        location.get("unit_manager_email", ""),
+        t=ticket,
+        location=location,
+        category=_category(ticket),
+    )
 
-U kunt de voortgang ook volgen op de pagina 'Mijn meldingen'.
 
-Met vriendelijke groet,
-Manager Algemene Zaken, Kivido
-"""
-    return Mail(ticket["reporter_email"], f"Uw melding {ticket['number']}: {now.label}", body)
+def quote_mail(ticket: dict, location: dict, quote: dict, to: str) -> Mail:
+    """2.1 step 7: the directie is asked to decide on a quote."""
+    return render(
+        "directie_offerte",
+        to,
+        t=ticket,
+        location=location,
+        quote=quote,
+        category=_category(ticket),
+        amount=formatting.money(quote["amount_cents"]),
+    )
+
+
+def invoice_check_mail(invoice: dict, numbers: list[str], to: str) -> Mail:
+    """2.1 step 9: the MAZ is asked to check a registered invoice."""
+    return render("maz_factuur", to, **_invoice_context(invoice, numbers))
+
+
+def invoice_rejected_mail(invoice: dict, numbers: list[str], to: str) -> Mail:
+    """2.1 step 9: a rejected invoice goes back to Nemesys with the reason."""
+    return render("nemesys_factuur_afgekeurd", to, **_invoice_context(invoice, numbers))
+
+
+def _invoice_context(invoice: dict, numbers: list[str]) -> dict:
+    return {
+        "invoice": invoice,
+        "numbers": ", ".join(numbers) or "-",
+        "invoice_date": formatting.day(invoice["invoice_date"]) if invoice["invoice_date"] else "-",
+        "amount_excl": formatting.money(invoice["amount_excl_cents"]),
+        "amount_incl": formatting.money(invoice["amount_incl_cents"]),
+    }
 
 
 CHANNELS = {"klasbord": "Klasbord", "facebook": "Facebook", "groep": "Oudergroep"}

@@ -1,56 +1,92 @@
-"""Postvak (MAZ): every queued mail, the orders to Nemesys (2.1 step 3b) and the
-status mails to reporters (2.1 step 5). Until SMTP sending exists the MAZ opens
-each in her own mail program (mailto:) and marks it sent here.
+"""Postvak (MAZ): every mail the procedure sends, with its state.
+
+With SMTP configured ([smtp] in secrets.toml) mail goes out by itself after
+each action (lib/mailer.py); here the MAZ sees what was sent, what failed and
+why, and sends a failed mail again. Without SMTP she opens each mail in her own
+mail program (mailto:) and marks it sent. Newest first, filtered, 50 at a time.
 """
 
 import streamlit as st
 
 from lib import formatting, queues, services, ui
+from lib.procedure import Message
+
+SHOWN_AT_ONCE = 50
 
 who = ui.guard("pages/postvak.py")
 st.title("Postvak")
 ui.flash()
 snap = ui.snapshot()
 desk = ui.desk(who)
+smtp = ui.config().smtp
 
-outbox = snap.outbox()
-if not outbox:
-    st.info("Het postvak is leeg: alle berichten zijn verzonden.")
-    st.stop()
+if smtp:
+    st.caption(f"Berichten gaan automatisch via de mailserver {smtp['host']}.")
+else:
+    st.caption(
+        "Er is geen mailserver ingesteld: open een bericht in uw mailprogramma, "
+        "verstuur het daar en klik dan op 'Verzonden'."
+    )
 
-orders = [m for m in outbox if m["kind"] == "opdracht"]
-others = [m for m in outbox if m["kind"] != "opdracht"]
-st.caption("Open een bericht in uw mailprogramma, verstuur het daar en klik dan op 'Verzonden'.")
+left, middle, right = st.columns(3)
+view = left.selectbox("Toon", list(queues.POSTVAK_VIEWS), key="postvak-view")
+number = middle.text_input("Meldingsnummer", key="postvak-number")
+recipient = right.text_input("Ontvanger", key="postvak-recipient")
+messages = queues.postvak(snap, view, number=number, recipient=recipient)
 
 
 def _show(message: dict) -> None:
     seen = ui.as_seen("messages", message)
     ticket = snap.ticket(message["ticket_id"]) or {}
-    kind = queues.message_kind_label(message["kind"])
+    status = queues.MESSAGE_STATUS_LABELS.get(message["status"], message["status"])
     with st.container(border=True):
-        st.markdown(f"**{kind}** · {ticket.get('number', '')}")
-        st.caption(f"Klaargezet op {formatting.moment(message['created_at'])}")
+        st.markdown(
+            f"**{queues.message_kind_label(message['kind'])}** · "
+            f"{ticket.get('number', '')} · {status}"
+        )
+        when = f"Klaargezet op {formatting.moment(message['created_at'])}"
+        if message["sent_at"]:
+            when += f" · verzonden op {formatting.moment(message['sent_at'])}"
+        if message["attempts"]:
+            when += f" · {message['attempts']} poging(en)"
+        st.caption(when)
+        if message["last_error"] and message["status"] != Message.SENT:
+            st.error(f"Fout van de mailserver: {message['last_error']}")
         st.text(f"Aan: {message['to_address']}\nOnderwerp: {message['subject']}")
         with st.expander("Tekst van het bericht"):
             st.text(message["body"])
-        left, right = st.columns(2)
-        left.link_button("Openen in mailprogramma", queues.mailto_link(message))
-        if right.button("Verzonden", key=f"verzonden-{message['id']}", type="primary"):
+        if message["status"] == Message.SENT:
+            return
+        key = message["id"]
+        if not smtp:
+            left, right = st.columns(2)
+            left.link_button("Openen in mailprogramma", queues.mailto_link(message))
+            if right.button("Verzonden", key=f"verzonden-{key}", type="primary"):
+                ui.act(
+                    services.mark_sent,
+                    desk,
+                    seen,
+                    success=f"Gemarkeerd als verzonden: {message['subject']}",
+                )
+        elif message["status"] == Message.FAILED and st.button(
+            "Opnieuw versturen", key=f"opnieuw-{key}", type="primary"
+        ):
             ui.act(
-                services.mark_sent,
+                services.retry_message,
                 desk,
                 seen,
-                success=f"Gemarkeerd als verzonden: {message['subject']}",
+                success=f"Opnieuw in de wachtrij: {message['subject']}",
             )
 
 
-# Orders first: urgent work waits on them (2.1 step 3b "at once").
-for title, messages in (
-    ("Opdrachten aan Nemesys", orders),
-    ("Statusberichten aan melders", others),
-):
-    st.subheader(f"{title} ({len(messages)})")
-    if not messages:
-        st.caption("Geen.")
-    for message in messages:
-        _show(message)
+if not messages:
+    if view == "Nog te versturen" and not (number or recipient):
+        st.info("Het postvak is leeg: alle berichten zijn verzonden.")
+    else:
+        st.info("Geen berichten met deze keuze.")
+    st.stop()
+st.caption(f"{len(messages)} bericht(en), nieuwste eerst.")
+for message in messages[:SHOWN_AT_ONCE]:
+    _show(message)
+if len(messages) > SHOWN_AT_ONCE:
+    st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; verfijn de keuze voor de rest.")

@@ -240,9 +240,10 @@ def test_every_status_change_queues_a_mail_to_the_reporter(office):
     mails = [
         m
         for m in office.snap().outbox()
-        if m["kind"] == "status" and m["ticket_id"] == ticket["id"]
+        if m["kind"] in ("ontvangst", "status") and m["ticket_id"] == ticket["id"]
     ]
     assert len(mails) == 5  # received, ordered, confirmed, resolved, closed
+    assert "Wij hebben uw melding ontvangen" in mails[0]["body"]
     assert "Stand van zaken: Afgesloten" in mails[-1]["body"]
 
 

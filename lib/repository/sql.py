@@ -73,12 +73,32 @@ class SqlRepository(Repository):
         return cls(f"sqlite:///{Path(path)}")
 
     def setup(self) -> list[str]:
-        existing = set(sa.inspect(self.engine).get_table_names())
+        inspector = sa.inspect(self.engine)
+        existing = set(inspector.get_table_names())
         metadata.create_all(self.engine)
-        return [
-            f"Tabel '{name}' {'bestond al' if name in existing else 'aangemaakt'}."
-            for name in TABLES
-        ]
+        lines = []
+        for name in TABLES:
+            if name not in existing:
+                lines.append(f"Tabel '{name}' aangemaakt.")
+                continue
+            added = self._add_missing_columns(name, inspector)
+            grown = f" (kolommen toegevoegd: {', '.join(added)})" if added else ""
+            lines.append(f"Tabel '{name}' bestond al{grown}.")
+        return lines
+
+    def _add_missing_columns(self, name: str, inspector: sa.Inspector) -> list[str]:
+        """The schema gained columns since this database was made: add them, with defaults."""
+        have = {c["name"] for c in inspector.get_columns(name)}
+        missing = [c for c in TABLES[name].columns if c.name not in have]
+        defaults = {"text": "''", "int": "0", "bool": "0" if self.engine.name == "sqlite" else "false"}
+        with self.engine.begin() as conn:
+            for column in missing:
+                kind = _TYPES[column.type]().compile(dialect=self.engine.dialect)
+                conn.exec_driver_sql(
+                    f'ALTER TABLE "{name}" ADD COLUMN "{column.name}" {kind} '
+                    f"NOT NULL DEFAULT {defaults[column.type]}"
+                )
+        return [c.name for c in missing]
 
     def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
         with self.engine.connect() as conn:

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib import config as config_module
-from lib import navigation
+from lib import mailer, navigation
 from lib.procedure import Actor, IllegalTransition, refuse
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable
 from lib.schema import SHARED_TABLES
@@ -42,6 +42,19 @@ def _config_and_repo(_secrets_key: str) -> tuple[config_module.Config, Repositor
     repo = open_repository(config)
     repo.setup()
     return config, repo
+
+
+@st.cache_resource
+def _outbox(_secrets_key: str) -> mailer.Outbox | None:
+    settings = mailer.SmtpSettings.from_secrets(config().smtp)
+    return mailer.Outbox(repository(), settings) if settings else None
+
+
+def send_mail_soon() -> None:
+    """Wake this process's sender (lib/mailer.py): the page does not wait for it."""
+    outbox = _outbox(str(sorted(_secrets())))
+    if outbox is not None:
+        outbox.kick()
 
 
 def config() -> config_module.Config:
@@ -189,6 +202,7 @@ def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **
         return None
     st.session_state.pop("_field_errors", None)
     invalidate()
+    send_mail_soon()
     st.session_state["_flash"] = ("success", success)
     st.rerun()
     return result
