@@ -56,6 +56,7 @@ export: $(VENV)/.runtime
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.postvak
 
 clean:
 	rm -rf $(VENV) data export test-artifacts

@@ -240,7 +240,18 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
             "Vervangen door gecorrigeerde factuur",
         ),
     ),
-    "message": (_tr("send", {Message.QUEUED}, Message.SENT, _MAZ, "2.1.5", "Bericht verzonden"),),
+    "message": (
+        # Without SMTP the MAZ sends a queued (or failed) mail herself and marks it sent.
+        _tr(
+            "send",
+            {Message.QUEUED, Message.FAILED},
+            Message.SENT,
+            _MAZ,
+            "2.1.5",
+            "Bericht verzonden",
+        ),
+        _tr("retry", {Message.FAILED}, Message.QUEUED, _MAZ, "2.1.5", "Opnieuw versturen"),
+    ),
     "communication": (
         _tr(
             "open",

@@ -1,12 +1,15 @@
 """AppTest: Postvak (MAZ): the queued order mails (2.1 step 3b) and status mails (step 5)."""
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from lib import queues, services
+from lib.repository import Update
 from tests.app_checks import counts, texts
 from tests.apptest_support import app_store, page  # noqa: F401
+from tests.browser.conftest import free_port
 from tests.flows import Office
 
 PAGE = "pages/postvak.py"
@@ -126,3 +129,27 @@ def test_a_mail_sent_by_someone_else_meanwhile_is_not_marked_again(office):
     assert office.repo.get("messages", receipt["id"]) == sent
     assert counts(office.repo) == before
     assert "Het postvak is leeg" in at.info[0].value
+
+
+def test_with_smtp_a_failed_mail_shows_its_error_and_is_sent_again_in_the_background(office):
+    """Test that a failed mail shows the server's error; 'Opnieuw versturen' queues it and the
+    background sender tries it at once (here nothing listens: it is queued again with the error)."""
+    office.submit()
+    (receipt,) = office.snap().outbox()
+    failed = {"status": "mislukt", "last_error": "550 Mailbox onbekend", "attempts": 1}
+    office.repo.commit([Update("messages", receipt["id"], receipt["version"], failed)])
+    at = page(PAGE, role="maz")
+    at.secrets["smtp"] = {"host": "127.0.0.1", "port": free_port(), "security": "none"}
+    at.run()
+    assert not at.exception
+    assert "550 Mailbox onbekend" in texts(at) and not at.get("link_button")
+    at.button(key=f"opnieuw-{receipt['id']}").click().run()
+    assert "Opnieuw in de wachtrij" in at.success[0].value
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        row = office.repo.get("messages", receipt["id"])
+        if row["attempts"] == 1 and row["status"] == "wachtrij":
+            break
+        time.sleep(0.05)
+    assert (row["status"], row["attempts"]) == ("wachtrij", 1)  # tried once more, kept queued
+    assert "Connection" in row["last_error"] or "Errno" in row["last_error"]

@@ -39,3 +39,23 @@ def test_bench_prints_a_table_at_a_tiny_size():
         assert name in measures
     naive = next(r for r in rows if "order_times" in r).split()[-2]
     assert naive != "-"
+
+
+def test_the_postvak_benchmark_prints_both_baselines_at_a_tiny_size():
+    """Test that `python -m bench.postvak --sizes 40,80 --runs 1` prints each measure per size."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.postvak", "--sizes", "40,80", "--runs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line.split() for line in done.stdout.splitlines()]
+    assert lines[0] == ["messages", "measure", "median_ms", "linear_ms", "all_rows_ms"]
+    rows = [line for line in lines[1:] if line and line[0].isdigit()]
+    assert [(r[0], " ".join(r[1:-3])) for r in rows] == [
+        (n, m) for n in ("40", "80") for m in ("open, cold", "open, warm", "mark one sent")
+    ]
+    assert all(r[-3].isdigit() and r[-1].isdigit() for r in rows)
+    assert [r[-2] for r in rows[:3]] == ["-"] * 3 and all(r[-2].isdigit() for r in rows[3:])
