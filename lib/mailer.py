@@ -161,7 +161,11 @@ def _deliver_one(repo: Repository, connection: Connection, row: dict, now) -> st
                     "messages",
                     row["id"],
                     row["version"],
-                    {"status": Message.SENDING, "attempts": row["attempts"] + 1, "attempted_at": at},
+                    {
+                        "status": Message.SENDING,
+                        "attempts": row["attempts"] + 1,
+                        "attempted_at": at,
+                    },
                 )
             ]
         )

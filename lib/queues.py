@@ -144,9 +144,7 @@ def message_kind_label(kind: str) -> str:
     return MESSAGE_KINDS.get(kind, kind)
 
 
-def postvak(
-    snapshot: Snapshot, view: str, *, number: str = "", recipient: str = ""
-) -> list[dict]:
+def postvak(snapshot: Snapshot, view: str, *, number: str = "", recipient: str = "") -> list[dict]:
     """The Postvak's messages: in the chosen view and filters, newest first.
 
     `number` matches the report number (part of it), `recipient` the address.

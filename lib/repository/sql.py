@@ -90,7 +90,11 @@ class SqlRepository(Repository):
         """The schema gained columns since this database was made: add them, with defaults."""
         have = {c["name"] for c in inspector.get_columns(name)}
         missing = [c for c in TABLES[name].columns if c.name not in have]
-        defaults = {"text": "''", "int": "0", "bool": "0" if self.engine.name == "sqlite" else "false"}
+        defaults = {
+            "text": "''",
+            "int": "0",
+            "bool": "0" if self.engine.name == "sqlite" else "false",
+        }
         with self.engine.begin() as conn:
             for column in missing:
                 kind = _TYPES[column.type]().compile(dialect=self.engine.dialect)
