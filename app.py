@@ -1,5 +1,7 @@
 """Router only: who is signed in, and the pages they may open (lib/navigation.py)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from lib import navigation, ui
@@ -19,8 +21,14 @@ if ui.config().demo_mode:
 
 who = identity.current()
 if who is None:
-    page = st.Page(identity.sign_in_screen, title="Aanmelden", icon="🔑", url_path="aanmelden")
-    st.navigation([page], position="hidden").run()
+    # Every page's address (a bookmark, a reload) shows the sign-in screen too, not
+    # Streamlit's "Page not found" over it; after sign-in that page opens if allowed.
+    sign_in = [st.Page(identity.sign_in_screen, title="Aanmelden", icon="🔑", url_path="aanmelden")]
+    sign_in += [
+        st.Page(identity.sign_in_screen, title="Aanmelden", url_path=Path(path).stem)
+        for path in navigation.SCREENS
+    ]
+    st.navigation(sign_in, position="hidden").run()
     st.stop()
 
 if identity.must_change_password():
@@ -36,4 +44,11 @@ pages = {
     ]
     for section, screens in navigation.visible(who).items()
 }
+# The other pages exist too, hidden from the menu: a typed address then reaches that
+# page's own guard (a Dutch refusal, logged) instead of Streamlit's "Page not found".
+pages[next(iter(pages))] += [
+    st.Page(s.path, title=s.title, icon=s.icon, visibility="hidden")
+    for s in navigation.SCREENS.values()
+    if not navigation.may_open(who, s.path)
+]
 st.navigation(pages).run()

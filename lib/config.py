@@ -44,6 +44,7 @@ class Config:
     nemesys_address: str = "support@nemesys.nl"
     mail_from: str = "maz@kivido.nl"
     smtp: Mapping | None = None  # the [smtp] table; without a host, mail waits in the Postvak
+    imap: Mapping | None = None  # the [imap] table: a mailbox with Nemesys's confirmations
     extra: Mapping = field(default_factory=dict)
 
 
@@ -82,6 +83,7 @@ def load(secrets: Mapping | None = None) -> Config:
         or app.get("nemesys_address", Config.nemesys_address),
         mail_from=smtp.get("sender") or app.get("mail_from", Config.mail_from),
         smtp=smtp if smtp.get("host") else None,
+        imap=dict(secrets["imap"]) if (secrets.get("imap") or {}).get("host") else None,
         extra=app,
     )
 

@@ -75,9 +75,11 @@ def to_email(row: dict, sender: str, now: datetime | None = None) -> EmailMessag
     if row["thread_ref"] and row["thread_ref"] != row["message_id"]:
         mail["In-Reply-To"] = row["thread_ref"]
         mail["References"] = row["thread_ref"]
-    mail.set_content(row["body"])
+    # Quoted-printable keeps the message 7-bit: smtplib never declares BODY=8BITMIME,
+    # and 8-bit data without it may be refused or mangled by a strict relay (RFC 6152).
+    mail.set_content(row["body"], cte="quoted-printable")
     if row["html_body"]:
-        mail.add_alternative(row["html_body"], subtype="html")
+        mail.add_alternative(row["html_body"], subtype="html", cte="quoted-printable")
     return mail
 
 
@@ -88,11 +90,12 @@ class Connection:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, mail: EmailMessage) -> None:
+    def send(self, mail: EmailMessage) -> dict:
+        """Send one mail; return the recipients refused while others accepted it."""
         if self._smtp is None:
             self._smtp = self._open()
         try:
-            self._smtp.send_message(mail)
+            return self._smtp.send_message(mail)
         except BaseException:
             self.close()
             raise
@@ -172,18 +175,31 @@ def _deliver_one(repo: Repository, connection: Connection, row: dict, now) -> st
     except (Conflict, NotFound):
         return "skipped"  # another sender took it, or it was handled by hand meanwhile
     try:
-        connection.send(to_email(claimed, connection.settings.sender, now()))
+        refused = connection.send(to_email(claimed, connection.settings.sender, now()))
     except smtplib.SMTPResponseException as e:
         error = f"{e.smtp_code} {_text(e.smtp_error)}"
         permanent = 500 <= e.smtp_code < 600
         return _record_failure(repo, claimed, error, permanent=permanent)
     except smtplib.SMTPRecipientsRefused as e:
-        error = "; ".join(f"{a}: {c} {_text(m)}" for a, (c, m) in e.recipients.items())
-        return _record_failure(repo, claimed, error, permanent=True)
+        # Every recipient refused: for good only if each answer was 5xx (a 450 at
+        # RCPT TO is greylisting, which asks to try again later).
+        permanent = all(500 <= c < 600 for c, _ in e.recipients.values())
+        return _record_failure(repo, claimed, _refusals(e.recipients), permanent=permanent)
     except (smtplib.SMTPException, OSError) as e:  # no connection, time-out, TLS
         return _record_failure(repo, claimed, f"{type(e).__name__}: {e}", permanent=False)
-    _record(repo, claimed, {"status": Message.SENT, "sent_at": at, "last_error": ""})
+    except Exception as e:  # e.g. a password smtplib cannot encode: never a stuck claim
+        log.exception("mail %s: onverwachte fout", claimed["id"])
+        return _record_failure(repo, claimed, f"{type(e).__name__}: {e}", permanent=False)
+    # Sent; a recipient refused while others accepted it is noted with the message.
+    partly = f"Niet bezorgd bij {_refusals(refused)}" if refused else ""
+    if partly:
+        log.warning("mail %s: %s", claimed["id"], partly)
+    _record(repo, claimed, {"status": Message.SENT, "sent_at": at, "last_error": partly[:500]})
     return "sent"
+
+
+def _refusals(recipients: dict) -> str:
+    return "; ".join(f"{a}: {c} {_text(m)}" for a, (c, m) in recipients.items())
 
 
 def _text(value: bytes | str) -> str:

@@ -1,14 +1,15 @@
 """Beheer (MAZ): people and their roles, passwords, locations and their unit managers.
 
 Each change goes through lib/people.py or lib/accounts.py, which check again
-that the MAZ is acting; this screen only draws the forms.
+that the MAZ is acting; this screen only draws the forms. A person is saved
+through accounts.save_person, so a changed address takes its password along.
 """
 
 import uuid
 
 import streamlit as st
 
-from lib import accounts, catalog, people, ui
+from lib import accounts, app_settings, catalog, people, ui
 from lib.procedure import ROLE_LABELS, Role
 
 who = ui.guard("pages/beheer.py")
@@ -46,7 +47,7 @@ def person_form(form: str, row: dict | None) -> None:
         person_id = row["id"] if row else f"user-{uuid.uuid4().hex[:12]}"
         ui.act_form(
             form,
-            people.save_person,
+            accounts.save_person,
             repo,
             who,
             snap,
@@ -81,19 +82,20 @@ def password_form(row: dict) -> None:
 def location_form(location: dict) -> None:
     form = f"locatie-{location['id']}"
     with st.form(form):
-        values = {
-            "name": st.text_input("Naam", value=location["name"], key=f"{form}-name"),
-            "unit_manager_name": st.text_input(
-                "Unitmanager", value=location["unit_manager_name"], key=f"{form}-um"
-            ),
-            "unit_manager_email": st.text_input(
-                "E-mail unitmanager", value=location["unit_manager_email"], key=f"{form}-email"
-            ),
-        }
+        values = {"name": st.text_input("Naam", value=location["name"], key=f"{form}-name")}
+        ui.field_error("name", form)
+        values["unit_manager_name"] = st.text_input(
+            "Unitmanager", value=location["unit_manager_name"], key=f"{form}-um"
+        )
+        ui.field_error("unit_manager_name", form)
+        values["unit_manager_email"] = st.text_input(
+            "E-mail unitmanager", value=location["unit_manager_email"], key=f"{form}-email"
+        )
         ui.field_error("unit_manager_email", form)
         values["unit_manager_phone"] = st.text_input(
             "Telefoon unitmanager", value=location["unit_manager_phone"], key=f"{form}-phone"
         )
+        ui.field_error("unit_manager_phone", form)
         values["active"] = st.checkbox("Actief", value=location["active"], key=f"{form}-active")
         pressed = st.form_submit_button("Opslaan", key=f"{form}-save")
     if pressed:
@@ -110,7 +112,37 @@ def location_form(location: dict) -> None:
         ui.as_seen("locations", location)
 
 
-tab_people, tab_locations, tab_categories = st.tabs(["Personen", "Locaties", "Categorieën"])
+def settings_form() -> None:
+    """Check time, working day, targets and budget: saved here, they win over secrets.toml."""
+    form = "instellingen"
+    values = app_settings.current(ui.config(), snap)
+    with st.form(form):
+        typed = {}
+        for key, setting in app_settings.EDITABLE.items():
+            if setting.kind == "choice":
+                typed[key] = st.selectbox(
+                    setting.label,
+                    setting.choices,
+                    index=setting.choices.index(values[key])
+                    if values[key] in setting.choices
+                    else 0,
+                    key=f"{form}-{key}",
+                )
+            else:
+                typed[key] = st.text_input(setting.label, value=values[key], key=f"{form}-{key}")
+            ui.field_error(key, form)
+        pressed = st.form_submit_button("Instellingen opslaan", type="primary", key=f"{form}-save")
+    if pressed:
+        ui.act_form(
+            form, app_settings.save, repo, who, snap, typed, success="Instellingen opgeslagen."
+        )
+
+
+tab_people, tab_locations, tab_categories, tab_settings = st.tabs(
+    ["Personen", "Locaties", "Categorieën", "Instellingen"]
+)
+with tab_settings:
+    settings_form()
 with tab_people:
     st.caption(
         "Rollen bepalen wat iemand ziet en mag. Wie zich aanmeldt en hier niet staat, "
@@ -123,7 +155,11 @@ with tab_people:
         state = "" if row["active"] else " · inactief"
         with st.expander(f"{row['name']} · {row['email']} · {roles}{state}"):
             person_form(f"persoon-{row['id']}", row)
-            if ui.config().sign_in == "local" and not ui.config().demo_mode:
+            if ui.config().sign_in != "local" or ui.config().demo_mode:
+                continue
+            if people.normal_email(row["email"]) == who.email:
+                st.caption("Uw eigen wachtwoord wijzigt u met 'Wachtwoord wijzigen' (links).")
+            else:
                 password_form(row)
 with tab_locations:
     for location in snap.rows("locations"):

@@ -146,7 +146,7 @@ def invoice_card(invoice: dict) -> None:
             if invoice[column]:
                 st.text(f"{label}: {invoice[column]}")
         comparison(invoice)
-        allowed = procedure.allowed_actions("invoice", invoice["status"], who.role)
+        allowed = procedure.allowed_actions("invoice", invoice["status"], who)
         steps = [a for a in STEPS if a in {s.action for s in allowed}]
         if not steps:
             next_step(invoice)
@@ -169,7 +169,7 @@ def invoice_card(invoice: dict) -> None:
                 )
 
 
-if any(s.action == "register" for s in procedure.allowed_actions("invoice", "", who.role)):
+if any(s.action == "register" for s in procedure.allowed_actions("invoice", "", who)):
     register_form()
 
 st.subheader("In behandeling")

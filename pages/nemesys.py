@@ -1,5 +1,7 @@
 """Nemesys (MAZ): open orders, their confirmation (2.1 step 4), resolved and closed (step 8).
 
+Nemesys's confirmation is typed in the form at each order, or read from their
+e-mail dropped on the page (lib/inbound.py finds the report, time and reference).
 Buttons hand the service the rows as they were drawn (callback arguments), so a
 change by someone else in between is refused as a Conflict, never overwritten.
 """
@@ -8,9 +10,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from lib import formatting, invoice_check, procedure, services, ui
+from lib import formatting, inbound, invoice_check, procedure, services, ui
 from lib.procedure import Ticket
-from lib.ui.timeline import show_timeline, ticket_header
+from lib.ui.timeline import plain, show_timeline, ticket_header
 from lib.workdays import AMSTERDAM
 
 ACTIONS = ("confirm", "resolve", "close", "reopen")
@@ -21,7 +23,7 @@ st.title("Opdrachten bij Nemesys")
 ui.flash()
 snap, desk = ui.snapshot(), ui.desk(who)
 now = desk.clock().astimezone(AMSTERDAM).replace(second=0, microsecond=0)
-limit = ui.config().confirmation_alert_working_hours
+limit = ui.effective_config().confirmation_alert_working_hours
 waiting = invoice_check.unconfirmed_orders(snap, now, limit, desk.workday_config)
 
 
@@ -113,7 +115,7 @@ def ticket_card(ticket: dict, wait: invoice_check.Waiting | None) -> None:
             st.caption(f"Wacht {formatting.hours(wait.hours)} op bevestiging door Nemesys.")
         ticket_header(snap, ticket)
         order_facts(ticket, order)
-        for step in procedure.allowed_actions("ticket", ticket["status"], who.role):
+        for step in procedure.allowed_actions("ticket", ticket["status"], who):
             if step.action == "confirm" and order:
                 confirm_form(ticket, order)
             elif step.action in NOTE_FORMS:
@@ -122,12 +124,103 @@ def ticket_card(ticket: dict, wait: invoice_check.Waiting | None) -> None:
             show_timeline(snap, ticket["id"])
 
 
+UPLOAD_ROUND = "inbound-round"
+
+
+def _record_mail(found: inbound.Confirmation, key: str) -> None:
+    s = st.session_state
+    when = datetime.combine(s[f"{key}-day"], s[f"{key}-time"], tzinfo=AMSTERDAM)
+    if when == found.confirmed_at.replace(second=0, microsecond=0):
+        when = found.confirmed_at  # left as read: the mail's Date to the second
+    s.pop("_field_errors_form", None)  # the messages below belong to this section
+    s[UPLOAD_ROUND] = s.get(UPLOAD_ROUND, 0) + 1  # recorded: the uploader starts empty
+    ui.act(
+        services.confirm_order,
+        desk,
+        found.ticket,
+        found.order,
+        reference=s[f"{key}-ref"],
+        confirmed_at=when,
+        success=f"Bevestiging van Nemesys vastgelegd voor {found.number} (uit de e-mail).",
+    )
+    s[UPLOAD_ROUND] -= 1  # refused (ui.act showed why): keep the file to correct and retry
+
+
+def _section_error(name: str) -> None:
+    if "_field_errors_form" not in st.session_state:  # not a message of a form at an order
+        ui.field_error(name)
+
+
+def show_found(found: inbound.Confirmation, key: str) -> None:
+    location = snap.location(found.ticket["location_id"])["name"]
+    how = {
+        "onderwerp": "gevonden via het meldingsnummer in het onderwerp",
+        "draad": "gevonden via de e-mailwisseling (antwoord op onze opdracht)",
+    }[found.matched_by]
+    st.markdown(f"**{found.number}** · {plain(location)} · {how}")
+    st.text(f"Van: {found.sender}\nOnderwerp: {found.subject}")
+    if found.excerpt:
+        st.text(found.excerpt)
+    nemesys_domain = ui.config().nemesys_address.rpartition("@")[2].lower()
+    domain = found.sender_address.rpartition("@")[2]
+    if nemesys_domain and domain != nemesys_domain and not domain.endswith("." + nemesys_domain):
+        st.warning(
+            f"Let op: de afzender ({found.sender_address or 'onbekend'}) is geen adres van "
+            f"{nemesys_domain}. Controleer of dit de bevestiging van Nemesys is."
+        )
+    if found.forwarded:
+        st.info(
+            "Dit is een doorgestuurde e-mail: de tijd hieronder is die van het doorsturen. "
+            "Neem de tijd van Nemesys over uit de doorgestuurde tekst als die anders is."
+        )
+    st.text_input("Referentie van Nemesys", value=found.reference, key=f"{key}-ref")
+    if not found.reference:
+        st.caption("Geen referentie van Nemesys gevonden in de e-mail: typ die hierboven over.")
+    _section_error("reference")
+    day, moment = st.columns(2)
+    seen = found.confirmed_at
+    day.date_input("Bevestigd op", value=seen.date(), format="DD-MM-YYYY", key=f"{key}-day")
+    moment.time_input(
+        "Tijd", value=seen.time().replace(second=0, microsecond=0), step=60, key=f"{key}-time"
+    )
+    _section_error("confirmed_at")
+    st.button(
+        "Bevestiging vastleggen",
+        key=f"{key}-go",
+        type="primary",
+        on_click=_record_mail,
+        args=(found, key),
+    )
+
+
+def upload_section() -> None:
+    st.subheader("Bevestiging van Nemesys inlezen")
+    upload = st.file_uploader(
+        "Sleep de bevestigingsmail van Nemesys hierheen (een .eml-bestand, geen .msg)",
+        type=["eml", "msg"],  # a .msg gets a Dutch explanation instead of Streamlit's refusal
+        key=f"inbound-upload-{st.session_state.get(UPLOAD_ROUND, 0)}",
+        help="Outlook op het web of de nieuwe Outlook: open de e-mail en kies ··· > Opslaan "
+        "als (Downloaden) voor een .eml-bestand. De app zoekt het meldingsnummer, de tijd en "
+        "de referentie van Nemesys; u controleert ze voordat u vastlegt.",
+    )
+    if upload is None:
+        return
+    with st.container(border=True):
+        try:
+            found = inbound.read_confirmation(upload.getvalue(), snap)
+        except inbound.Refused as e:
+            st.error(str(e))
+            return
+        show_found(found, f"inbound-{upload.file_id}")
+
+
 late = [w for w in waiting if w.overdue]
 if late:
     st.warning(
         f"{len(late)} opdracht(en) na meer dan {formatting.hours(limit)} werktijd "
         f"nog niet bevestigd door Nemesys. Neem contact op met {ui.config().nemesys_address}."
     )
+upload_section()
 waits = {w.ticket["id"]: w for w in waiting}
 first = [w.ticket for w in waiting]
 rest = [t for t in snap.tickets_in(*OPEN_ORDER_STATES) if t["id"] not in waits]

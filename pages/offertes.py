@@ -55,7 +55,7 @@ def register_form() -> None:
         if snap.order_for(t["id"])
         and any(
             s.action == "await_quote_decision"
-            for s in procedure.allowed_actions("ticket", t["status"], who.role)
+            for s in procedure.allowed_actions("ticket", t["status"], who)
         )
     }
     st.subheader("Offerte registreren")
@@ -96,7 +96,7 @@ def pending_card(quote: dict) -> None:
     with st.container(border=True):
         ticket_header(snap, ticket)
         quote_facts(quote)
-        allowed = {s.action for s in procedure.allowed_actions("quote", quote["status"], who.role)}
+        allowed = {s.action for s in procedure.allowed_actions("quote", quote["status"], who)}
         if not allowed:
             st.info("Deze opdracht wacht op het besluit van de directie over de offerte.")
         else:
@@ -116,7 +116,7 @@ def pending_card(quote: dict) -> None:
             show_timeline(snap, ticket["id"])
 
 
-if any(s.action == "register" for s in procedure.allowed_actions("quote", "", who.role)):
+if any(s.action == "register" for s in procedure.allowed_actions("quote", "", who)):
     register_form()
 
 quotes = snap.rows("quotes")

@@ -18,7 +18,7 @@ from lib.ui import charts
 ui.guard("pages/overzicht.py")
 st.title("Overzicht")
 data = ui.derived("overzicht", reports.TABLES, reports.frames)
-settings = settings_from(ui.config())
+settings = settings_from(ui.effective_config())
 for problem in settings.problems:
     st.warning(problem)
 now = workdays.now()

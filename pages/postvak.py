@@ -52,6 +52,8 @@ def _show(message: dict) -> None:
         st.caption(when)
         if message["last_error"] and message["status"] != Message.SENT:
             st.error(f"Fout van de mailserver: {message['last_error']}")
+        elif message["last_error"]:  # sent, but refused for one of the recipients
+            st.warning(message["last_error"])
         st.text(f"Aan: {message['to_address']}\nOnderwerp: {message['subject']}")
         with st.expander("Tekst van het bericht"):
             st.text(message["body"])

@@ -17,9 +17,10 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from lib import app_settings, mailer, navigation
 from lib import config as config_module
-from lib import mailer, navigation
 from lib.procedure import Actor, IllegalTransition, refuse
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable
 from lib.schema import SHARED_TABLES
@@ -102,10 +103,28 @@ def _generation(nonce: str) -> int:
         return generation
 
 
+def effective_config() -> config_module.Config:
+    """The configuration with the settings saved on Beheer applied (lib/app_settings.py)."""
+    return app_settings.applied(config(), snapshot())
+
+
 def snapshot() -> Snapshot:
     """The one read of this page view (one batched request, briefly cached)."""
+    nonce, generation = _run_generation()
+    return Snapshot(_read(repository().label, nonce, generation))
+
+
+def _run_generation() -> tuple[str, int]:
+    """The read this script run uses: one per run, also when cache_seconds is 0."""
+    ctx = get_script_run_ctx()
     nonce = st.session_state.get("_write_nonce", "")
-    return Snapshot(_read(repository().label, nonce, _generation(nonce)))
+    memo = getattr(ctx, "_kivido_generation", None)
+    if ctx is not None and memo and memo[0] is ctx.cursors and memo[1] == nonce:
+        return nonce, memo[2]
+    generation = _generation(nonce)
+    if ctx is not None:
+        ctx._kivido_generation = (ctx.cursors, nonce, generation)
+    return nonce, generation
 
 
 def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) -> Any:
@@ -115,8 +134,8 @@ def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) ->
     built value (DataFrames), so a warm view skips the build. `name` tells
     builders apart, since `build` itself is not hashed.
     """
-    nonce = st.session_state.get("_write_nonce", "")
-    return _derive(repository().label, nonce, _generation(nonce), name, tuple(tables), build)
+    nonce, generation = _run_generation()
+    return _derive(repository().label, nonce, generation, name, tuple(tables), build)
 
 
 def invalidate() -> None:
@@ -178,7 +197,7 @@ def desk(who: Actor | None = None) -> Desk:
     who = who or actor()
     if who is None:
         raise IllegalTransition("U bent niet aangemeld.")
-    return Desk(repo=repository(), actor=who, config=config())
+    return Desk(repo=repository(), actor=who, config=effective_config())
 
 
 def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **kwargs: Any) -> Any:

@@ -34,6 +34,13 @@ def current() -> Actor | None:
         if not st.user.is_logged_in or not st.user.get("email"):
             return None
         return people.actor_for(ui.snapshot(), str(st.user.email), str(st.user.get("name") or ""))
+    if must_change_password():  # a temporary password opens no page (sign_in_screen asks)
+        return None
+    return _local_actor()
+
+
+def _local_actor() -> Actor | None:
+    """Whose password was accepted in this session (still active), or None."""
     email = st.session_state.get(SIGNED_IN)
     if not email:
         return None
@@ -41,6 +48,7 @@ def current() -> Actor | None:
     row = people.person(snap, email)
     if row is None or not row["active"]:
         st.session_state.pop(SIGNED_IN, None)  # removed or made inactive meanwhile
+        st.session_state.pop(MUST_CHANGE, None)
         return None
     return people.actor_for(snap, email)
 
@@ -92,16 +100,27 @@ def account_menu(who: Actor) -> None:
 
 
 def sign_out() -> None:
-    if ui.config().sign_in == "oidc":
-        st.logout()
     for key in list(st.session_state):
         del st.session_state[key]
+    if ui.config().sign_in == "oidc":
+        # st.logout() queues a message that sends the browser to /auth/logout, which
+        # deletes the identity cookie. A rerun here would drop it unsent (a new run
+        # clears the queue) and the next reload would sign the person in again.
+        st.logout()
+        st.stop()
     st.rerun()
 
 
 def sign_in_screen() -> None:
-    """What someone who is not signed in sees (instead of any page)."""
+    """What someone who is not signed in sees (instead of any page).
+
+    Also what someone signed in with a temporary password sees, whichever page
+    they open: first their own password.
+    """
     cfg = ui.config()
+    if cfg.sign_in == "local" and must_change_password() and _local_actor():
+        change_password_screen()
+        return
     st.title("Storingsmeldingen ICT/Telefonie")
     ui.flash()
     if cfg.sign_in == "oidc":
@@ -182,11 +201,14 @@ def must_change_password() -> bool:
 
 
 def change_password_screen() -> None:
-    who = current()
+    who = _local_actor()
     st.title("Kies een eigen wachtwoord")
+    ui.flash()
     st.info("De Manager Algemene Zaken heeft een tijdelijk wachtwoord voor u ingesteld.")
     if who is not None:
         password_form(who, form="password-first")
+    if st.button("Afmelden", key="sign-out"):
+        sign_out()
 
 
 def password_form(who: Actor, *, form: str = "password-change") -> None:

@@ -283,10 +283,11 @@ def mark_order_sent(page: Page, number: str) -> None:
     """Postvak: the order mail to Nemesys, read and marked sent."""
     mail = card(page, f"Opdracht aan Nemesys · {number}", "Verzonden")
     expect_text(mail, "Aan: support@nemesys.nl")
-    expect_text(mail, re.compile(f"Onderwerp: Opdracht {number}"))
+    subject = re.escape(f"[{number}] Opdracht Kivido")
+    expect_text(mail, re.compile(f"Onderwerp: {subject}"))
     mail.get_by_text("Tekst van het bericht").click()
     expect_text(mail, f"Meldingsnummer: {number}")
-    press(mail, "Verzonden", then=re.compile(f"Gemarkeerd als verzonden: Opdracht {number}"))
+    press(mail, "Verzonden", then=re.compile(f"Gemarkeerd als verzonden: {subject}"))
 
 
 def confirm_order(page: Page, number: str, reference: str) -> None:
@@ -387,3 +388,13 @@ def my_report(page: Page, number: str) -> Locator:
     """Mijn meldingen: the signed-in reporter's own report, opened."""
     expect_text(main(page), re.compile(r"\d+ melding\(en\), nieuwste eerst"))
     return expander(page, number)
+
+
+def open_page(page: Page, url: str) -> None:
+    """Open `url` in a fresh browser session, as it comes (no demo picker expected).
+
+    For the sign-in modes: the page may show the sign-in form, a deep link, an error.
+    """
+    page.on("websocket", lambda socket: _SOCKETS.__setitem__(page, socket))
+    page.goto(url)
+    settle(page)

@@ -27,7 +27,7 @@ def test_that_the_home_page_shows_the_store_and_open_reports(page_in, tmp_path):
         # The demo picker starts as the MAZ: none of her own, two open in all.
         assert page.get_by_test_id("stMetricValue").all_inner_texts() == ["0", "2"]
         assert "Demomodus" in page.content()
-        assert "Lokale database" in page.content()
+        page.get_by_text("Lokale database", exact=False).first.wait_for()
         screenshot(page, "home")
     finally:
         server.stop()
