@@ -251,4 +251,5 @@ def make_certificate(directory: Path, host: str = "localhost") -> tuple[Path, Pa
             serialization.NoEncryption(),
         )
     )
+    key_path.chmod(0o600)
     return cert_path, key_path
