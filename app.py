@@ -31,10 +31,6 @@ if who is None:
     st.navigation(sign_in, position="hidden").run()
     st.stop()
 
-if identity.must_change_password():
-    page = st.Page(identity.change_password_screen, title="Wachtwoord", url_path="wachtwoord")
-    st.navigation([page], position="hidden").run()
-    st.stop()
 if not ui.config().demo_mode:
     identity.account_menu(who)
 pages = {

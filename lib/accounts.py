@@ -14,6 +14,7 @@ LOCK_MINUTES; the MAZ can reset a password (on the server: `lib.cli set-password
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +36,8 @@ LOCK_MINUTES = 15
 WRONG = "E-mailadres of wachtwoord onjuist."
 # Verified when an address has no account, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = HASHER.hash("geen-account-voor-dit-adres")
+# The rows of the first MAZ account have fixed ids, so two first starts cannot both succeed.
+FIRST_MAZ = {"users": "user-first-maz", "accounts": "account-first-maz"}
 # Who acts for `python -m lib.cli` (add-user, set-password): whoever may run it on the server.
 SERVER = Actor("Beheer op de server (lib.cli)", Role.MAZ)
 # How a failed sign-in waits; looked up at each call, so tests can replace it.
@@ -126,9 +129,14 @@ def create_first_maz(repo: Repository, *, name: str, email: str, password: str) 
     if row:  # e.g. the demo MAZ's address: from now on a real person
         changes.append(Update("users", row["id"], row["version"], {**values, "is_demo": False}))
     else:
-        changes.append(Insert("users", {"id": _new_id("user"), **values, "is_demo": False}))
-    changes += _password_changes(snap, email, password, must_change=False)
-    repo.commit(changes)
+        changes.append(Insert("users", {"id": FIRST_MAZ["users"], **values, "is_demo": False}))
+    changes += _password_changes(snap, email, password, must_change=False, first=True)
+    saved = repo.commit(changes)
+    # Two visitors may both have passed the check above. The first account has one
+    # fixed id, and a repeated insert keeps the first row: whoever's address is not in
+    # it came second, and nothing of theirs was added.
+    if saved[-1]["email"] != people.normal_email(email):
+        raise refuse(Role.MAZ, "Er is al een beheerder; meld u aan.")
     return people.actor_for(_read(repo), email)
 
 
@@ -136,7 +144,9 @@ def _new_id(kind: str) -> str:
     return f"{kind}-{uuid.uuid4().hex[:12]}"
 
 
-def _password_changes(snap: Snapshot, email: str, password: str, *, must_change: bool) -> list:
+def _password_changes(
+    snap: Snapshot, email: str, password: str, *, must_change: bool, first: bool = False
+) -> list:
     values = {
         "password_hash": HASHER.hash(password),
         "failed_attempts": 0,
@@ -148,7 +158,25 @@ def _password_changes(snap: Snapshot, email: str, password: str, *, must_change:
     if existing:
         return [Update("accounts", existing["id"], existing["version"], values)]
     email = people.normal_email(email)
-    return [Insert("accounts", {"id": _new_id("account"), "email": email, **values})]
+    new_id = FIRST_MAZ["accounts"] if first else _new_id("account")
+    return [Insert("accounts", {"id": new_id, "email": email, **values})]
+
+
+def session_token(acc: dict) -> str:
+    """Changes whenever the password does: a session remembers it at sign-in, so a
+    reset by the MAZ (or a change elsewhere) ends every session opened before it.
+    A digest of the hash, so the shared page read never holds a hash itself."""
+    return hashlib.sha256(acc["password_hash"].encode()).hexdigest()[:24]
+
+
+def session_tokens(rows: list[dict]) -> list[dict]:
+    """The accounts table as a page view may hold it: address and session token only."""
+    return [{"id": r["id"], "email": r["email"], "session": session_token(r)} for r in rows]
+
+
+def current_token(repo: Repository, email: str) -> str:
+    acc = account(_read(repo), email)
+    return session_token(acc) if acc else ""
 
 
 def delay_after(failures: int) -> float:

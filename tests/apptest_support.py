@@ -34,3 +34,17 @@ def page(path: str, *, role: str | None = None, name: str = "Test-MAZ", email: s
         at.session_state["demo_name"] = name
         at.session_state["demo_email"] = email or f"{role}@kivido.example"
     return at
+
+
+def signed_in(at: AppTest, email: str) -> AppTest:
+    """`at` as after a correct password for `email` (local accounts): the address and
+    the password's session token, as lib/ui/identity.py keeps them."""
+    import os
+
+    from lib import accounts
+    from lib.ui import identity
+
+    repo = SqlRepository.at_path(os.environ["KIVIDO_DB"])
+    at.session_state[identity.SIGNED_IN] = email
+    at.session_state[identity.SESSION_TOKEN] = accounts.current_token(repo, email)
+    return at

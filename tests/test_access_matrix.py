@@ -44,9 +44,8 @@ from lib.procedure import (
     Ticket,
 )
 from lib.repository import Insert, Update
-from lib.ui import identity
 from tests.app_checks import counts
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store, page, signed_in  # noqa: F401
 from tests.flows import Office, report_form
 
 STAFF, UM, MAZ, DIR, FIN = Role.STAFF, Role.UNIT_MANAGER, Role.MAZ, Role.DIRECTIE, Role.FINANCE
@@ -667,8 +666,7 @@ def as_account(path: str, person: Person, monkeypatch) -> AppTest:
     monkeypatch.setenv("KIVIDO_DEMO_MODE", "false")
     streamlit.cache_resource.clear()  # the configuration is read again
     at = page(path)
-    at.session_state[identity.SIGNED_IN] = person.email  # what a correct password leads to
-    return at
+    return signed_in(at, person.email)  # what a correct password leads to
 
 
 ROUTES = [pytest.param(as_demo, p, id=f"demo-{p.key}") for p in SINGLE_ROLE] + [

@@ -93,6 +93,20 @@ def test_first_start_creates_exactly_one_maz_and_is_refused_a_second_time(repo):
     assert repo.read(["users", "accounts"]) == data
 
 
+def test_two_first_starts_at_the_same_moment_make_one_maz(repo, monkeypatch):
+    """Both visitors passed the "nobody is here yet" check before either saved."""
+    monkeypatch.setattr(accounts, "first_start_needed", lambda _repo: True)
+    first_maz(repo)
+    with pytest.raises(IllegalTransition, match="Er is al een beheerder"):
+        accounts.create_first_maz(
+            repo, name="Indringer", email="iemand@example.com", password="Overnemen-2026"
+        )
+    data = repo.read(["users", "accounts"])
+    assert [u["email"] for u in data["users"]] == [MAZ_EMAIL]
+    assert [a["email"] for a in data["accounts"]] == [MAZ_EMAIL]
+    assert sign_in(repo, Clock(), MAZ_EMAIL, MAZ_PASSWORD).email == MAZ_EMAIL
+
+
 def test_first_start_checks_its_input_and_writes_nothing_when_refused(sql_repo):
     with pytest.raises(ValidationError) as e:
         accounts.create_first_maz(sql_repo, name=" ", email="geen-adres", password="kort")
@@ -340,3 +354,17 @@ def test_the_shared_read_of_a_page_holds_no_password_hash(repo):
     shared = repr(repo.read(SHARED_TABLES))
     password_hash = accounts.account(snap(repo), maz.email)["password_hash"]
     assert "$argon2" not in shared and password_hash not in shared
+
+
+def test_a_session_token_changes_with_the_password_and_reveals_no_hash(repo, clock):
+    maz = first_maz(repo)
+    add_staff(repo, maz)
+    accounts.set_password(repo, maz, STAFF_EMAIL, TEMPORARY)
+    before = accounts.current_token(repo, STAFF_EMAIL)
+    rows = accounts.session_tokens(repo.read(["accounts"])["accounts"])
+    assert "$argon2" not in repr(rows) and {r["email"] for r in rows} == {MAZ_EMAIL, STAFF_EMAIL}
+    sign_in(repo, clock, STAFF_EMAIL, TEMPORARY)
+    assert accounts.current_token(repo, STAFF_EMAIL) == before  # signing in changes nothing
+    accounts.set_password(repo, maz, STAFF_EMAIL, "Opnieuw-tijdelijk-9")
+    assert accounts.current_token(repo, STAFF_EMAIL) not in ("", before)
+    assert accounts.current_token(repo, "onbekend@kivido.nl") == ""

@@ -10,9 +10,8 @@ from lib import accounts, people
 from lib.procedure import Role
 from lib.repository import Insert
 from lib.snapshot import Snapshot
-from lib.ui import identity
 from tests.app_checks import counts, message_after, texts
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store, page, signed_in  # noqa: F401
 
 MAZ_EMAIL, MAZ_PASSWORD = "nathalie@kivido.nl", "Zonnebloem-2026!"
 LOCATION = "loc-zonnebloem"
@@ -46,8 +45,7 @@ def store(app_store, monkeypatch):  # noqa: F811
 def beheer(email: str = MAZ_EMAIL):
     """The Beheer page for someone signed in with a local account."""
     at = page("pages/beheer.py")
-    at.session_state[identity.SIGNED_IN] = email
-    return at.run()
+    return signed_in(at, email).run()
 
 
 def person(repo, email: str) -> dict:

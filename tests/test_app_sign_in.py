@@ -248,3 +248,66 @@ def test_a_person_made_inactive_is_signed_out_on_their_next_run(local, menu):
     assert sees_only_sign_in(staff) and "sign-in-email" in widget_keys(staff)
     assert "Melden" not in menu[-1]
     assert identity.SIGNED_IN not in staff.session_state
+
+
+# --- a password reset ends open sessions ---------------------------------------------
+
+
+def test_a_password_reset_by_the_maz_ends_the_open_sessions_of_that_person(local, menu):
+    """A stolen or shared password: the MAZ resets it, and whoever used it is out."""
+    office(local)
+    laptop = page("app.py").run()
+    sign_in(laptop, STAFF_EMAIL, TEMPORARY)
+    laptop.text_input(key="password-first-current").input(TEMPORARY)
+    laptop.text_input(key="password-first-new").input(OWN)
+    laptop.button(key="password-first-submit").click().run()
+    phone = page("app.py").run()
+    sign_in(phone, STAFF_EMAIL, OWN)
+    assert "Ruben" in signed_in_as(laptop) and "Ruben" in signed_in_as(phone)
+
+    maz = people.actor_for(Snapshot(local.read_all()), MAZ_EMAIL)
+    accounts.set_password(local, maz, STAFF_EMAIL, "Nieuw-tijdelijk-77")
+    for session in (laptop, phone):
+        session.run()
+        assert not session.exception
+        assert sees_only_sign_in(session) and "sign-in-email" in widget_keys(session)
+        assert identity.SIGNED_IN not in session.session_state
+    assert "Melden" not in menu[-1]
+
+
+def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(local, menu):
+    office(local)
+    here = page("app.py").run()
+    sign_in(here, MAZ_EMAIL, MAZ_PASSWORD)
+    elsewhere = page("app.py").run()
+    sign_in(elsewhere, MAZ_EMAIL, MAZ_PASSWORD)
+
+    with_popover = here.sidebar
+    with_popover.text_input(key="password-change-current").input(MAZ_PASSWORD)
+    with_popover.text_input(key="password-change-new").input("Nog-veel-sterker-2027")
+    with_popover.button(key="password-change-submit").click().run()
+    assert "Uw wachtwoord is gewijzigd." in texts(here)
+
+    here.run()
+    assert "Nathalie" in signed_in_as(here) and "Beheer" in menu[-1]
+    elsewhere.run()
+    assert sees_only_sign_in(elsewhere)
+
+
+def test_two_visitors_of_an_empty_installation_cannot_both_become_the_maz(local):
+    """The first-start form is shown to both; only the first press makes an account.
+    (At the same moment in the store: tests/test_accounts.py.)"""
+    first, second = page("app.py").run(), page("app.py").run()
+    for at, name, email in ((first, "Nathalie", MAZ_EMAIL), (second, "Indringer", "x@elders.nl")):
+        at.text_input(key="first-name").input(name)
+        at.text_input(key="first-email").input(email)
+        at.text_input(key="first-password").input(MAZ_PASSWORD)
+        at.text_input(key="first-again").input(MAZ_PASSWORD)
+    first.button(key="first-submit").click().run()
+    second.button(key="first-submit").click().run()
+    assert not second.exception
+    assert "first-submit" not in widget_keys(second)  # the set-up is gone: only sign-in
+    assert "sign-in-email" in widget_keys(second) and not signed_in_as(second)
+    snap = Snapshot(local.read_all())
+    assert [a["email"] for a in snap.rows("accounts")] == [MAZ_EMAIL]
+    assert people.person(snap, "x@elders.nl") is None

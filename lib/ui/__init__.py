@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib import app_settings, mailer, navigation
+from lib import accounts, app_settings, mailer, navigation
 from lib import config as config_module
 from lib.procedure import Actor, IllegalTransition, refuse
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable
@@ -68,7 +68,11 @@ def repository() -> Repository:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _read(label: str, nonce: str, generation: int) -> dict:
-    return repository().read(SHARED_TABLES)
+    # Local accounts ride along in the same request, reduced to their session tokens
+    # (lib/accounts.py): a password reset ends open sessions without a second read.
+    rows = repository().read((*SHARED_TABLES, "accounts"))
+    rows["accounts"] = accounts.session_tokens(rows["accounts"])
+    return rows
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -21,6 +21,7 @@ from lib.procedure import ROLE_LABELS, Actor, Role
 from lib.ui.timeline import plain
 
 SIGNED_IN = "_signed_in_email"  # session key of a local sign-in
+SESSION_TOKEN = "_signed_in_token"  # the password's session token at sign-in
 MUST_CHANGE = "_must_change_password"
 DEMO_EMAIL = "demo@kivido.example"
 
@@ -46,9 +47,15 @@ def _local_actor() -> Actor | None:
         return None
     snap = ui.snapshot()
     row = people.person(snap, email)
-    if row is None or not row["active"]:
-        st.session_state.pop(SIGNED_IN, None)  # removed or made inactive meanwhile
-        st.session_state.pop(MUST_CHANGE, None)
+    tokens = {r["email"]: r["session"] for r in snap.rows("accounts")}
+    if (
+        row is None
+        or not row["active"]
+        or tokens.get(email, "") != st.session_state.get(SESSION_TOKEN)
+    ):
+        # Removed, made inactive, or the password was reset meanwhile: sign in again.
+        for key in (SIGNED_IN, SESSION_TOKEN, MUST_CHANGE):
+            st.session_state.pop(key, None)
         return None
     return people.actor_for(snap, email)
 
@@ -184,15 +191,21 @@ def _first_account_form() -> None:
 
 def _create_first(name: str, email: str, password: str) -> Actor:
     who = accounts.create_first_maz(ui.repository(), name=name, email=email, password=password)
-    st.session_state[SIGNED_IN] = who.email
+    _remember(who.email)
     return who
 
 
 def _signed_in(email: str) -> None:
-    st.session_state[SIGNED_IN] = people.normal_email(email)
+    _remember(email)
     st.session_state[MUST_CHANGE] = accounts.must_change(ui.repository(), email)
     ui.invalidate()
     st.rerun()
+
+
+def _remember(email: str) -> None:
+    """This session belongs to `email`, for as long as its password stays the same."""
+    st.session_state[SIGNED_IN] = people.normal_email(email)
+    st.session_state[SESSION_TOKEN] = accounts.current_token(ui.repository(), email)
 
 
 def must_change_password() -> bool:
@@ -225,3 +238,4 @@ def password_form(who: Actor, *, form: str = "password-change") -> None:
 def _change(who: Actor, current: str, new: str) -> None:
     accounts.change_password(ui.repository(), who, current=current, new=new)
     st.session_state.pop(MUST_CHANGE, None)
+    _remember(who.email)  # this session stays; others opened with the old password end
