@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from lib import accounts, demo, digest, inbound, people, transfer, validation
+from lib import accounts, demo, digest, inbound, intake, people, transfer, validation
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
 from lib.store import open_repository
@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser("digest", help="dagoverzicht voor de MAZ per mail (voor cron of een timer)")
     )
     sub.add_parser("fetch-mail", help="lees bevestigingen van Nemesys uit de IMAP-postbus ([imap])")
+    sub.add_parser(
+        "deliver-queued",
+        help="registreer meldingen die tijdens een storing van de opslag zijn bewaard",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "digest":
@@ -110,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)
+    if args.command == "deliver-queued":
+        config = config_module.load()
+        return intake.deliver_command(config, open_repository(config))
     if args.command in ("add-user", "set-password"):
         try:
             return _people_command(args)

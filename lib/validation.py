@@ -59,7 +59,8 @@ def text(
     bad = unusable_character(value, multiline=multiline)
     if bad is not None:
         raise ValueError(
-            f"{label} bevat een onzichtbaar of ongeldig teken ({bad}); typ de tekst opnieuw."
+            f"{label} bevat onzichtbare stuurtekens of ongeldige tekens ({bad}); "
+            "typ de tekst opnieuw."
         )
     return value
 
