@@ -53,6 +53,7 @@ def _submit(desk, snap, form: dict, submission_id: str, on_behalf: bool) -> dict
             at=desk.clock(),
         )
         st.session_state["melden-queued"] = submission_id
+        st.session_state["melden-just-queued"] = True
         return None
     st.session_state["melden-done"] = ticket["number"]
     return ticket
@@ -60,6 +61,8 @@ def _submit(desk, snap, form: dict, submission_id: str, on_behalf: bool) -> dict
 
 def _show_queued(submission_id: str) -> None:
     """Received while the store was down: the number follows once it is registered."""
+    if not st.session_state.pop("melden-just-queued", False):  # the store just failed: skip
+        outage.deliver_now(ui.repository(), ui.config())
     entry = intake.IntakeQueue(intake.queue_path(ui.config())).status(submission_id)
     if entry is not None and entry.status == intake.DELIVERED:
         st.session_state["melden-done"] = entry.number
@@ -101,7 +104,6 @@ if st.session_state.get("melden-done"):
     _show_done(st.session_state["melden-done"])
     st.stop()
 if st.session_state.get("melden-queued"):
-    ui.snapshot()  # a good read delivers the queue (lib/ui/outage.py)
     _show_queued(st.session_state["melden-queued"])
     st.stop()
 

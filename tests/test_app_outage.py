@@ -136,7 +136,7 @@ def test_page_during_outage_shows_the_last_read_with_a_notice(sheet_app, standin
     _sheet_outage(standin)
     at.run()
     assert not at.exception
-    assert any("antwoordt op dit moment niet" in w.value for w in at.warning)
+    assert any("antwoordt op dit moment niet" in w.value for w in at.sidebar.warning)
 
 
 def test_busy_store_keeps_the_typed_report_form(app_store, tmp_path, monkeypatch):  # noqa: F811

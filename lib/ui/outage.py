@@ -86,16 +86,22 @@ def _notice(error: StoreUnavailable, at: datetime | None) -> None:
     if ctx is not None:
         ctx._kivido_outage_shown = ctx.cursors
     moment = at.astimezone(workdays.AMSTERDAM).strftime("%H:%M") if at else "eerder"
-    st.warning(
+    # In the sidebar, below everything there: an element inserted into the main
+    # area would shift what follows, and Streamlit would close its expanders.
+    st.sidebar.warning(
         f"De opslag antwoordt op dit moment niet. U ziet de stand van {moment}; opslaan kan "
         "even niet (een nieuwe melding wordt wel bewaard en later geregistreerd). "
         f"\n\n{error}"
     )
-    st.button("Opnieuw proberen", key=RETRY_KEY, icon="🔄")
+    st.sidebar.button("Opnieuw proberen", key=RETRY_KEY, icon="🔄")
 
 
 def _deliver_waiting(repo: Repository, config: Config, last: dict) -> None:
-    """Hand queued reports to the store now that it answers (at most every few seconds)."""
+    """Hand queued reports to the store now that it answers (at most every few seconds).
+
+    In a thread of its own: a page never waits for the queue (the store may
+    answer this read from the cache and still be down for the delivery).
+    """
     now = time.monotonic()
     with last["lock"]:
         if now - last["checked"] < DELIVERY_PAUSE_SECONDS:
@@ -103,7 +109,14 @@ def _deliver_waiting(repo: Repository, config: Config, last: dict) -> None:
         last["checked"] = now
     queue = intake.IntakeQueue(intake.queue_path(config))
     if queue.has_waiting():
-        queue.deliver(repo, config)
+        threading.Thread(
+            target=queue.deliver, args=(repo, config), name="intake-delivery", daemon=True
+        ).start()
+
+
+def deliver_now(repo: Repository, config: Config) -> None:
+    """Deliver waiting reports in this run (the page of someone waiting for their number)."""
+    intake.IntakeQueue(intake.queue_path(config)).deliver(repo, config)
 
 
 def keep_input(keys: Iterable[str]) -> None:
