@@ -12,6 +12,7 @@ from pathlib import Path
 from lib import accounts, demo, digest, inbound, intake, people, transfer, validation
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
+from lib.repository.sql import SqlRepository
 from lib.store import open_repository
 
 REFUSED = 2  # exit code for refused input (as argparse uses for bad arguments)
@@ -68,7 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="alle tabellen naar .xlsx en CSV")
     exp.add_argument("--out", type=Path, default=Path("export"))
     mig = sub.add_parser("migrate", help="kopieer alles naar de andere opslag en controleer")
-    mig.add_argument("--to", choices=["sheets", "sqlite"], required=True)
+    mig.add_argument("--to", choices=["sheets", "sqlite", "postgresql"], required=True)
+    mig.add_argument(
+        "--from-db",
+        type=Path,
+        default=config_module.DEFAULT_DB,
+        help="bij --to postgresql: het databasebestand dat over moet (standaard data/kivido.db)",
+    )
     add = sub.add_parser(
         "add-user",
         help="voeg een persoon met rollen toe (of werk bij), met of zonder wachtwoord",
@@ -148,6 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "export":
         for path in transfer.export(repo, args.out):
             print(path)
+    elif args.command == "migrate" and args.to == "postgresql":
+        # From the embedded file to the server database of [store] database_url.
+        if not config.database_url.startswith("postgresql"):
+            print("Stel eerst database_url voor PostgreSQL in ([store] in secrets.toml).")
+            return REFUSED
+        source = SqlRepository.at_path(args.from_db)
+        counts = transfer.migrate(source, repo)
+        print(f"Gemigreerd van {source.label} naar {repo.label}:")
+        print("\n".join(f"  {t}: {n} rijen, versies gecontroleerd" for t, n in counts.items()))
     elif args.command == "migrate":
         target = open_repository(replace(config, store=args.to))
         source = (
