@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 import streamlit as st
 
-from lib import cli, intake
+from lib import cli, intake, navigation
 from lib.procedure import Actor, Role
 from lib.repository import sql_engine
 from lib.ui import outage
@@ -203,3 +203,31 @@ def test_cli_delivers_what_waits_once(app_store, tmp_path, monkeypatch, capsys):
     [ticket] = _tickets(app_store)
     assert ticket["created_at"].startswith("2026-11-23T10:00")  # when it was reported
     assert f"als {ticket['number']}" in capsys.readouterr().out
+
+
+@pytest.fixture
+def unreachable_store(tmp_path, monkeypatch):
+    """A PostgreSQL URL nobody answers on: every read fails at once with StoreUnreachable."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("KIVIDO_STORE", "postgresql")
+    monkeypatch.setenv("KIVIDO_DATABASE_URL", f"postgresql+psycopg://kivido@127.0.0.1:{port}/k")
+    monkeypatch.setenv("KIVIDO_DEMO_MODE", "true")
+    monkeypatch.setenv("KIVIDO_INTAKE_QUEUE", str(tmp_path / "queue.sqlite"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("path", sorted(navigation.SCREENS))
+def test_every_page_answers_an_unreachable_store_in_dutch(unreachable_store, path):
+    """No page shows a traceback: a Dutch message and a retry button instead."""
+    at = page(path, role="maz").run()
+    assert not at.exception
+    assert any("niet bereikbaar" in e.value for e in at.error)
+    assert at.button(key=outage.RETRY_KEY).label == "Opnieuw proberen"
