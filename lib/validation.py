@@ -57,11 +57,10 @@ def text(
     if len(value) > max_len:
         raise ValueError(f"{label} is te lang ({len(value)} tekens, maximaal {max_len}).")
     bad = unusable_character(value, multiline=multiline)
+    if bad is not None and unicodedata.category(chr(int(bad[2:], 16))) == "Cc":
+        raise ValueError(f"{label} bevat onzichtbare stuurtekens; typ de tekst opnieuw.")
     if bad is not None:
-        raise ValueError(
-            f"{label} bevat onzichtbare stuurtekens of ongeldige tekens ({bad}); "
-            "typ de tekst opnieuw."
-        )
+        raise ValueError(f"{label} bevat een ongeldig teken ({bad}); typ de tekst opnieuw.")
     return value
 
 
