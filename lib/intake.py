@@ -65,6 +65,7 @@ class IntakeQueue:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")  # "received" must survive a power cut
+        conn.execute("PRAGMA secure_delete=ON")  # delivered reports' text is overwritten
         conn.execute(
             "CREATE TABLE IF NOT EXISTS intake (submission_id TEXT PRIMARY KEY,"
             " queued_at TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL,"
@@ -185,12 +186,18 @@ class IntakeQueue:
         return json.loads(raw)
 
     def _mark(self, submission_id: str, status: str, number: str, detail: str) -> None:
+        """Record the outcome; a delivered report's personal data leaves this file."""
         conn = self._connect()
         try:
             conn.execute(
                 "UPDATE intake SET status = ?, number = ?, detail = ? WHERE submission_id = ?",
                 (status, number, detail, submission_id),
             )
+            if status == DELIVERED:
+                conn.execute(
+                    "UPDATE intake SET payload = ? WHERE submission_id = ?",
+                    (json.dumps({"form": {}}), submission_id),
+                )
         finally:
             conn.close()
 

@@ -95,6 +95,7 @@ def test_report_during_sheet_outage_is_queued_then_delivered_once(sheet_app, sta
     assert ticket["description"] == DESCRIPTION and ticket["reporter_name"] == "Ruben de Groot"
     assert f"Uw meldingsnummer: {ticket['number']}" in [h.value for h in at.subheader]
     assert queue.entries()[0].number == ticket["number"]
+    assert DESCRIPTION.splitlines()[0] not in queue.path.read_bytes().decode("utf-8", "replace")
 
     # Later runs, other sessions and the CLI command deliver nothing twice.
     at.run()
