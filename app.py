@@ -47,4 +47,4 @@ pages[next(iter(pages))] += [
     for s in navigation.SCREENS.values()
     if not navigation.may_open(who, s.path)
 ]
-st.navigation(pages).run()
+ui.run_page(st.navigation(pages))

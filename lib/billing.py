@@ -159,8 +159,10 @@ def register_invoice(
         f.errors["order_ids"] = "Kies de opdracht(en) waar deze factuur voor is."
     if excl is not None and incl is not None and abs(incl) < abs(excl):
         f.errors["amount_incl"] = "Het bedrag incl. btw kan niet lager zijn dan excl. btw."
+    key = validation.identifier_key(number)
     if number and any(
-        i["number"] == number and i["id"] != invoice_id for i in snapshot.rows("invoices")
+        validation.identifier_key(i["number"]) == key and i["id"] != invoice_id
+        for i in snapshot.rows("invoices")
     ):
         f.errors["number"] = f"Factuurnummer {number} is al geregistreerd."
     corrected = snapshot.get("invoices", form.get("corrects_invoice_id") or "")
@@ -313,7 +315,7 @@ def tick_channel(
                     "phase": phase,
                     "channel": channel,
                     "at": desk.now(),
-                    "actor_name": desk.actor.name,
+                    "actor_name": validation.actor_name(desk.actor.name),
                 },
             )
         ]
@@ -323,6 +325,17 @@ def tick_channel(
 def complete_communication(
     desk: Desk, task: dict, note: str = "", *, location: dict | None = None
 ) -> list[dict]:
+    f = validation.Form()
+    note = f.check(
+        "note",
+        validation.text,
+        note,
+        "Toelichting",
+        required=False,
+        max_len=validation.MAX_LONG,
+        multiline=True,
+    )
+    f.done()
     _check_task(desk, task, location)
     step = procedure.check("communication", "complete", task["status"], desk.actor)
     at = desk.now()

@@ -9,9 +9,10 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from lib import accounts, demo, digest, inbound, people, transfer, validation
+from lib import accounts, demo, digest, inbound, intake, people, transfer, validation
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
+from lib.repository.sql import SqlRepository
 from lib.store import open_repository
 
 REFUSED = 2  # exit code for refused input (as argparse uses for bad arguments)
@@ -68,7 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     exp = sub.add_parser("export", help="alle tabellen naar .xlsx en CSV")
     exp.add_argument("--out", type=Path, default=Path("export"))
     mig = sub.add_parser("migrate", help="kopieer alles naar de andere opslag en controleer")
-    mig.add_argument("--to", choices=["sheets", "sqlite"], required=True)
+    mig.add_argument("--to", choices=["sheets", "sqlite", "postgresql"], required=True)
+    mig.add_argument(
+        "--from-db",
+        type=Path,
+        default=config_module.DEFAULT_DB,
+        help="bij --to postgresql: het databasebestand dat over moet (standaard data/kivido.db)",
+    )
     add = sub.add_parser(
         "add-user",
         help="voeg een persoon met rollen toe (of werk bij), met of zonder wachtwoord",
@@ -103,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser("digest", help="dagoverzicht voor de MAZ per mail (voor cron of een timer)")
     )
     sub.add_parser("fetch-mail", help="lees bevestigingen van Nemesys uit de IMAP-postbus ([imap])")
+    sub.add_parser(
+        "deliver-queued",
+        help="registreer meldingen die tijdens een storing van de opslag zijn bewaard",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "digest":
@@ -110,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)
+    if args.command == "deliver-queued":
+        config = config_module.load()
+        return intake.deliver_command(config, open_repository(config))
     if args.command in ("add-user", "set-password"):
         try:
             return _people_command(args)
@@ -141,6 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "export":
         for path in transfer.export(repo, args.out):
             print(path)
+    elif args.command == "migrate" and args.to == "postgresql":
+        # From the embedded file to the server database of [store] database_url.
+        if not config.database_url.startswith("postgresql"):
+            print("Stel eerst database_url voor PostgreSQL in ([store] in secrets.toml).")
+            return REFUSED
+        source = SqlRepository.at_path(args.from_db)
+        counts = transfer.migrate(source, repo)
+        print(f"Gemigreerd van {source.label} naar {repo.label}:")
+        print("\n".join(f"  {t}: {n} rijen, versies gecontroleerd" for t, n in counts.items()))
     elif args.command == "migrate":
         target = open_repository(replace(config, store=args.to))
         source = (

@@ -3,7 +3,7 @@
 The same TOML file Streamlit exposes as `st.secrets` is read here with tomllib,
 so the CLI and the tests see exactly what the app sees. Every key is documented
 in `.streamlit/secrets.toml.example`. Environment variables override the file
-(`KIVIDO_STORE`, `KIVIDO_DB`, `KIVIDO_SHEET_KEY`, `KIVIDO_SHEETS_API_ROOT`,
+(`KIVIDO_STORE`, `KIVIDO_DB`, `KIVIDO_DATABASE_URL`, `KIVIDO_SHEET_KEY`, `KIVIDO_SHEETS_API_ROOT`,
 `KIVIDO_CACHE_SECONDS`, `KIVIDO_DEMO_MODE`, and `KIVIDO_SECRETS` for another
 secrets file, which tests use together with Streamlit's `--secrets.files`).
 """
@@ -63,7 +63,11 @@ def load(secrets: Mapping | None = None) -> Config:
     smtp = dict(secrets.get("smtp", {}))
     env = os.environ
     db_path = env.get("KIVIDO_DB") or store.get("sqlite_path")
-    url = store.get("database_url") or (f"sqlite:///{Path(db_path).resolve()}" if db_path else "")
+    url = (
+        env.get("KIVIDO_DATABASE_URL")
+        or store.get("database_url")
+        or (f"sqlite:///{Path(db_path).resolve()}" if db_path else "")
+    )
     return Config(
         store=env.get("KIVIDO_STORE") or store.get("driver", "sqlite"),
         database_url=url or Config.database_url,

@@ -19,7 +19,7 @@ from lib import reports_open as opened
 from lib import reports_turnaround as turnaround
 from lib.procedure import status_label
 from lib.reports import View
-from lib.safe_text import neutralise
+from lib.safe_text import for_export
 
 _T = "text"
 SPECS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -147,14 +147,14 @@ _SCREEN = {
     "yesno": lambda s: s.map({True: "ja", False: "nee"}),
 }
 _FILE = {
-    _T: lambda s: s.astype("str").map(neutralise),
+    _T: lambda s: s.astype("str").map(for_export),
     "moment": _naive,
     "day": lambda s: _naive(s).dt.date,
     "month": lambda s: pd.to_datetime(s).dt.date,
     "money": lambda s: s / 100,
     "decimal": lambda s: s.astype(float).round(2),
     "int": lambda s: s.astype("int64"),
-    "status": lambda s: s.astype("str").map(status_label).map(neutralise),
+    "status": lambda s: s.astype("str").map(status_label).map(for_export),
     "yesno": lambda s: s.map({True: "ja", False: "nee"}),
 }
 

@@ -66,7 +66,7 @@ def event(
             "entity": entity,
             "entity_id": entity_id,
             "at": at,
-            "actor_name": desk.actor.name,
+            "actor_name": validation.actor_name(desk.actor.name),
             "actor_role": str(procedure.acting_role(entity, _step(action), desk.actor)),
             "action": action,
             "from_status": from_status,

@@ -28,8 +28,12 @@ def open_repository(config: Config) -> Repository:
             file=config.service_account_file or None,
             api_root=config.sheets_api_root or None,
         )
-    if config.store != "sqlite":
-        raise ValueError(f"Onbekende opslag '{config.store}': kies 'sqlite' of 'sheets'.")
+    if config.store not in ("sqlite", "postgresql"):
+        raise ValueError(
+            f"Onbekende opslag '{config.store}': kies 'sqlite', 'postgresql' of 'sheets'."
+        )
+    if config.store == "postgresql" and not config.database_url.startswith("postgresql"):
+        raise ValueError("Geen database_url voor PostgreSQL ingesteld in [store] van secrets.toml.")
     from lib.repository.sql import SqlRepository
 
     return SqlRepository(config.database_url)

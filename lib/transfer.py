@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.repository import Insert, Repository
-from lib.safe_text import neutralise
+from lib.safe_text import for_export
 from lib.schema import TABLES
 
 MIGRATION_CHUNK = 500  # rows per write: keeps a Sheets request well under 2 MB
@@ -18,7 +18,7 @@ def _safe_frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows with Dutch headers; text neutralised so no spreadsheet program runs it."""
     spec = TABLES[table]
     data = [
-        [neutralise(r[c.name]) if c.type == "text" else r[c.name] for c in spec.columns]
+        [for_export(r[c.name]) if c.type == "text" else r[c.name] for c in spec.columns]
         for r in rows
     ]
     return pd.DataFrame(data, columns=spec.headers)

@@ -50,17 +50,63 @@ class Form:
 def text(
     value: str | None, label: str, *, required=True, max_len=MAX_SHORT, multiline=False
 ) -> str:
-    value = (value or "").strip()
+    """The one check every typed text goes through (see `unusable_character`)."""
+    value = (value or "").replace("\r\n", "\n").strip()
     if required and not value:
         raise ValueError(f"{label} is verplicht.")
     if len(value) > max_len:
         raise ValueError(f"{label} is te lang ({len(value)} tekens, maximaal {max_len}).")
-    allowed = {"\n", "\t"} if multiline else set()
-    if any(
-        unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value.replace("\r\n", "\n")
-    ):
+    bad = unusable_character(value, multiline=multiline)
+    if bad is not None and unicodedata.category(chr(int(bad[2:], 16))) == "Cc":
         raise ValueError(f"{label} bevat onzichtbare stuurtekens; typ de tekst opnieuw.")
-    return value.replace("\r\n", "\n")
+    if bad is not None:
+        raise ValueError(f"{label} bevat een ongeldig teken ({bad}); typ de tekst opnieuw.")
+    return value
+
+
+def unusable_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first character no store or export format takes safely, as U+XXXX; else None.
+
+    Refused: control characters (only newline and tab in multi-line text; a lone
+    CR would start a new row in a CSV reader), lone surrogates (not encodable as
+    UTF-8: SQLite and the Sheets API fail on them) and Unicode noncharacters such
+    as U+FFFE/U+FFFF (XML, hence xlsx, forbids them).
+    """
+    allowed = {"\n", "\t"} if multiline else set()
+    for ch in value:
+        if ch in allowed:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs") or _noncharacter(ord(ch)):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def _noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+# Characters that change nothing a person sees in an identifier: zero-width
+# spaces and joiners, word joiner, BOM (zero-width no-break space), soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def identifier_key(value: str | None) -> str:
+    """An identifier (an invoice number) in the form two of them are compared in.
+
+    `NEM-2026-0042`, `nem-2026-0042 ` and the same with a zero-width space or a
+    BOM are one invoice: compatibility-normalised (NFKC, so full-width digits
+    count as digits), without invisible characters or whitespace, case-folded.
+    """
+    folded = unicodedata.normalize("NFKC", (value or "").translate(_INVISIBLE)).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+def actor_name(name: str | None) -> str:
+    """The acting person's name as it goes on the timeline: the same check as typed text."""
+    f = Form()
+    checked = f.check("actor_name", text, name, "Uw naam")
+    f.done()
+    return checked
 
 
 def email(value: str | None, label: str = "E-mailadres", *, required=True) -> str:

@@ -9,8 +9,10 @@ import uuid
 
 import streamlit as st
 
-from lib import catalog, formatting, services, ui, validation
+from lib import catalog, formatting, intake, services, ui, validation
 from lib.procedure import Role
+from lib.repository import StoreUnavailable
+from lib.ui import outage
 
 FORM = "melden"
 FIELDS = (
@@ -25,19 +27,56 @@ FIELDS = (
 )
 
 
+KEYS = [f"melden-{name}" for name in FIELDS]
+
+
 def _new_report() -> None:
     st.session_state["melden-submission"] = uuid.uuid4().hex
     st.session_state.pop("melden-done", None)
-    for name in FIELDS:
-        st.session_state.pop(f"melden-{name}", None)
+    st.session_state.pop("melden-queued", None)
+    outage.forget_input(KEYS)
 
 
-def _submit(desk, snap, form: dict, submission_id: str, on_behalf: bool) -> dict:
-    ticket = services.submit_report(
-        desk, snap, form, submission_id=submission_id, on_behalf=on_behalf
-    )
+def _submit(desk, snap, form: dict, submission_id: str, on_behalf: bool) -> dict | None:
+    """Register the report; if the store does not answer, keep it in the intake queue."""
+    try:
+        ticket = services.submit_report(
+            desk, snap, form, submission_id=submission_id, on_behalf=on_behalf
+        )
+    except StoreUnavailable:
+        queue = intake.IntakeQueue(intake.queue_path(desk.config))
+        queue.put(
+            submission_id=submission_id,
+            form=form,
+            actor=desk.actor,
+            on_behalf=on_behalf,
+            at=desk.clock(),
+        )
+        st.session_state["melden-queued"] = submission_id
+        st.session_state["melden-just-queued"] = True
+        return None
     st.session_state["melden-done"] = ticket["number"]
     return ticket
+
+
+def _show_queued(submission_id: str) -> None:
+    """Received while the store was down: the number follows once it is registered."""
+    if not st.session_state.pop("melden-just-queued", False):  # the store just failed: skip
+        outage.deliver_now(ui.repository(), ui.config())
+    entry = intake.IntakeQueue(intake.queue_path(ui.config())).status(submission_id)
+    if entry is not None and entry.status == intake.DELIVERED:
+        st.session_state["melden-done"] = entry.number
+        _show_done(entry.number)
+        return
+    st.subheader("Uw melding is ontvangen")
+    st.info(
+        "De opslag van meldingen antwoordt op dit moment niet. Uw melding is bewaard en wordt "
+        "automatisch geregistreerd zodra de opslag weer bereikbaar is. U krijgt dan het "
+        "meldingsnummer per e-mail; het verschijnt ook op deze pagina en bij 'Mijn meldingen'."
+    )
+    st.caption("U hoeft de melding niet opnieuw te versturen.")
+    st.button("Nummer opvragen", key="melden-check", icon="🔄")
+    st.button("Nieuwe melding maken", on_click=_new_report, key="melden-new-queued")
 
 
 def _show_done(number: str) -> None:
@@ -64,7 +103,11 @@ st.session_state.setdefault("melden-submission", uuid.uuid4().hex)
 if st.session_state.get("melden-done"):
     _show_done(st.session_state["melden-done"])
     st.stop()
+if st.session_state.get("melden-queued"):
+    _show_queued(st.session_state["melden-queued"])
+    st.stop()
 
+outage.keep_input(KEYS)  # before the read: an outage there must not lose the typing
 snap = ui.snapshot()
 locations = {loc["id"]: loc["name"] for loc in snap.active_locations()}
 
@@ -80,7 +123,7 @@ roles = list(catalog.REPORTER_ROLES)
 on_behalf = Role.MAZ in who.roles and st.toggle(
     "Melding namens iemand anders (telefonisch doorgegeven)",
     key="melden-namens",
-    on_change=lambda: [st.session_state.pop(f"melden-{k}", None) for k in FIELDS[:2]],
+    on_change=lambda: outage.forget_input(KEYS[:2]),
 )
 if not on_behalf:
     st.session_state["melden-reporter_name"] = who.name

@@ -130,6 +130,45 @@ def sheets_repo(make_sheets_repo, standin) -> SheetsRepository:
     return repo
 
 
-@pytest.fixture(params=["sql", "sheets"], ids=["sql", "sheets"])
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (tests/postgres_server.py), started once per session."""
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_postgresql_repo(postgres):
+    """Factory: a SqlRepository on a fresh database of the PostgreSQL server, set up."""
+    made: list[SqlRepository] = []
+
+    def make() -> SqlRepository:
+        repo = SqlRepository(postgres.new_database())
+        repo.setup()
+        made.append(repo)
+        for old in made[:-8]:  # property tests make many: keep the server's connections few
+            old.engine.dispose()
+        del made[:-8]
+        return repo
+
+    yield make
+    for repo in made:
+        repo.engine.dispose()
+
+
+@pytest.fixture
+def postgresql_repo(make_postgresql_repo) -> SqlRepository:
+    repo = make_postgresql_repo()
+    yield repo
+    repo.engine.dispose()
+
+
+DRIVERS = ["sql", "sheets", "postgresql"]
+
+
+@pytest.fixture(params=DRIVERS, ids=DRIVERS)
 def repo(request):
     return request.getfixturevalue(f"{request.param}_repo")

@@ -1,8 +1,9 @@
 """The embedded default store: a SQLite file under data/, through SQLAlchemy Core.
 
-Any SQLAlchemy URL works, so a server database later is a configuration change.
-Writers are serialised with BEGIN IMMEDIATE, which makes the version check and
-the ticket-number sequence safe when two people act at the same moment.
+The same code runs on PostgreSQL (a URL in secrets.toml). How transactions lock
+(writers serialised, reads never blocked) is set up in `sql_engine.py`, which
+makes the version check and the ticket-number sequence safe when two people act
+at the same moment.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import event
 
+from lib.repository import sql_engine
 from lib.repository.base import (
     Change,
     Conflict,
@@ -44,29 +45,11 @@ sa.Index("ux_settings_key", SQL_TABLES["settings"].c.key, unique=True)
 sa.Index("ix_events_ticket", SQL_TABLES["events"].c.ticket_id)
 
 
-def _sqlite_immediate_transactions(engine: sa.Engine) -> None:
-    # pysqlite's own transaction handling starts transactions lazily and as
-    # DEFERRED; take control so every transaction takes the write lock up front.
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None
-        dbapi_conn.execute("PRAGMA journal_mode=WAL")
-        dbapi_conn.execute("PRAGMA busy_timeout=30000")
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 class SqlRepository(Repository):
     def __init__(self, url: str):
-        if url.startswith("sqlite:///"):
-            _private_file(Path(url.removeprefix("sqlite:///")))
         self.url = url
-        self.engine = sa.create_engine(url, connect_args=_connect_args(url))
-        if url.startswith("sqlite"):
-            _sqlite_immediate_transactions(self.engine)
-        self.label = f"Lokale database ({sa.make_url(url).database or url})"
+        self.engine = sql_engine.create_engine(url)
+        self.label = sql_engine.describe(url)
 
     @classmethod
     def at_path(cls, path: str | Path) -> SqlRepository:
@@ -105,7 +88,7 @@ class SqlRepository(Repository):
         return [c.name for c in missing]
 
     def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
-        with self.engine.connect() as conn:
+        with sql_engine.reading(self.engine) as conn:
             return {
                 name: [dict(m) for m in conn.execute(sa.select(SQL_TABLES[name])).mappings()]
                 for name in tables
@@ -139,18 +122,3 @@ class SqlRepository(Repository):
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
-
-
-def _private_file(path: Path) -> None:
-    """Create the database file readable by its owner only: it holds personal data.
-
-    SQLite makes its -wal and -shm files with the database file's permissions.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if str(path) != ":memory:":
-        path.touch(mode=0o600, exist_ok=True)
-        path.chmod(0o600)
-
-
-def _connect_args(url: str) -> dict:
-    return {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}

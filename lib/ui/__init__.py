@@ -27,6 +27,7 @@ from lib.schema import SHARED_TABLES
 from lib.services import Desk
 from lib.snapshot import Snapshot
 from lib.store import open_repository
+from lib.ui import outage
 from lib.validation import ValidationError
 
 
@@ -41,7 +42,7 @@ def _secrets() -> dict:
 def _config_and_repo(_secrets_key: str) -> tuple[config_module.Config, Repository]:
     config = config_module.load(_secrets())
     repo = open_repository(config)
-    repo.setup()
+    outage.set_up(repo)
     return config, repo
 
 
@@ -115,7 +116,8 @@ def effective_config() -> config_module.Config:
 def snapshot() -> Snapshot:
     """The one read of this page view (one batched request, briefly cached)."""
     nonce, generation = _run_generation()
-    return Snapshot(_read(repository().label, nonce, generation))
+    read = lambda: _read(repository().label, nonce, generation)  # noqa: E731
+    return Snapshot(outage.guarded_read(read, repository(), config()))
 
 
 def _run_generation() -> tuple[str, int]:
@@ -139,7 +141,9 @@ def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) ->
     builders apart, since `build` itself is not hashed.
     """
     nonce, generation = _run_generation()
-    return _derive(repository().label, nonce, generation, name, tuple(tables), build)
+    return outage.guarded(
+        lambda: _derive(repository().label, nonce, generation, name, tuple(tables), build)
+    )
 
 
 def invalidate() -> None:
@@ -284,3 +288,8 @@ def as_seen(table: str, row: dict) -> dict:
     previous = seen.get(key, row)
     seen[key] = row
     return previous
+
+
+def run_page(page: Any) -> None:
+    """Run the router's page; a store outage anywhere in it ends in a Dutch message."""
+    outage.guarded(page.run)
