@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib import catalog, formatting, services, ui, validation
 from lib.procedure import Role
+from lib.ui import privacy as privacy_ui
 
 FORM = "melden"
 FIELDS = (
@@ -85,6 +86,7 @@ on_behalf = Role.MAZ in who.roles and st.toggle(
 if not on_behalf:
     st.session_state["melden-reporter_name"] = who.name
     st.session_state["melden-reporter_email"] = who.email
+privacy_ui.hint()  # AVG: no names of children or parents in the description
 with st.form(FORM):
     form = {
         "reporter_name": st.text_input(
@@ -143,7 +145,8 @@ with st.form(FORM):
     ui.field_error("contact_info", FORM)
     submitted = st.form_submit_button("Melding versturen", type="primary", key="melden-submit")
 
-if submitted:
+# AVG: likely personal data in the description is flagged and sent only when sent again.
+if submitted and privacy_ui.confirmed(form["description"]):
     ui.act_form(
         FORM,
         _submit,

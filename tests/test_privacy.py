@@ -260,3 +260,31 @@ def test_a_data_request_for_a_bad_address_is_refused_and_not_logged(sql_repo):
         privacy_access.data_request(sql_repo, MAZ, "geen adres")
     assert "geen geldig e-mailadres" in err.value.errors["email"]
     assert sql_repo.read(["access_log"])["access_log"] == []
+
+
+def test_a_retention_period_under_one_month_is_refused_on_beheer():
+    """Test that the setting refuses 0 months in Dutch and accepts 36."""
+    from lib import app_settings
+
+    with pytest.raises(ValueError, match="vul minstens 1 in"):
+        app_settings.parse("retention_months", "0")
+    assert app_settings.parse("retention_months", "36") == "36"
+
+
+def test_redact_overwrites_an_append_only_row_and_bumps_a_version(repo):
+    """Test that Redact changes only the named text fields, on events and on tickets."""
+    from lib.repository import Insert, NotFound, Redact
+
+    event = {"id": "e1", "ticket_id": "t1", "entity": "ticket", "actor_name": "Ruben"}
+    ticket = {"id": "t1", "number": "KIV-0001", "reporter_name": "Ruben", "status": "afgesloten"}
+    repo.commit([Insert("events", event | {"note": "bel 06-12345678"}), Insert("tickets", ticket)])
+    repo.commit(
+        [Redact("events", "e1", {"note": "x"}), Redact("tickets", "t1", {"reporter_name": "x"})]
+    )
+    stored = repo.get("events", "e1")
+    assert (stored["note"], stored["actor_name"], stored["ticket_id"]) == ("x", "Ruben", "t1")
+    assert repo.get("tickets", "t1")["version"] == 2
+    with pytest.raises(NotFound):
+        repo.commit([Redact("events", "nope", {"note": "x"})])
+    with pytest.raises(ValueError):
+        repo.commit([Redact("tickets", "t1", {"version": 1})])
