@@ -172,7 +172,7 @@ def test_beheer_data_request_gives_a_file_and_is_logged(old_store):
     assert [(r["kind"], r["subject_email"]) for r in log] == [
         ("inzageverzoek", "medewerker1@kivido.example")
     ]
-    at.run()
+    at.toggle(key="inzagelog-tonen").set_value(True).run()
     log_table = table_with(at, "Gevraagd e-mailadres")
     assert list(log_table["Soort"]) == ["Inzageverzoek"]
     assert list(log_table["Gevraagd e-mailadres"]) == ["medewerker1@kivido.example"]
@@ -194,7 +194,9 @@ def test_beheer_shows_who_opened_which_report(office):
     at.session_state[f"detail-Meldingen van mijn locatie-{ticket['id']}"] = True
     at.run()
     assert "Printer kapot." in [t.value for t in at.text]
-    shown = table_with(maz(), "Gevraagd e-mailadres")
+    beheer = maz()
+    beheer.toggle(key="inzagelog-tonen").set_value(True).run()
+    shown = table_with(beheer, "Gevraagd e-mailadres")
     assert shown[["Soort", "Melding", "Door", "E-mail"]].values.tolist() == [
         ["Melding bekeken", ticket["number"], "Sanne Jansen", "sanne@kivido.example"]
     ]

@@ -158,6 +158,9 @@ def _access_log(repo: Repository, snap: Snapshot) -> None:
         "Wie een melding van een ander heeft geopend, en elk inzageverzoek. Regels ouder dan "
         "de bewaartermijn worden bij het opschonen geanonimiseerd."
     )
+    # Read on request only: a page view stays one read of the store.
+    if not st.toggle("Inzagelog tonen", key="inzagelog-tonen"):
+        return
     try:
         rows = privacy_access.recent_log(repo)
     except StoreUnavailable as e:
