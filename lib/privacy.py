@@ -78,11 +78,16 @@ class PurgePlan:
             f"voor {self.cutoff:%d-%m-%Y}."
         )
         rows = [
-            f"{i.number}: afgesloten op {i.closed_at[:10]}, {len(i.changes)} rij(en)"
+            f"{i.number}: afgesloten op {_day(i.closed_at)}, {len(i.changes)} rij(en)"
             for i in self.items
         ]
         tail = f"{len(self.items)} melding(en); {self.access_rows} regel(s) uit het inzagelog."
         return [head, *rows, tail]
+
+
+def _day(moment: str) -> str:
+    """'2024-04-02T10:00:00+02:00' -> '02-04-2024' (the Dutch date of the moment)."""
+    return datetime.fromisoformat(moment).astimezone(workdays.AMSTERDAM).strftime("%d-%m-%Y")
 
 
 def months_ago(moment: datetime, months: int) -> datetime:
@@ -213,7 +218,7 @@ def _purge_event(actor: Actor, item: PurgeItem, at: str, months: int) -> Insert:
             "action": PURGE_ACTION,
             "note": (
                 f"Persoonsgegevens vervangen door '{MARKER}' ({len(item.changes)} rij(en)); "
-                f"bewaartermijn {months} maanden na afsluiten op {item.closed_at[:10]}."
+                f"bewaartermijn {months} maanden na afsluiten op {_day(item.closed_at)}."
             ),
         },
     )

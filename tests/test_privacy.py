@@ -288,3 +288,12 @@ def test_redact_overwrites_an_append_only_row_and_bumps_a_version(repo):
         repo.commit([Redact("events", "nope", {"note": "x"})])
     with pytest.raises(ValueError):
         repo.commit([Redact("tickets", "t1", {"version": 1})])
+
+
+def test_demo_reset_takes_the_views_of_demo_reports_along(sql_repo):
+    """Test that removing the demo data leaves no access-log line pointing at a demo report."""
+    demo.seed_demo(sql_repo, tickets=3, end=END)
+    ticket = sql_repo.read(["tickets"])["tickets"][0]
+    privacy_access.log_view(sql_repo, MAZ, ticket)
+    assert demo.remove_demo(sql_repo)["access_log"] == 1
+    assert sql_repo.read(["access_log"])["access_log"] == []
