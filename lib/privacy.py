@@ -14,6 +14,7 @@ again finds nothing left to change.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from datetime import datetime
 from lib import people, workdays
 from lib.config import Config
 from lib.procedure import ROLE_LABELS, Actor, Role, Ticket, refuse
-from lib.repository import Change, Insert, Redact, Repository, Update
+from lib.repository import Change, Conflict, Insert, Redact, Repository, StoreUnavailable, Update
 from lib.snapshot import Snapshot
 
 MARKER = "[verwijderd na bewaartermijn]"
@@ -241,7 +242,12 @@ def purge_command(config: Config, repo: Repository, *, dry_run: bool, by: str) -
     import getpass
 
     actor = Actor(by or f"{getpass.getuser()} (opdrachtregel)", Role.MAZ)
-    result = purge(repo, actor, config, dry_run=dry_run)
+    try:
+        result = purge(repo, actor, config, dry_run=dry_run)
+    except (Conflict, StoreUnavailable, ValueError) as e:
+        # A batch is all-or-nothing: what was not written is found again next time.
+        print(f"Niet (helemaal) opgeschoond: {e}", file=sys.stderr)
+        return 1
     print("\n".join(result.lines()))
     if dry_run:
         print("Proefdraai: er is niets veranderd.")

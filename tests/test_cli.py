@@ -124,3 +124,14 @@ def test_purge_dry_run_lists_and_purge_blanks_an_old_report(embedded, capsys):
     assert embedded.get("tickets", ticket["id"])["description"] == privacy.MARKER
     purged = [e for e in embedded.read(["events"])["events"] if e["entity"] == "privacy"]
     assert [e["actor_name"] for e in purged] == ["Nathalie de Boer"]
+
+
+def test_purge_refuses_a_retention_period_of_zero_in_dutch(embedded, capsys, monkeypatch):
+    """Test that retention_months = 0 in the settings gives a Dutch message, exit 1, no change."""
+    from lib.repository import Insert
+
+    embedded.commit([Insert("settings", {"id": "s1", "key": "retention_months", "value": "0"})])
+    before = embedded.read_all()
+    assert cli.main(["purge"]) == 1
+    assert "minstens 1 maand" in capsys.readouterr().err
+    assert embedded.read_all() == before
