@@ -146,7 +146,7 @@ with st.form(FORM):
     submitted = st.form_submit_button("Melding versturen", type="primary", key="melden-submit")
 
 # AVG: likely personal data in the description is flagged and sent only when sent again.
-if submitted and privacy_ui.confirmed(form["description"]):
+if submitted and privacy_ui.confirmed(form["description"], st.session_state["melden-submission"]):
     ui.act_form(
         FORM,
         _submit,

@@ -50,6 +50,17 @@ def test_melden_asks_again_when_the_text_changed(office):
     assert len(office.repo.read(["tickets"])["tickets"]) == 1 and not at.warning
 
 
+def test_a_next_report_with_the_same_text_is_asked_about_again(office):
+    """Test that the confirmation holds for one report only."""
+    at = staff().run()
+    submit(fill(at, description=BSN_TEXT))
+    submit(at)
+    at.button(key="melden-new").click().run()
+    submit(fill(at, description=BSN_TEXT))
+    assert "111222333" in at.warning[0].value
+    assert len(office.repo.read(["tickets"])["tickets"]) == 1
+
+
 # --- the view log ----------------------------------------------------------------
 
 MIJN = "pages/mijn_meldingen.py"

@@ -28,12 +28,15 @@ def hint() -> None:
     st.caption(personal_data.HINT)
 
 
-def confirmed(text: str, key: str = "melden-privacy") -> bool:
-    """True when `text` holds no likely personal data, or the reporter sends it again as is."""
+def confirmed(text: str, submission: str, key: str = "melden-privacy") -> bool:
+    """True when `text` holds no likely personal data, or the reporter sends it again as is.
+
+    `submission` ties the confirmation to one report: a next report asks again.
+    """
     findings = personal_data.find(text)
     if not findings:
         return True
-    token = hashlib.sha256(text.encode()).hexdigest()
+    token = hashlib.sha256(f"{submission}\0{text}".encode()).hexdigest()
     if st.session_state.get(key) == token:
         return True
     st.session_state[key] = token
