@@ -24,7 +24,11 @@ KIND_LABELS = {
     "email": "een e-mailadres",
 }
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Starts only where a word starts, so a long run of letters is scanned once.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Where a phone number could be: libphonenumber only looks at these stretches, since
+# its matcher is slow on long text without digits.
+_DIGIT_STRETCH = re.compile(r"\+?\(?\d[\d\s().\-/]{6,24}\d")
 # Nine digits standing alone (not part of a longer number, a date or a report number).
 _NINE_DIGITS = re.compile(r"(?<![\d-])(\d{9})(?![\d-])|(?<![\d-])(\d{4}\.\d{2}\.\d{3})(?![\d-])")
 
@@ -55,8 +59,9 @@ def find(text: str) -> list[Finding]:
         candidate = match.group(0)
         if passes_elfproef(candidate.replace(".", "")):
             found.append(Finding("bsn", candidate))
-    for match in phonenumbers.PhoneNumberMatcher(without_mail, "NL"):
-        found.append(Finding("telefoon", match.raw_string))
+    for stretch in _DIGIT_STRETCH.finditer(without_mail):
+        for match in phonenumbers.PhoneNumberMatcher(stretch.group(0), "NL"):
+            found.append(Finding("telefoon", match.raw_string))
     return found
 
 

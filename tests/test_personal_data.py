@@ -56,3 +56,12 @@ def test_the_warning_names_what_was_found():
         "Uw omschrijving lijkt een e-mailadres, een BSN-achtig nummer en een telefoonnummer"
     )
     assert "(a@b.nl, 111222333, 06-12345678)" in text
+
+
+def test_a_number_at_the_end_of_a_long_text_is_still_found():
+    """Test that a phone number after 10,000 letters is found (the digit stretches are scanned)."""
+    found = personal_data.find("x" * 10_000 + " bel (020) 123 4567 of mail a@b.nl")
+    assert [(f.kind, f.text) for f in found] == [
+        ("email", "a@b.nl"),
+        ("telefoon", "(020) 123 4567"),
+    ]
