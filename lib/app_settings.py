@@ -23,6 +23,7 @@ class Setting:
     kind: str  # "time", "number", "whole" or "choice"
     default: str
     choices: tuple[str, ...] = ()
+    minimum: float = 0
 
 
 EDITABLE: dict[str, Setting] = {
@@ -46,6 +47,10 @@ EDITABLE: dict[str, Setting] = {
     "recurring_min_reports": Setting("Terugkerende storing: aantal meldingen", "whole", "3"),
     "recurring_window_days": Setting("Terugkerende storing: binnen dagen", "whole", "30"),
     "cost_basis": Setting("Kosten tonen", "choice", "incl", ("incl", "excl")),
+    # AVG: personal data of reports closed or removed this long ago is purged (lib/privacy.py).
+    "retention_months": Setting(
+        "Bewaartermijn persoonsgegevens na afsluiten (maanden)", "whole", "24", minimum=1
+    ),
 }
 
 
@@ -68,6 +73,8 @@ def parse(key: str, raw: str) -> str:
         raise ValueError(
             f"{setting.label}: vul een positief {'geheel ' * (setting.kind == 'whole')}getal in."
         )
+    if number < setting.minimum:
+        raise ValueError(f"{setting.label}: vul minstens {setting.minimum:g} in.")
     return str(int(number)) if number == int(number) else str(number)
 
 

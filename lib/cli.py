@@ -1,4 +1,4 @@
-"""Command line: python -m lib.cli {setup,init,seed-demo,demo-reset,export,migrate,add-user,set-password}."""
+"""Command line: python -m lib.cli {setup,init,seed-demo,demo-reset,export,migrate,add-user,set-password,purge}."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from lib import accounts, demo, digest, inbound, intake, people, transfer, validation
+from lib import accounts, demo, digest, inbound, intake, people, privacy, transfer, validation
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
 from lib.repository.sql import SqlRepository
@@ -114,10 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         "deliver-queued",
         help="registreer meldingen die tijdens een storing van de opslag zijn bewaard",
     )
+    privacy.add_arguments(
+        sub.add_parser("purge", help="persoonsgegevens van oude meldingen opschonen (AVG)")
+    )
     args = parser.parse_args(argv)
 
     if args.command == "digest":
         return digest.run(config_module.load(), state_dir=args.state_dir, send=not args.print)
+    if args.command == "purge":
+        config = config_module.load()
+        return privacy.purge_command(
+            config, open_repository(config), dry_run=args.dry_run, by=args.door
+        )
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)

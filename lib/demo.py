@@ -286,6 +286,7 @@ def remove_demo(repo: Repository) -> dict[str, int]:
         },
         "locations": {r["id"] for r in snap.rows("locations") if r["is_demo"]},
         "users": {r["id"] for r in snap.rows("users") if r["is_demo"]},
+        "access_log": {r["id"] for r in snap.rows("access_log") if r["ticket_id"] in tickets},
     }
     with repo.engine.begin() as conn:
         for table, ids in doomed.items():

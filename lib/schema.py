@@ -247,3 +247,23 @@ def empty_row(table: str) -> dict:
     """A row with every column present, so drivers never see missing keys."""
     defaults = {"text": "", "int": 0, "bool": False}
     return {c.name: defaults[c.type] for c in TABLES[table].columns}
+
+
+# Who opened which report (by someone other than its reporter) and every data
+# request (inzageverzoek): lib/privacy.py writes it, only Beheer reads it.
+ACCESS_LOG = Table(
+    "access_log",
+    (
+        ID,
+        _t("at", "Tijdstip"),
+        _t("kind", "Soort"),  # "bekeken" or "inzageverzoek"
+        _t("ticket_id", "Melding"),
+        _t("actor_name", "Door"),
+        _t("actor_email", "E-mail door"),
+        _t("actor_role", "Rol"),
+        _t("subject_email", "Gevraagd e-mailadres"),
+    ),
+    mutable=False,
+    private=True,
+)
+TABLES[ACCESS_LOG.name] = ACCESS_LOG

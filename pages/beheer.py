@@ -1,4 +1,5 @@
-"""Beheer (MAZ): people and their roles, passwords, locations and their unit managers.
+"""Beheer (MAZ): people and their roles, passwords, locations and their unit managers;
+the privacy tab (retention purge, data requests, access log) is drawn by lib/ui/privacy.py.
 
 Each change goes through lib/people.py or lib/accounts.py, which check again
 that the MAZ is acting; this screen only draws the forms. A person is saved
@@ -11,6 +12,7 @@ import streamlit as st
 
 from lib import accounts, app_settings, catalog, people, ui
 from lib.procedure import ROLE_LABELS, Role
+from lib.ui import privacy as privacy_ui
 
 who = ui.guard("pages/beheer.py")
 st.title("Beheer")
@@ -138,9 +140,11 @@ def settings_form() -> None:
         )
 
 
-tab_people, tab_locations, tab_categories, tab_settings = st.tabs(
-    ["Personen", "Locaties", "Categorieën", "Instellingen"]
+tab_people, tab_locations, tab_categories, tab_settings, tab_privacy = st.tabs(
+    ["Personen", "Locaties", "Categorieën", "Instellingen", "Privacy"]
 )
+with tab_privacy:
+    privacy_ui.beheer_tab(repo, who, snap)  # AVG: retention, data requests, access log
 with tab_settings:
     settings_form()
 with tab_people:

@@ -13,6 +13,7 @@ from lib import catalog, formatting, intake, services, ui, validation
 from lib.procedure import Role
 from lib.repository import StoreUnavailable
 from lib.ui import outage
+from lib.ui import privacy as privacy_ui
 
 FORM = "melden"
 FIELDS = (
@@ -128,6 +129,7 @@ on_behalf = Role.MAZ in who.roles and st.toggle(
 if not on_behalf:
     st.session_state["melden-reporter_name"] = who.name
     st.session_state["melden-reporter_email"] = who.email
+privacy_ui.hint()  # AVG: no names of children or parents in the description
 with st.form(FORM):
     form = {
         "reporter_name": st.text_input(
@@ -186,7 +188,8 @@ with st.form(FORM):
     ui.field_error("contact_info", FORM)
     submitted = st.form_submit_button("Melding versturen", type="primary", key="melden-submit")
 
-if submitted:
+# AVG: likely personal data in the description is flagged and sent only when sent again.
+if submitted and privacy_ui.confirmed(form["description"], st.session_state["melden-submission"]):
     ui.act_form(
         FORM,
         _submit,

@@ -3,6 +3,8 @@
 Everyone sees their own reports (found by the signed-in address, never a typed
 one); a unit manager also those of their locations; the MAZ and directie every
 report. What each audience sees of a report is decided in lib/audience.py.
+Someone else's report is drawn only when opened, and the opening is logged
+(lib/ui/privacy.py).
 """
 
 import streamlit as st
@@ -10,6 +12,7 @@ import streamlit as st
 from lib import audience, formatting, ui
 from lib.audience import Audience
 from lib.procedure import Role, status_label
+from lib.ui import privacy as privacy_ui
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
@@ -20,9 +23,12 @@ ui.flash()
 snap = ui.snapshot()
 
 
-def reporter_card(ticket: dict) -> None:
+def reporter_card(ticket: dict, section: str) -> None:
     stage = audience.stage(ticket["status"])
-    with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}"):
+    label = f"{ticket_title(snap, ticket)} · {stage.label}"
+    with privacy_ui.detail(who, ticket, label, key=f"detail-{section}-{ticket['id']}") as shown:
+        if not shown:  # someone else's report: drawn (and logged) only when opened
+            return
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")
         st.markdown(f"**Stand van zaken:** {stage.label}  \n{stage.next_step}")
         st.text(ticket["description"])
@@ -30,8 +36,11 @@ def reporter_card(ticket: dict) -> None:
         show_timeline(snap, ticket["id"], Audience.REPORTER)
 
 
-def office_card(ticket: dict) -> None:
-    with st.expander(f"{ticket_title(snap, ticket)} · {status_label(ticket['status'])}"):
+def office_card(ticket: dict, section: str) -> None:
+    label = f"{ticket_title(snap, ticket)} · {status_label(ticket['status'])}"
+    with privacy_ui.detail(who, ticket, label, key=f"detail-{section}-{ticket['id']}") as shown:
+        if not shown:
+            return
         ticket_header(snap, ticket)
         st.text(ticket["description"])
         st.markdown("**Verloop**")
@@ -47,7 +56,7 @@ def listing(title: str, tickets: list[dict], card) -> None:
         tickets = [t for t in tickets if number.strip().upper() in t["number"]]
     st.caption(f"{len(tickets)} melding(en), nieuwste eerst.")
     for ticket in tickets[:SHOWN_AT_ONCE]:
-        card(ticket)
+        card(ticket, title)
     if len(tickets) > SHOWN_AT_ONCE:
         st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; zoek op nummer voor de rest.")
 

@@ -30,6 +30,14 @@ def as_staff(email=RUBEN):
     return page(PAGE, role="medewerker", name="Ruben de Groot", email=email).run()
 
 
+def opened(at, repo):
+    """Open every report's detail: someone else's is drawn only when opened (and logged)."""
+    for ticket in repo.read(["tickets"])["tickets"]:
+        for section in ("Mijn meldingen", "Meldingen van mijn locatie", "Alle meldingen"):
+            at.session_state[f"detail-{section}-{ticket['id']}"] = True
+    return at.run()
+
+
 def test_a_reporter_sees_only_their_own_reports_without_typing_an_address(office):
     """Test that the signed-in address finds the reports: no address field, others' not shown."""
     mine = office.submit(category="printen")
@@ -99,6 +107,7 @@ def test_a_unit_manager_reads_the_reports_of_their_location_as_a_reporter_would(
     services.investigate(office.desk(), office.ticket(here["id"]), SECRET_NOTE)
     office.submit(location_id="demo-vlinder", description="Vlinder printer.")
     at = page(PAGE, role="unitmanager", name="Sanne Jansen", email="sanne@kivido.example").run()
+    at = opened(at, office.repo)
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Mijn meldingen", "Meldingen van mijn locatie"]
     shown = texts(at)
@@ -115,6 +124,7 @@ def test_the_directie_and_maz_read_every_report_with_its_whole_history(office, r
     office.urgent_until_closed(office.ticket(ticket["id"]), quote="250,00")
     office.submit(reporter_email="iemand.anders@kivido.example", description="Tweede melding.")
     at = page(PAGE, role=role, name="Stefanie Smit", email="stefanie@kivido.example").run()
+    at = opened(at, office.repo)
     assert not at.exception
     assert "Alle meldingen" in [t.label for t in at.tabs]
     shown = texts(at)
@@ -139,6 +149,7 @@ def test_user_text_on_the_office_timeline_stays_plain_text(office):
     odd = Actor("**Nat** [klik](http://x.example)", Role.MAZ)
     services.investigate(office.desk(odd), office.ticket(ticket["id"]), "# geen kop")
     at = page(PAGE, role="directie", name="Stefanie", email="stefanie@kivido.example").run()
+    at = opened(at, office.repo)
     assert "# geen kop" in [t.value for t in at.text]
     shown = texts(at)
     assert plain(odd.name) in shown and odd.name not in shown

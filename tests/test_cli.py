@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import openpyxl
 import pytest
@@ -101,3 +102,36 @@ def test_setup_on_an_empty_sheet_then_verify(standin, monkeypatch, capsys):
     assert cli.main(["setup"]) == 0
     second = capsys.readouterr().out
     assert first != second and "tickets" in second
+
+
+def test_purge_dry_run_lists_and_purge_blanks_an_old_report(embedded, capsys):
+    """Test that `purge --dry-run` names a report closed in 2023 and changes nothing; `purge` does."""
+    from datetime import datetime
+
+    from lib import privacy, workdays
+
+    office = Office(embedded, start=datetime(2023, 3, 6, 10, 0, tzinfo=workdays.AMSTERDAM))
+    ticket = office.submit(description="Printer kapot, bel Ruben op 06-12345678")
+    office.urgent_until_closed(office.ticket(ticket["id"]))
+    before = embedded.read_all()
+    assert cli.main(["purge", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(rf"{ticket['number']}: afgesloten op \d\d-03-2023, \d+ rij\(en\)", out)
+    assert "Proefdraai: er is niets veranderd." in out
+    assert embedded.read_all() == before
+    assert cli.main(["purge", "--door", "Nathalie de Boer"]) == 0
+    assert "Opgeschoond door Nathalie de Boer." in capsys.readouterr().out
+    assert embedded.get("tickets", ticket["id"])["description"] == privacy.MARKER
+    purged = [e for e in embedded.read(["events"])["events"] if e["entity"] == "privacy"]
+    assert [e["actor_name"] for e in purged] == ["Nathalie de Boer"]
+
+
+def test_purge_refuses_a_retention_period_of_zero_in_dutch(embedded, capsys, monkeypatch):
+    """Test that retention_months = 0 in the settings gives a Dutch message, exit 1, no change."""
+    from lib.repository import Insert
+
+    embedded.commit([Insert("settings", {"id": "s1", "key": "retention_months", "value": "0"})])
+    before = embedded.read_all()
+    assert cli.main(["purge"]) == 1
+    assert "minstens 1 maand" in capsys.readouterr().err
+    assert embedded.read_all() == before

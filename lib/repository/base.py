@@ -54,7 +54,22 @@ class Update:
     values: dict = field(default_factory=dict)
 
 
-Change = Insert | Update
+@dataclass(frozen=True)
+class Redact:
+    """Overwrite text fields of an existing row, append-only tables included.
+
+    The one exception to "append-only": the retention purge (lib/privacy.py)
+    replaces personal data in old events with a marker. No version check (an
+    append-only row has none); on a mutable table the version still goes up,
+    so an edit based on the old text is refused as stale.
+    """
+
+    table: str
+    id: str
+    values: dict = field(default_factory=dict)
+
+
+Change = Insert | Update | Redact
 
 
 def next_number(existing: Iterable[str], prefix: str) -> str:
@@ -84,6 +99,10 @@ def check_changes(changes: Sequence[Change]) -> None:
             bad = set(ch.values) - set(table.column_names) | ({"id", "version"} & set(ch.values))
             if bad:
                 raise ValueError(f"cannot set {sorted(bad)} on {ch.table}")
+        elif isinstance(ch, Redact):
+            texts = {c.name for c in table.columns if c.type == "text"} - {"id"}
+            if set(ch.values) - texts:
+                raise ValueError(f"cannot redact {sorted(set(ch.values) - texts)} on {ch.table}")
         elif not ch.row.get("id"):
             raise ValueError("an Insert needs a client-made id")
 

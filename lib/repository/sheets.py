@@ -29,6 +29,7 @@ from lib.repository.base import (
     Conflict,
     Insert,
     NotFound,
+    Redact,
     Repository,
     StoreUnavailable,
     check_changes,
@@ -311,6 +312,12 @@ def _apply(sheet: _Sheet, ch: Change) -> tuple[dict, bool]:
     current = sheet.rows.get(ch.id)
     if current is None:
         raise NotFound(ch.table, ch.id)
+    if isinstance(ch, Redact):
+        row = {**current, **_typed_row(TABLES[ch.table], ch.values)}
+        if TABLES[ch.table].mutable:
+            row["version"] = current["version"] + 1
+        sheet.rows[ch.id] = row
+        return row, True
     if current["version"] != ch.expected_version:
         raise Conflict(ch.table, ch.id)
     values = _typed_row(TABLES[ch.table], ch.values)

@@ -19,6 +19,7 @@ from lib.repository.base import (
     Conflict,
     Insert,
     NotFound,
+    Redact,
     Repository,
     check_changes,
     complete_row,
@@ -113,6 +114,8 @@ class SqlRepository(Repository):
                 row["number"] = next_number(numbers, ch.number_prefix)
             conn.execute(sa.insert(table).values(**row))
             return row
+        if isinstance(ch, Redact):
+            return self._redact(conn, table, ch)
         result = conn.execute(
             sa.update(table)
             .where(table.c.id == ch.id, table.c.version == ch.expected_version)
@@ -121,4 +124,12 @@ class SqlRepository(Repository):
         if result.rowcount != 1:
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
+        return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+    def _redact(self, conn: sa.Connection, table: sa.Table, ch: Redact) -> dict:
+        values = dict(ch.values)
+        if TABLES[ch.table].mutable:
+            values["version"] = table.c.version + 1
+        if conn.execute(sa.update(table).where(table.c.id == ch.id).values(**values)).rowcount != 1:
+            raise NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
