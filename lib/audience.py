@@ -124,10 +124,15 @@ def own_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:
     return snapshot.tickets_of_reporter(actor.email) if actor.email else []
 
 
-def affected_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:
-    """The outages this person also has (issue 14), newest first, not their own reports."""
-    rows = affected.tickets_of(snapshot, actor.email) if actor.email else []
-    return sorted(rows, key=lambda t: t["created_at"], reverse=True)
+def followed_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:
+    """Their own reports and the outages they also have (issue 14), newest first.
+
+    An outage they were linked to through their own report shows once: as that report.
+    """
+    own = own_tickets(snapshot, actor)
+    via_own = {affected.main_of(snapshot, t)["id"] for t in own}
+    also = [t for t in affected.tickets_of(snapshot, actor.email) if t["id"] not in via_own]
+    return sorted(own + also, key=lambda t: t["created_at"], reverse=True)
 
 
 def location_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:

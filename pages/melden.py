@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib import catalog, formatting, services, ui, validation
 from lib.procedure import Role
+from lib.ui import outages as outage_ui
 
 FORM = "melden"
 FIELDS = (
@@ -67,6 +68,7 @@ if st.session_state.get("melden-done"):
 
 snap = ui.snapshot()
 locations = {loc["id"]: loc["name"] for loc in snap.active_locations()}
+outage_ui.known_outages(who, snap)  # issue 14: "Ik heb dit ook" instead of a new report
 
 with st.expander("Wanneer is een storing urgent?"):
     st.markdown("**Urgent**, bijvoorbeeld:")

@@ -10,6 +10,7 @@ import streamlit as st
 from lib import audience, formatting, ui
 from lib.audience import Audience
 from lib.procedure import Role, status_label
+from lib.ui import outages as outage_ui
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
@@ -21,9 +22,12 @@ snap = ui.snapshot()
 
 
 def reporter_card(ticket: dict) -> None:
+    ticket, note = outage_ui.followed(snap, ticket)  # a linked report follows its main report
     stage = audience.stage(ticket["status"])
     with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}"):
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")
+        if note:
+            st.info(note)
         st.markdown(f"**Stand van zaken:** {stage.label}  \n{stage.next_step}")
         st.text(ticket["description"])
         st.markdown("**Verloop**")
@@ -52,7 +56,8 @@ def listing(title: str, tickets: list[dict], card) -> None:
         st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; zoek op nummer voor de rest.")
 
 
-sections = [("Mijn meldingen", audience.own_tickets(snap, who), reporter_card)]
+# Issue 14: the outages they pressed "Ik heb dit ook" for stand among their own reports.
+sections = [("Mijn meldingen", audience.followed_tickets(snap, who), reporter_card)]
 if Role.UNIT_MANAGER in who.roles:
     sections.append(
         ("Meldingen van mijn locatie", audience.location_tickets(snap, who), reporter_card)

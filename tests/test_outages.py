@@ -272,3 +272,26 @@ def test_linking_while_the_reporter_presses(office):
     rows = Snapshot(office.repo.read_all()).rows("affected")
     assert [r["email"] for r in rows] == [staff(2).email]
     assert office.ticket(dup["id"])["status"] == Ticket.LINKED
+
+
+def test_setup_adds_the_new_tables_to_an_existing_sql_store(sql_repo):
+    """Test that `setup` on a store made before issue 14 adds 'affected' and 'links'."""
+    with sql_repo.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE affected")
+        conn.exec_driver_sql("DROP TABLE links")
+    lines = sql_repo.setup()
+    assert "Tabel 'affected' aangemaakt." in lines and "Tabel 'links' aangemaakt." in lines
+    assert sql_repo.read(["affected", "links"]) == {"affected": [], "links": []}
+
+
+def test_setup_adds_the_new_worksheets_to_an_existing_sheet(make_sheets_repo, monkeypatch):
+    """Test that `setup` on a Sheet made before issue 14 adds the two worksheets."""
+    from lib import schema
+
+    with monkeypatch.context() as before_issue_14:
+        before_issue_14.delitem(schema.TABLES, "affected")
+        before_issue_14.delitem(schema.TABLES, "links")
+        repo = make_sheets_repo()
+    lines = repo.setup()
+    assert "Werkblad 'affected' aangemaakt." in lines and "Werkblad 'links' aangemaakt." in lines
+    assert repo.read(["affected", "links"]) == {"affected": [], "links": []}
