@@ -26,16 +26,18 @@ from lib.snapshot import Snapshot
 DEFAULT_WINDOW_HOURS = 24.0
 ATTEMPTS = 3  # a join that meets a Conflict reads again; two presses at once both land
 
-# What the reporter is told of where the outage stands, by status.
+# What the reporter is told of where the outage stands, by status; once Nemesys is
+# involved, also what is expected next (the reporter's stage, lib/audience.py).
 _WHERE = {
     Ticket.NEW: "de Manager Algemene Zaken beoordeelt de storing",
     Ticket.INVESTIGATING: "de Manager Algemene Zaken onderzoekt de storing",
-    Ticket.WAITING: "niet urgent: de volgende werkdag wordt gecontroleerd",
+    Ticket.WAITING: "niet urgent: de volgende werkdag wordt gevraagd of het al werkt",
     Ticket.URGENT: "urgent: Nemesys wordt ingeschakeld",
     Ticket.ORDERED: "Nemesys is ingeschakeld",
     Ticket.CONFIRMED: "Nemesys werkt eraan",
     Ticket.QUOTE_PENDING: "Nemesys werkt eraan",
 }
+_EXPECTED = {Ticket.ORDERED, Ticket.CONFIRMED, Ticket.QUOTE_PENDING}
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def summary(ticket: dict, count: int, now: datetime) -> str:
     stage = audience.stage(ticket["status"])
     others = f" · {count} getroffen" if count > 1 else ""
     where = _WHERE.get(ticket["status"], stage.label.lower())
-    return f"Sinds {since} · {where}{others} · verwacht: {stage.next_step}"
+    expected = f" · verwacht: {stage.next_step}" if ticket["status"] in _EXPECTED else ""
+    return f"Sinds {since} · {where}{others}{expected}"
 
 
 def known_outages(

@@ -137,7 +137,11 @@ def test_known_outages_at_a_location_and_organisation_wide(office):
     join(office, staff(4), mail, LOCATIONS[0])
     known = outages.known_outages(office.snap(), LOCATIONS[0], staff(4).email, office.at)
     row = next(k for k in known if k.ticket["id"] == mail["id"])
-    assert row.mine and row.affected_count == 2 and "Nemesys is ingeschakeld" in row.summary
+    assert row.mine and row.affected_count == 2
+    assert row.summary.endswith(
+        "Nemesys is ingeschakeld · 2 getroffen · verwacht: "
+        "Nemesys bevestigt de opdracht en gaat aan de slag."
+    )
 
 
 def test_likely_duplicates_within_the_window(office):

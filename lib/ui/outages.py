@@ -15,6 +15,7 @@ from lib.snapshot import Snapshot
 from lib.ui.timeline import plain, ticket_title
 
 PICK = "melden-bekend-locatie"
+FORM_LOCATION = "melden-location_id"  # the Melden form's own location field
 
 
 def known_outages(who: Actor, snap: Snapshot) -> None:
@@ -31,6 +32,8 @@ def known_outages(who: Actor, snap: Snapshot) -> None:
         placeholder="Kies uw locatie om storingen daar te zien",
         key=PICK,
     )
+    if location and not st.session_state.get(FORM_LOCATION):
+        st.session_state[FORM_LOCATION] = location  # the form below asks the same
     known = outages.known_outages(snap, location, who.email, workdays.now())
     if not known:
         return
