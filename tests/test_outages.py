@@ -8,8 +8,12 @@ from collections import Counter
 
 import pytest
 
-from lib import affected, outages, queues, services
+from lib import affected, outages, queues, reports, services
+from lib import reports_open as opened
+from lib import reports_outages as outage_counts
 from lib.procedure import Actor, IllegalTransition, Role, Ticket
+from lib.reports_settings import Settings
+from lib.reports_summary import monthly_summary
 from lib.repository import Conflict
 from lib.snapshot import Snapshot
 from tests.flows import MAZ, Office, report_form
@@ -94,7 +98,50 @@ def test_twenty_reporters_one_outage(office, category):
     for stage in ("Nemesys werkt eraan", "Opgelost"):
         got = Counter(m["to_address"] for m in mails(office) if m["subject"].endswith(stage))
         assert got == Counter(addresses), stage  # everyone, once each
+    counted = overview(office)
+    assert counted.storingen.sum() == 1 and counted.getroffen.sum() == 20
+    assert sorted(counted.getroffen) == [6, 7, 7]  # the people at each of the three locations
     print(f"\n{category}: orders=1, Nemesys mails=1, tasks={len(tasks)}, affected=20")
+    print(counted.to_string(index=False))
+
+
+def overview(office: Office):
+    """Overzicht's table of outages and people affected, for the whole past year."""
+    v = reports.view(
+        reports.frames(office.repo.read_all()), reports.Filters(), Settings(), office.at
+    )
+    return outage_counts.per_location_and_category(v)
+
+
+def test_overzicht_counts_an_outage_once_and_the_summary_says_how_many_were_linked(office):
+    """Test that linked reports are no outages of their own in Overzicht (new, open,
+    recurring trouble) and the monthly summary counts them as linked."""
+    main = office.triage(report(office, staff(0), location=LOCATIONS[0]), urgent=True)
+    for i in (1, 2, 3):
+        link(office, report(office, staff(i), location=LOCATIONS[0]), main)
+    office.later(hours=1)
+    v = reports.view(
+        reports.frames(office.repo.read_all()), reports.Filters(), Settings(), office.at
+    )
+    assert len(v.frames.tickets) == 1 and len(opened.open_reports(v)) == 1
+    assert opened.recurring_trouble(v).empty  # four reports of one outage are not 3 in 30 days
+    assert outage_counts.linked_in_period(v) == 3
+    html = monthly_summary(
+        reports.frames(office.repo.read_all()),
+        reports.Filters(),
+        Settings(),
+        office.at.date(),
+        office.at,
+    )
+    assert "<b>3</b><span>gekoppeld aan een bekende storing</span>" in html
+    assert overview(office).to_dict("records") == [
+        {
+            "Locatie": office.snap().location(LOCATIONS[0])["name"],
+            "Categorie": "Server",
+            "storingen": 1,
+            "getroffen": 4,
+        }
+    ]
 
 
 def test_joining_twice_or_as_the_reporter_adds_nobody(office):
