@@ -104,7 +104,9 @@ for column, (label, value) in zip(
     strict=True,
 ):
     column.metric(label, formatting.number(int(value)))
-st.dataframe(per_place, hide_index=True)
+box = st.expander("Tabel: Storingen en getroffenen", key="ov-table-getroffen", on_change="rerun")
+if box.open:  # built only when asked for, like the other tables
+    box.dataframe(per_place, hide_index=True)
 
 st.subheader("Doorlooptijd Nemesys")
 unit = st.radio(
