@@ -46,6 +46,10 @@ EDITABLE: dict[str, Setting] = {
     "recurring_min_reports": Setting("Terugkerende storing: aantal meldingen", "whole", "3"),
     "recurring_window_days": Setting("Terugkerende storing: binnen dagen", "whole", "30"),
     "cost_basis": Setting("Kosten tonen", "choice", "incl", ("incl", "excl")),
+    # Issue 14: Beoordelen offers reports this close in time as the same outage.
+    "duplicate_window_hours": Setting(
+        "Mogelijk dezelfde storing: gemeld binnen (uren)", "number", "24"
+    ),
 }
 
 

@@ -346,3 +346,15 @@ def test_setup_adds_the_new_worksheets_to_an_existing_sheet(make_sheets_repo, mo
     lines = repo.setup()
     assert "Werkblad 'affected' aangemaakt." in lines and "Werkblad 'links' aangemaakt." in lines
     assert repo.read(["affected", "links"]) == {"affected": [], "links": []}
+
+
+def test_the_duplicate_window_is_a_setting(office):
+    """Test that the window comes from the settings (Beheer / [app]), 24 hours by default."""
+    from lib import app_settings
+    from lib.config import Config
+
+    assert outages.window_hours(Config()) == 24
+    saved = app_settings.applied(Config(extra={"duplicate_window_hours": 6}), office.snap())
+    assert outages.window_hours(saved) == 6
+    app_settings.save(office.repo, MAZ, office.snap(), {"duplicate_window_hours": "48"})
+    assert outages.window_hours(app_settings.applied(Config(), office.snap())) == 48
