@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
-from lib import affected, outages, queues, reports, services
+from lib import affected, app_settings, audience, outages, queues, reports, services
 from lib import reports_open as opened
 from lib import reports_outages as outage_counts
+from lib.config import Config
 from lib.procedure import Actor, IllegalTransition, Role, Ticket
 from lib.reports_settings import Settings
 from lib.reports_summary import monthly_summary
@@ -350,11 +351,31 @@ def test_setup_adds_the_new_worksheets_to_an_existing_sheet(make_sheets_repo, mo
 
 def test_the_duplicate_window_is_a_setting(office):
     """Test that the window comes from the settings (Beheer / [app]), 24 hours by default."""
-    from lib import app_settings
-    from lib.config import Config
-
     assert outages.window_hours(Config()) == 24
     saved = app_settings.applied(Config(extra={"duplicate_window_hours": 6}), office.snap())
     assert outages.window_hours(saved) == 6
     app_settings.save(office.repo, MAZ, office.snap(), {"duplicate_window_hours": "48"})
     assert outages.window_hours(app_settings.applied(Config(), office.snap())) == 48
+
+
+def test_an_affected_person_reads_the_outage_as_a_reporter(office):
+    """Test that whoever pressed "Ik heb dit ook" reads the report as its reporter would
+    (no internal notes), and follows it beside their own reports; a stranger does not."""
+    main = report(office, staff(1), location=LOCATIONS[0])
+    join(office, staff(2), main, LOCATIONS[1])
+    snap = office.snap()
+    ticket = snap.ticket(main["id"])
+    assert audience.audience_for(snap, staff(2), ticket) == audience.Audience.REPORTER
+    assert audience.audience_for(snap, staff(3), ticket) is None
+    assert [t["id"] for t in audience.followed_tickets(snap, staff(2))] == [main["id"]]
+    assert audience.followed_tickets(snap, staff(3)) == []
+
+
+def test_a_linked_report_is_followed_once(office):
+    """Test that a person whose report was linked, and who also pressed "Ik heb dit ook",
+    sees the outage once in Mijn meldingen: as their own report."""
+    main = report(office, staff(1), location=LOCATIONS[0])
+    dup = report(office, staff(2), location=LOCATIONS[1])
+    link(office, dup, main)
+    join(office, staff(2), main, LOCATIONS[1])
+    assert [t["id"] for t in audience.followed_tickets(office.snap(), staff(2))] == [dup["id"]]
