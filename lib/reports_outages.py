@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib import people
 from lib.procedure import Ticket
 
 
@@ -27,23 +26,20 @@ def linked_ids(rows: list[dict]) -> set[str]:
 
 def affected_frame(tables: dict[str, list[dict]], tickets: pd.DataFrame) -> pd.DataFrame:
     """One row per person affected by each outage: tix, the person's location label."""
-    index = pd.Index(tickets.id)
-    by_id = {r["id"]: r for r in tables.get("tickets", [])}
-    rows = []
-    for row in tables.get("affected", []):
-        if row["active"] and row["ticket_id"] in by_id:
-            rows.append((row["ticket_id"], row["email"], row["location_id"]))
-    reporters = [
-        (t["id"], t["reporter_email"], t["location_id"]) for t in by_id.values() if t["id"] in index
+    kept = kept_tickets(tables.get("tickets", []))
+    people_rows = [(t["id"], t["reporter_email"], t["location_id"]) for t in kept]
+    people_rows += [
+        (r["ticket_id"], r["email"], r["location_id"])
+        for r in tables.get("affected", [])
+        if r["active"]
     ]
-    frame = pd.DataFrame(reporters + rows, columns=["ticket_id", "email", "location_id"])
-    frame["email"] = frame.email.map(people.normal_email)
+    frame = pd.DataFrame(people_rows, columns=["ticket_id", "email", "location_id"], dtype="str")
+    frame["email"] = frame.email.str.strip().str.lower()  # as lib.people.normal_email
     frame = frame.drop_duplicates(["ticket_id", "email"], ignore_index=True)
-    frame["tix"] = index.get_indexer(frame.ticket_id.astype("str")).astype("int32")
-    frame = frame[frame.tix >= 0].reset_index(drop=True)
+    tix = pd.Index(tickets.id).get_indexer(frame.ticket_id).astype("int32")
     names = {r["id"]: r["name"] for r in tables.get("locations", [])}
-    frame["location"] = frame.location_id.map(lambda i: names.get(i, "(onbekend)")).astype("str")
-    return frame[["tix", "location"]]
+    location = frame.location_id.map(names).fillna("(onbekend)").astype("str")
+    return pd.DataFrame({"tix": tix, "location": location})[tix >= 0].reset_index(drop=True)
 
 
 def links_frame(tables: dict[str, list[dict]], tickets: pd.DataFrame) -> pd.DataFrame:
