@@ -22,7 +22,7 @@ snap = ui.snapshot()
 
 
 def reporter_card(ticket: dict) -> None:
-    ticket, note = outage_ui.followed(snap, ticket)  # a linked report follows its main report
+    ticket, note = outage_ui.followed(snap, ticket, who)  # a linked report follows its main report
     stage = audience.stage(ticket["status"])
     with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}"):
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")

@@ -115,6 +115,7 @@ def test_mijn_meldingen_shows_the_outage_ruben_has_too_until_solved(office):
         + (office.snap().location("demo-regenboog")["name"])
         + " · Opgelost"
     ]
+    assert "U heeft aangegeven dat u deze storing ook heeft." in texts(at)
 
 
 def test_mijn_meldingen_shows_a_linked_report_by_its_outage(office):

@@ -108,10 +108,11 @@ def linked_reports(desk: Desk, snap: Snapshot) -> None:
             ui.act(outages.unlink, desk, snap, seen, success=f"{ticket['number']} is weer los.")
 
 
-def followed(snap: Snapshot, ticket: dict) -> tuple[dict, str]:
+def followed(snap: Snapshot, ticket: dict, who: Actor) -> tuple[dict, str]:
     """For Mijn meldingen: the report whose progress the person follows, and a note."""
     main = affected.main_of(snap, ticket)
     if main["id"] == ticket["id"]:
-        return ticket, ""
+        theirs = people.normal_email(ticket["reporter_email"]) == people.normal_email(who.email)
+        return ticket, "" if theirs else "U heeft aangegeven dat u deze storing ook heeft."
     category = CATEGORIES.get(main["category"], main["category"])
     return main, f"Uw melding hoort bij storing {main['number']} ({category})."
