@@ -17,6 +17,7 @@ from lib.reports_settings import Settings
 from lib.reports_summary import monthly_summary
 from lib.repository import Conflict
 from lib.snapshot import Snapshot
+from lib.validation import ValidationError
 from tests.flows import MAZ, Office, report_form
 
 LOCATIONS = ("demo-zonnebloem", "demo-regenboog", "demo-vlinder")
@@ -379,3 +380,22 @@ def test_a_linked_report_is_followed_once(office):
     link(office, dup, main)
     join(office, staff(2), main, LOCATIONS[1])
     assert [t["id"] for t in audience.followed_tickets(office.snap(), staff(2))] == [dup["id"]]
+
+
+def test_bad_input_changes_nothing(office):
+    """Test that an unknown location, a report linked to itself, or to a closed report is
+    refused with a Dutch message and writes nothing."""
+    main = report(office, staff(1), location=LOCATIONS[0])
+    before = office.repo.read_all()
+    with pytest.raises(ValidationError) as refused:
+        join(office, staff(2), main, "geen-locatie")
+    assert refused.value.errors["location_id"] == "Kies een geldige waarde voor locatie."
+    with pytest.raises(IllegalTransition, match="koppelen kan niet"):
+        link(office, main, main)
+    assert office.repo.read_all() == before
+    office.urgent_until_closed(office.ticket(main["id"]))
+    dup = report(office, staff(2), location=LOCATIONS[0])
+    before = office.repo.read_all()
+    with pytest.raises(IllegalTransition, match="niet \\(meer\\) open"):
+        link(office, dup, main)
+    assert office.repo.read_all() == before
