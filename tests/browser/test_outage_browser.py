@@ -37,13 +37,27 @@ SERVER_DOWN = Report(
 )
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "sheets"])
 def walk(page_in, tmp_path, request):
-    db = tmp_path / "kivido.db"
-    repo = SqlRepository.at_path(db)
-    repo.setup()
+    """The app on a fresh store (embedded database, or the Sheet stand-in); `begin(name)`
+    opens a browser session of its own."""
+    if request.param == "sqlite":
+        db = tmp_path / "kivido.db"
+        repo = SqlRepository.at_path(db)
+        repo.setup()
+        env = {"KIVIDO_STORE": "sqlite", "KIVIDO_DB": str(db)}
+    else:
+        standin = request.getfixturevalue("standin")
+        repo = request.getfixturevalue("make_sheets_repo")()
+        env = {
+            "KIVIDO_STORE": "sheets",
+            "KIVIDO_SHEET_KEY": repo.key,
+            "KIVIDO_SHEETS_API_ROOT": standin.url,
+        }
     demo.seed_reference_data(repo)
-    env = {"KIVIDO_STORE": "sqlite", "KIVIDO_DB": str(db), "KIVIDO_DEMO_MODE": "true"}
+    # Two sessions at once: without the shared read's reuse ([app] cache_seconds, up to
+    # 10 s old by design), so the second sees the first's report at once.
+    env |= {"KIVIDO_DEMO_MODE": "true", "KIVIDO_CACHE_SECONDS": "0"}
     server = AppServer(env, tmp_path / "streamlit.log")
     failed_before = request.session.testsfailed
     walks = []
@@ -52,15 +66,16 @@ def walk(page_in, tmp_path, request):
         """A browser session of its own: each colleague at their own computer."""
         page = page_in()
         steps.open_app(page, server.url)
-        walks.append(Walk(page, "sqlite", f"outage-{name}"))
+        walks.append(Walk(page, request.param, f"outage-{name}"))
         return walks[-1]
 
     yield begin, repo
     if request.session.testsfailed > failed_before:
         for w in walks:
-            steps.screenshot(w.page, f"sqlite-{w.procedure}-failed")
+            steps.screenshot(w.page, f"{w.driver}-{w.procedure}-failed")
     server.stop()
-    repo.engine.dispose()
+    if isinstance(repo, SqlRepository):
+        repo.engine.dispose()
 
 
 def test_second_reporter_presses_ik_heb_dit_ook_and_hears_it_is_solved(walk):
