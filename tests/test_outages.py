@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from lib import affected, app_settings, audience, outages, queues, reports, services
+from lib import affected, app_settings, audience, demo, outages, queues, reports, services
 from lib import reports_open as opened
 from lib import reports_outages as outage_counts
 from lib.config import Config
@@ -399,3 +399,23 @@ def test_bad_input_changes_nothing(office):
     with pytest.raises(IllegalTransition, match="niet \\(meer\\) open"):
         link(office, dup, main)
     assert office.repo.read_all() == before
+
+
+def test_demo_reset_takes_the_demo_outages_people_and_links(sql_repo):
+    """Test that demo-reset leaves no affected rows or links of demo reports behind."""
+    office = Office(sql_repo)
+    desk = services.Desk(repo=sql_repo, actor=staff(1), clock=office.clock)
+    form = report_form(location_id=LOCATIONS[0], category="server")
+    main = services.submit_report(desk, office.snap(), form, submission_id="d1", is_demo=True)
+    dup = services.submit_report(
+        services.Desk(repo=sql_repo, actor=staff(2), clock=office.clock),
+        office.snap(),
+        form,
+        submission_id="d2",
+        is_demo=True,
+    )
+    join(office, staff(3), main, LOCATIONS[1])
+    link(office, dup, main)
+    removed = demo.remove_demo(sql_repo)
+    assert (removed["affected"], removed["links"]) == (2, 1)
+    assert sql_repo.read(["affected", "links"]) == {"affected": [], "links": []}
