@@ -51,6 +51,10 @@ EDITABLE: dict[str, Setting] = {
     "retention_months": Setting(
         "Bewaartermijn persoonsgegevens na afsluiten (maanden)", "whole", "24", minimum=1
     ),
+    # Issue 14: Beoordelen offers reports this close in time as the same outage.
+    "duplicate_window_hours": Setting(
+        "Mogelijk dezelfde storing: gemeld binnen (uren)", "number", "24"
+    ),
 }
 
 

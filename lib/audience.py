@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lib import people
+from lib import affected, people
 from lib.procedure import Actor, Role, Ticket
 from lib.snapshot import Snapshot
 
@@ -50,6 +50,11 @@ IN_HAND = Stage(4, "Nemesys werkt eraan", "U hoort het zodra de storing is verho
 SOLVED = Stage(5, "Opgelost", "De opdracht wordt afgesloten.")
 SOLVED_WITHOUT_NEMESYS = Stage(5, "Opgelost zonder Nemesys", "Er hoeft niets meer te gebeuren.")
 CLOSED = Stage(6, "Afgesloten", "Er hoeft niets meer te gebeuren.")
+LINKED = Stage(
+    2,
+    "Hoort bij een bekende storing",
+    "U krijgt de berichten over de storing waar uw melding bij hoort.",
+)
 
 STAGE_OF_STATUS: dict[str, Stage] = {
     Ticket.NEW: RECEIVED,
@@ -62,6 +67,7 @@ STAGE_OF_STATUS: dict[str, Stage] = {
     Ticket.RESOLVED: SOLVED,
     Ticket.REMOVED: SOLVED_WITHOUT_NEMESYS,
     Ticket.CLOSED: CLOSED,
+    Ticket.LINKED: LINKED,
 }
 
 # The ticket steps a reporter sees, each with its plain Dutch line. Any other
@@ -80,6 +86,8 @@ REPORTER_STEPS: dict[str, str] = {
     "resolve": "Opgelost",
     "close": "Afgesloten",
     "reopen": "Heropend: opnieuw bij Nemesys",
+    "link_duplicate": "Hoort bij een storing die al gemeld is",
+    "unlink": "Toch een aparte melding: de Manager Algemene Zaken beoordeelt hem",
 }
 
 
@@ -102,6 +110,10 @@ def audience_for(snapshot: Snapshot, actor: Actor, ticket: dict) -> Audience | N
         return Audience.OFFICE
     if actor.email and people.normal_email(ticket["reporter_email"]) == actor.email:
         return Audience.REPORTER
+    if actor.email and any(
+        t["id"] == ticket["id"] for t in affected.tickets_of(snapshot, actor.email)
+    ):
+        return Audience.REPORTER  # issue 14: "Ik heb dit ook", or their report was linked
     locations = {loc["id"] for loc in people.managed_locations(snapshot, actor)}
     if ticket["location_id"] in locations:
         return Audience.REPORTER
@@ -110,6 +122,17 @@ def audience_for(snapshot: Snapshot, actor: Actor, ticket: dict) -> Audience | N
 
 def own_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:
     return snapshot.tickets_of_reporter(actor.email) if actor.email else []
+
+
+def followed_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:
+    """Their own reports and the outages they also have (issue 14), newest first.
+
+    An outage they were linked to through their own report shows once: as that report.
+    """
+    own = own_tickets(snapshot, actor)
+    via_own = {affected.main_of(snapshot, t)["id"] for t in own}
+    also = [t for t in affected.tickets_of(snapshot, actor.email) if t["id"] not in via_own]
+    return sorted(own + also, key=lambda t: t["created_at"], reverse=True)
 
 
 def location_tickets(snapshot: Snapshot, actor: Actor) -> list[dict]:

@@ -287,6 +287,13 @@ def remove_demo(repo: Repository) -> dict[str, int]:
         "locations": {r["id"] for r in snap.rows("locations") if r["is_demo"]},
         "users": {r["id"] for r in snap.rows("users") if r["is_demo"]},
         "access_log": {r["id"] for r in snap.rows("access_log") if r["ticket_id"] in tickets},
+        # Issue 14: who a demo outage affected, and demo reports linked to one another.
+        "affected": {a["id"] for a in snap.rows("affected") if a["ticket_id"] in tickets},
+        "links": {
+            r["id"]
+            for r in snap.rows("links")
+            if r["ticket_id"] in tickets or r["main_ticket_id"] in tickets
+        },
     }
     with repo.engine.begin() as conn:
         for table, ids in doomed.items():

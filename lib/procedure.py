@@ -64,6 +64,7 @@ class Ticket(StrEnum):
     RESOLVED = "opgelost"
     CLOSED = "afgesloten"
     REMOVED = "verwijderd"  # 2.2 step 4: removed is a status, never a delete
+    LINKED = "gekoppeld"  # issue 14: a duplicate of another open report's outage
 
 
 class Quote(StrEnum):
@@ -94,7 +95,8 @@ class Communication(StrEnum):
 
 
 # The ticket states in which the ticket is still someone's work.
-OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.REMOVED}
+# A linked report is nobody's work: its outage is handled on the main report.
+OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.REMOVED, Ticket.LINKED}
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,18 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
             "2.1.8",
             "Heropend: opnieuw bij Nemesys",
         ),
+        # Issue 14: while assessing (2.1 step 2) the MAZ recognises a report of an
+        # outage already reported: no order and no mail to Nemesys of its own.
+        _tr(
+            "link_duplicate",
+            {_T.NEW, _T.INVESTIGATING},
+            _T.LINKED,
+            _MAZ,
+            "2.1.2",
+            "Gekoppeld aan een bekende storing",
+        ),
+        # Undone while the main report is open: back in the triage queue.
+        _tr("unlink", {_T.LINKED}, _T.NEW, _MAZ, "2.1.2", "Koppeling ongedaan gemaakt"),
     ),
     "quote": (
         _tr("register", {""}, Quote.RECEIVED, _MAZ, "2.1.7", "Offerte ontvangen"),
@@ -347,6 +361,7 @@ STATUS_LABELS: dict[str, str] = {
     Ticket.RESOLVED: "Opgelost",
     Ticket.CLOSED: "Afgesloten",
     Ticket.REMOVED: "Verwijderd (opgelost zonder Nemesys)",
+    Ticket.LINKED: "Gekoppeld aan een bekende storing",
     "": "(geen)",
 }
 

@@ -21,11 +21,12 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from lib import reports_outages as outage_counts
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.procedure import Invoice, Ticket
 from lib.reports_settings import Settings
 
-TABLES = ("tickets", "events", "orders", "quotes", "invoices", "locations")
+TABLES = ("tickets", "events", "orders", "quotes", "invoices", "locations", "affected", "links")
 TZ = "Europe/Amsterdam"
 # Ticket statuses as one fixed category, so statuses compare as small integers.
 STATUS = pd.CategoricalDtype(["", *(str(s) for s in Ticket)])
@@ -43,6 +44,9 @@ class Frames:
     invoices: pd.DataFrame
     invoice_lines: pd.DataFrame  # one row per (invoice, order): the invoice's share
     locations: dict[str, str]  # id -> name
+    # Issue 14 (lib/reports_outages.py): people per outage, and the linked reports.
+    affected: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def _labelled(codes: pd.Series, labels: dict) -> pd.Series:
 def frames(tables: dict[str, list[dict]]) -> Frames:
     """Typed frames from one read of the store; labels resolved once."""
     locations = {r["id"]: r["name"] for r in tables.get("locations", [])}
-    t = _columns(tables.get("tickets", []), _TICKET_COLUMNS)
+    # A linked report is part of another's outage: counted once, there (issue 14).
+    t = _columns(outage_counts.kept_tickets(tables.get("tickets", [])), _TICKET_COLUMNS)
     _typed(t, ("id", "number"), _TICKET_CODES, ("created_at", "check_due_at"))
     t["location"] = _labelled(t.location_id, locations)
     t["category_label"] = _labelled(t.category, CATEGORIES)
@@ -120,7 +125,12 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
     t["status"] = t.status.astype("str").astype(STATUS)
     t["tix"] = np.arange(len(t), dtype="int32")
     index = pd.Index(t.id)
-    rows = [e for e in tables.get("events", []) if e["entity"] == "ticket"]
+    linked = outage_counts.linked_ids(tables.get("tickets", []))  # left out with their steps
+    rows = [
+        e
+        for e in tables.get("events", [])
+        if e["entity"] == "ticket" and e["ticket_id"] not in linked
+    ]
     ev = _columns(rows, ("id", "ticket_id", "at", "action", "from_status", "to_status"))
     ev = _typed(ev, ("id",), ("action",), ("at",))
     for n in ("from_status", "to_status"):
@@ -136,7 +146,9 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
     _typed(q, ("order_id",), ("status",), ("decided_at",), ("amount_cents",))
     q["tix"] = _tix(index, q.pop("ticket_id"))
     inv = _invoices(tables.get("invoices", []))
-    return Frames(t, ev, o, q, inv, _invoice_lines(inv, o, t), locations)
+    people = outage_counts.affected_frame(tables, t)
+    links = outage_counts.links_frame(tables, t)
+    return Frames(t, ev, o, q, inv, _invoice_lines(inv, o, t), locations, people, links)
 
 
 _TICKET_COLUMNS = (
@@ -267,6 +279,8 @@ def view(frames: Frames, filters: Filters, settings: Settings, now: datetime) ->
         quotes=rows(frames.quotes),
         invoices=frames.invoices[frames.invoices.id.isin(set(lines.invoice_id))],
         invoice_lines=lines,
+        affected=rows(frames.affected),
+        links=rows(frames.links),
     )
     return View(chosen, start, end, settings)
 

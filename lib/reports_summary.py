@@ -19,6 +19,7 @@ from babel.dates import format_date
 from lib import formatting, reports
 from lib import reports_costs as costs
 from lib import reports_open as opened
+from lib import reports_outages as outage_counts
 from lib import reports_turnaround as turnaround
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.procedure import Ticket
@@ -131,6 +132,7 @@ def monthly_summary(
         ("nieuwe meldingen", formatting.number(int(v.in_period(t.created_at).sum()))),
         ("afgesloten of verwijderd", formatting.number(int(ended.sum()))),
         ("open aan het eind van de maand", formatting.number(len(open_now))),
+        ("gekoppeld aan een bekende storing", formatting.number(outage_counts.linked_in_period(v))),
         ("oudste open melding", f"{oldest['age_days']:.0f} dagen" if oldest else "geen"),
         ("24-uurscontroles te laat", formatting.number(len(opened.overdue_checks(v)))),
         ("gefactureerd deze maand", formatting.money(int(money.invoiced_cents.sum()))),

@@ -221,6 +221,32 @@ SETTINGS = _mutable(
     _t("value", "Waarde"),
 )
 
+# Issue 14: people affected by an open report besides its reporter ("Ik heb dit
+# ook", or the reporter of a report linked to it). One row per report and address
+# (the id is derived from both), so two presses at once make one row; `active`
+# is cleared, never deleted, when a link is undone.
+AFFECTED = _mutable(
+    "affected",
+    _t("ticket_id", "Melding"),
+    _t("name", "Naam"),
+    _t("email", "E-mail"),
+    _t("location_id", "Locatie"),
+    _t("created_at", "Gemeld op"),
+    _t("linked_from", "Via gekoppelde melding"),  # "" when they pressed "Ik heb dit ook"
+    _b("active", "Actief"),
+)
+
+# A report linked to the main report of the same outage ("hoort bij KIV-..."):
+# one row per linked report (its id is the linked report's id), kept after undo.
+LINKS = _mutable(
+    "links",
+    _t("ticket_id", "Melding"),
+    _t("main_ticket_id", "Hoort bij melding"),
+    _t("linked_at", "Gekoppeld op"),
+    _t("from_status", "Status voor koppeling"),
+    _b("active", "Actief"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -236,6 +262,8 @@ TABLES: dict[str, Table] = {
         USERS,
         ACCOUNTS,
         SETTINGS,
+        AFFECTED,
+        LINKS,
     )
 }
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from lib import audience, procedure, texts, validation, workdays
+from lib import affected, audience, procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
 from lib.config import Config
 from lib.procedure import Actor, Communication, Message, Ticket
@@ -30,6 +30,9 @@ class Desk:
     actor: Actor
     config: Config = field(default_factory=Config)
     clock: Callable[[], datetime] = workdays.now
+    # The page's read, when there is one: who else an update goes to (issue 14)
+    # comes from it, so an action costs no second read. Without it, the store is asked.
+    snapshot: Snapshot | None = None
 
     def now(self) -> str:
         return self.clock().astimezone(workdays.AMSTERDAM).isoformat(timespec="seconds")
@@ -153,7 +156,20 @@ def advance_ticket(
     if audience.stage(status) == audience.stage(ticket["status"]):
         return [update, *changes]  # nothing the reporter would call news
     mail = texts.status_mail({**ticket, **(values or {})}, status)
-    return [update, *changes, message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
+    news = [message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
+    news += [  # issue 14: everyone else the outage affects hears it too, once per address
+        message(desk, ticket=ticket, kind="status", mail=m, at=at)
+        for m in _affected_mails(desk, {**ticket, **(values or {})}, status)
+    ]
+    return [update, *changes, *news]
+
+
+def _affected_mails(desk: Desk, ticket: dict, status: str) -> list[texts.Mail]:
+    if desk.snapshot is not None:
+        rows = desk.snapshot.rows("affected")
+    else:
+        rows = desk.repo.read(["affected"])["affected"]
+    return [texts.affected_mail(ticket, status, row) for row in affected.recipients(ticket, rows)]
 
 
 # --- 2.1 step 1 / 2.2 step 1: a report comes in ----------------------------------
@@ -369,25 +385,47 @@ def _order_changes(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Change]
     ]
 
 
-def _communication_task(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[Change]:
-    """2.1 step 6: a phone or mail outage makes the unit manager inform parents and staff."""
-    if ticket["category"] not in COMMUNICATION_CATEGORIES or snapshot.communication_task(
-        ticket["id"]
-    ):
+def _communication_task(
+    desk: Desk, snapshot: Snapshot, ticket: dict, locations: Sequence[str] = ()
+) -> list[Change]:
+    """2.1 step 6: a phone or mail outage makes the unit manager inform parents and staff.
+
+    One task per outage and location (issue 14): the report's own location and
+    every location of someone it affects, unless that location has its task.
+    """
+    if ticket["category"] not in COMMUNICATION_CATEGORIES:
         return []
-    at, task_id = desk.now(), new_id()
-    location = snapshot.location(ticket["location_id"])
+    have = {
+        c["location_id"]
+        for c in snapshot.rows("communication_tasks")
+        if c["ticket_id"] == ticket["id"]
+    }
+    wanted = locations or affected.locations(snapshot, ticket)
+    changes: list[Change] = []
+    for location_id in dict.fromkeys(loc for loc in wanted if loc not in have):
+        changes += _one_communication_task(desk, snapshot, ticket, location_id)
+    return changes
+
+
+def _one_communication_task(
+    desk: Desk, snapshot: Snapshot, ticket: dict, location_id: str
+) -> list[Change]:
+    at, task_id = desk.now(), affected.task_id(ticket["id"], location_id)
+    location = snapshot.location(location_id)
     changes: list[Change] = []
     if location.get("unit_manager_email"):
         mail = texts.communication_mail(ticket, location)
-        changes.append(message(desk, ticket=ticket, kind="communicatie", mail=mail, at=at))
+        mail_id = f"{task_id}-mail"  # a racing second task is the same task and the same mail
+        changes.append(
+            message(desk, ticket=ticket, kind="communicatie", mail=mail, at=at, id=mail_id)
+        )
     return changes + [
         Insert(
             "communication_tasks",
             {
                 "id": task_id,
                 "ticket_id": ticket["id"],
-                "location_id": ticket["location_id"],
+                "location_id": location_id,
                 "status": Communication.OPEN,
                 "created_at": at,
             },

@@ -89,6 +89,36 @@ def status_mail(ticket: dict, new_status: str, location: dict | None = None) -> 
     )
 
 
+def affected_mail(ticket: dict, new_status: str, person: dict) -> Mail:
+    """2.1 step 5 for someone else the outage affects (issue 14): the same news, their name."""
+    stage = audience.stage(new_status)
+    next_step = stage.next_step
+    if new_status == Ticket.WAITING and ticket.get("check_due_at"):
+        when = formatting.moment(ticket["check_due_at"])
+        next_step = f"Op {when} vraagt de Manager Algemene Zaken of het probleem al is opgelost."
+    return render(
+        "getroffene_update",
+        person["email"],
+        t=ticket,
+        name=person["name"],
+        stage=stage,
+        next_step=next_step,
+        category=_category(ticket),
+    )
+
+
+def linked_mail(ticket: dict, main: dict) -> Mail:
+    """Issue 14: the reporter's report belongs to an outage already reported."""
+    return render(
+        "melder_gekoppeld",
+        ticket["reporter_email"],
+        t=ticket,
+        main=main,
+        stage=audience.stage(main["status"]),
+        category=_category(main),
+    )
+
+
 def communication_mail(ticket: dict, location: dict) -> Mail:
     """2.1 step 6: the unit manager is asked to inform parents and staff."""
     return render(

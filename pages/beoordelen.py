@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import formatting, queues, services, ui, workdays
 from lib.procedure import Ticket, status_label
+from lib.ui import outages as outage_ui
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -127,11 +128,13 @@ for row in queue:
     seen = ui.as_seen("tickets", row.ticket)
     with st.expander(f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}"):
         _details(row)
+        outage_ui.duplicates(desk, snap, row.ticket, seen)
         _investigation_form(row.ticket, seen)
         _triage_form(row.ticket, seen)
         with st.popover("Verloop"):
             show_timeline(snap, row.ticket["id"])
 
+outage_ui.linked_reports(desk, snap)
 assessed = queues.reclassify_queue(snap, now)
 if assessed:
     st.subheader("Herbeoordelen")

@@ -14,6 +14,7 @@ from lib.procedure import Role
 from lib.repository import StoreUnavailable
 from lib.ui import outage
 from lib.ui import privacy as privacy_ui
+from lib.ui import outages as outage_ui
 
 FORM = "melden"
 FIELDS = (
@@ -111,6 +112,7 @@ if st.session_state.get("melden-queued"):
 outage.keep_input(KEYS)  # before the read: an outage there must not lose the typing
 snap = ui.snapshot()
 locations = {loc["id"]: loc["name"] for loc in snap.active_locations()}
+outage_ui.known_outages(who, snap)  # issue 14: "Ik heb dit ook" instead of a new report
 
 with st.expander("Wanneer is een storing urgent?"):
     st.markdown("**Urgent**, bijvoorbeeld:")

@@ -13,6 +13,7 @@ from lib import audience, formatting, ui
 from lib.audience import Audience
 from lib.procedure import Role, status_label
 from lib.ui import privacy as privacy_ui
+from lib.ui import outages as outage_ui
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
@@ -24,12 +25,15 @@ snap = ui.snapshot()
 
 
 def reporter_card(ticket: dict, section: str) -> None:
+    ticket, note = outage_ui.followed(snap, ticket, who)  # a linked report follows its main report
     stage = audience.stage(ticket["status"])
     label = f"{ticket_title(snap, ticket)} · {stage.label}"
     with privacy_ui.detail(who, ticket, label, key=f"detail-{section}-{ticket['id']}") as shown:
         if not shown:  # someone else's report: drawn (and logged) only when opened
             return
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")
+        if note:
+            st.info(note)
         st.markdown(f"**Stand van zaken:** {stage.label}  \n{stage.next_step}")
         st.text(ticket["description"])
         st.markdown("**Verloop**")
@@ -61,7 +65,8 @@ def listing(title: str, tickets: list[dict], card) -> None:
         st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; zoek op nummer voor de rest.")
 
 
-sections = [("Mijn meldingen", audience.own_tickets(snap, who), reporter_card)]
+# Issue 14: the outages they pressed "Ik heb dit ook" for stand among their own reports.
+sections = [("Mijn meldingen", audience.followed_tickets(snap, who), reporter_card)]
 if Role.UNIT_MANAGER in who.roles:
     sections.append(
         ("Meldingen van mijn locatie", audience.location_tickets(snap, who), reporter_card)

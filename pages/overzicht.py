@@ -9,6 +9,7 @@ from lib import formatting, reports, ui, workdays
 from lib import reports_costs as costs
 from lib import reports_export as export
 from lib import reports_open as opened
+from lib import reports_outages as outage_counts
 from lib import reports_turnaround as turnaround
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.reports_settings import settings_from
@@ -90,6 +91,22 @@ right.metric("24-uurscontroles te laat", formatting.number(len(overdue)))
 st.altair_chart(charts.open_over_time(opened.open_over_time(v)), width="stretch")
 table("Open meldingen", open_now)
 table("Te late controles", overdue)
+
+st.subheader("Storingen en getroffenen")  # issue 14: an outage counts once
+per_place = outage_counts.per_location_and_category(v)
+for column, (label, value) in zip(
+    st.columns(3),
+    (
+        ("Storingen gemeld", per_place.storingen.sum()),
+        ("Getroffen personen", per_place.getroffen.sum()),
+        ("Gekoppelde meldingen", outage_counts.linked_in_period(v)),
+    ),
+    strict=True,
+):
+    column.metric(label, formatting.number(int(value)))
+box = st.expander("Tabel: Storingen en getroffenen", key="ov-table-getroffen", on_change="rerun")
+if box.open:  # built only when asked for, like the other tables
+    box.dataframe(per_place, hide_index=True)
 
 st.subheader("Doorlooptijd Nemesys")
 unit = st.radio(

@@ -205,7 +205,7 @@ def desk(who: Actor | None = None) -> Desk:
     who = who or actor()
     if who is None:
         raise IllegalTransition("U bent niet aangemeld.")
-    return Desk(repo=repository(), actor=who, config=effective_config())
+    return Desk(repo=repository(), actor=who, config=effective_config(), snapshot=snapshot())
 
 
 def act(action: Callable[..., Any], *args: Any, success: str = "Opgeslagen.", **kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ import re
 import streamlit as st
 
 from lib import formatting, procedure
+from lib.affected import EVENT_LABELS
 from lib.audience import Audience, reporter_line, reporter_sees
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.procedure import ROLE_LABELS, Invoice, Quote, Role
@@ -44,6 +45,8 @@ def step_label(entity: str, action: str) -> str:
     """The Dutch name of one step on the timeline."""
     if action == "note":
         return "Notitie"
+    if entity == "affected":  # issue 14: joined, linked, unlinked
+        return EVENT_LABELS.get(action, action)
     try:
         return procedure.transition(entity, action).label
     except (procedure.IllegalTransition, KeyError):
