@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from lib import accounts, demo, digest, inbound, people, transfer, validation
+from lib import accounts, demo, digest, inbound, ops_commands, people, transfer, validation
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
 from lib.store import open_repository
@@ -103,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser("digest", help="dagoverzicht voor de MAZ per mail (voor cron of een timer)")
     )
     sub.add_parser("fetch-mail", help="lees bevestigingen van Nemesys uit de IMAP-postbus ([imap])")
+    ops_commands.add_arguments(sub)
     args = parser.parse_args(argv)
+
+    if args.command in ops_commands.COMMANDS:
+        return ops_commands.run(args)
 
     if args.command == "digest":
         return digest.run(config_module.load(), state_dir=args.state_dir, send=not args.print)
