@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="tijdelijk wachtwoord: de persoon kiest bij de volgende aanmelding een eigen",
     )
+    ops_commands.add_arguments(sub)
     digest.add_arguments(
         sub.add_parser("digest", help="dagoverzicht voor de MAZ per mail (voor cron of een timer)")
     )
     sub.add_parser("fetch-mail", help="lees bevestigingen van Nemesys uit de IMAP-postbus ([imap])")
-    ops_commands.add_arguments(sub)
     args = parser.parse_args(argv)
 
     if args.command in ops_commands.COMMANDS:
