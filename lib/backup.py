@@ -21,6 +21,7 @@ file, `overwrite=True` replaces it after a safety backup of what was there.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -221,13 +222,23 @@ def _libpq_url(config: Config) -> str:
     return sa.make_url(config.database_url).set(drivername="postgresql").render_as_string(False)
 
 
+def _schema(config: Config) -> list[str]:
+    """pg_dump's --schema for a store kept in its own schema (options=-csearch_path=NAME)."""
+    options = str(sa.make_url(config.database_url).query.get("options", ""))
+    match = re.search(r"-c\s*search_path=([\w$]+)", options)
+    return ["--schema", match.group(1)] if match else []
+
+
 def _backup_postgresql(config: Config, target: Path) -> None:
-    _run([_pg_tool("pg_dump"), "--format=custom", "--file", str(target), _libpq_url(config)])
+    _run(
+        [_pg_tool("pg_dump"), "--format=custom", *_schema(config), "--file", str(target)]
+        + [_libpq_url(config)]
+    )
 
 
 def _check_postgresql(path: Path) -> dict[str, int]:
     listing = _run([_pg_tool("pg_restore"), "--list", str(path)])
-    missing = [t for t in TABLES if f" TABLE DATA public {t} " not in listing]
+    missing = [t for t in TABLES if not re.search(rf" TABLE DATA \S+ {t} ", listing)]
     if missing:
         raise BackupError(f"{path.name}: tabellen ontbreken: {', '.join(missing)}.")
     return {t: -1 for t in TABLES}  # pg_restore --list does not count rows
@@ -313,7 +324,7 @@ def _require_empty(repo: Repository) -> None:
     if _has_rows(repo):
         raise BackupError(
             f"{repo.label} bevat al gegevens. Zet een back-up terug in een lege opslag "
-            "(of, voor een SQLite-bestand: --overwrite; wat er stond wordt eerst bewaard)."
+            "(of, voor een database: --overwrite; wat er stond wordt eerst bewaard)."
         )
 
 

@@ -190,3 +190,39 @@ def test_the_cli_backs_up_and_restores_the_configured_store(tmp_path, monkeypatc
     assert by_id(SqlRepository.at_path(tmp_path / "elsewhere" / "kivido.db")) == by_id(live)
     assert cli(["restore", str(made)]) == 1
     assert "bevat al gegevens" in capsys.readouterr().err
+
+
+def test_postgresql_round_trip_with_pg_dump_into_the_emptied_store(request, tmp_path):
+    """Test that pg_dump's backup of a PostgreSQL store is refused over data, and
+    restored with pg_restore into the same store emptied, gives every row and version.
+
+    The server is tests/postgres_server.py's `postgres` fixture (issue 9's
+    PostgreSQL work); each store there is a schema of its own in one database.
+    """
+    import sqlalchemy as sa
+    from _pytest.fixtures import FixtureLookupError
+
+    try:
+        server = request.getfixturevalue("postgres")
+    except FixtureLookupError:
+        pytest.skip("the `postgres` fixture comes with the PostgreSQL driver (issue 9)")
+    url = server.new_database()
+    source = SqlRepository(url)
+    source.setup()
+    office_with_reports(source, 3)
+    want = by_id(source)
+    config = Config(store="sqlite", database_url=url)  # "sqlite" = the SQL driver
+    dump = backup.backup(config, tmp_path / "backups")
+    assert dump.suffix == ".pgdump"
+    with pytest.raises(backup.BackupError, match="bevat al gegevens"):
+        backup.restore(config, dump)
+
+    source.engine.dispose()
+    schema = sa.make_url(url).query["options"].split("=", 1)[1]
+    engine = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine.dispose()
+    backup.restore(config, dump)
+    assert by_id(SqlRepository(url)) == want
