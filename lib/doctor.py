@@ -56,9 +56,9 @@ def main(
     findings = run_checks(secrets_path, say=say, now=now)
     print(say("Controle van de installatie:", "Installation check:"), file=out)
     for f in findings:
-        line = f"{LABELS[say.lang][f.status]}  {f.subject}: {f.detail}"
+        line = f"{LABELS[say.lang][f.status]} {f.subject}: {f.detail}"
         if f.remedy:
-            line += f"\n        → {f.remedy}"
+            line += f"\n       → {f.remedy}"
         print(line, file=out)
     fails = sum(f.status == FAIL for f in findings)
     warns = sum(f.status == WARN for f in findings)

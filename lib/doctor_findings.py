@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 LABELS = {
-    "nl": {OK: "OK  ", WARN: "LET OP", FAIL: "FOUT"},
-    "en": {OK: "OK  ", WARN: "WARN", FAIL: "FAIL"},
+    "nl": {OK: "OK    ", WARN: "LET OP", FAIL: "FOUT  "},
+    "en": {OK: "OK    ", WARN: "WARN  ", FAIL: "FAIL  "},
 }
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 

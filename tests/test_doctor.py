@@ -147,7 +147,7 @@ def test_a_good_installation_passes_every_check(good):
     assert status == 0, report
     assert not lines_with(report, "FOUT") and not lines_with(report, "LET OP"), report
     for subject in ("Instellingen", "Gegevensmap", "Opslag", "Personen", "SMTP", "Aanmelden"):
-        assert any(line.startswith(f"OK    {subject}") for line in report.splitlines()), subject
+        assert any(line.startswith(f"OK     {subject}") for line in report.splitlines()), subject
     assert "aangemeld als storingen@kivido.example" in report
     assert "Klaar voor gebruik." in report
 
@@ -222,7 +222,7 @@ def test_smtp_refused_login_unreachable_and_absent(good):
     expect_failure(good, "niet bereikbaar", "Controleer host, port en security")
     del good.tables["smtp"]
     status, report = good.run()
-    assert status == 0 and "LET OP  SMTP: geen [smtp]" in report
+    assert status == 0 and "LET OP SMTP: geen [smtp]" in report
 
 
 def test_oidc_discovery_redirect_uri_and_cookie_secret(good, provider):
@@ -290,7 +290,7 @@ def test_imap_opens_the_mailbox_or_fails_on_a_wrong_password(good, dovecot):
     }
     status, report = good.run()
     assert status == 0, report
-    assert "OK    IMAP: bevestigingen@kivido.nl@127.0.0.1, map INBOX geopend." in report
+    assert "OK     IMAP: bevestigingen@kivido.nl@127.0.0.1, map INBOX geopend." in report
     good.tables["imap"]["password"] = "fout"
     expect_failure(good, "niet te openen", "Controleer [imap]")
 
@@ -302,4 +302,4 @@ def test_the_cli_command_exits_with_the_status(good, monkeypatch, capsys):
     good.tables["smtp"]["port"] = free_port()
     good.write()
     assert cli(["doctor"]) == 1
-    assert "FOUT  SMTP" in capsys.readouterr().out
+    assert "FOUT   SMTP" in capsys.readouterr().out
