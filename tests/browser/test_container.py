@@ -159,11 +159,11 @@ def test_the_image_runs_as_a_user_with_volumes_a_healthcheck_and_no_secret(built
         "sh",
         IMAGE,
         "-c",
-        "id -u; find / -xdev -name 'secrets.toml' 2>/dev/null; ls /app;"
+        "id -u; id -un; id -gn; find / -xdev -name 'secrets.toml' 2>/dev/null; ls /app;"
         " python -c 'import pytest' 2>/dev/null && echo pytest-present;"
         " python -c 'import streamlit, gspread, sqlalchemy; print(\"runtime-ok\")'",
     ).stdout.split()
-    assert probe[0] != "0"
+    assert probe[0] != "0" and probe[1:3] == ["kivido", "kivido"]
     assert "secrets.toml" not in " ".join(probe)
     assert sorted(p for p in probe[1:] if p in {"app.py", "lib", "pages", "tests", "data"}) == [
         "app.py",
@@ -244,6 +244,9 @@ def test_the_container_serves_a_healthy_app_whose_start_page_a_maz_reaches(
         expect(steps.nav_link(page, "Start")).to_have_attribute("aria-current", "page")
         expect(steps.sidebar(page).get_by_text("Aangemeld als")).to_contain_text("Nathalie de Boer")
         expect(steps.nav_link(page, "Beheer")).to_be_visible()
+        start = steps.main(page)
+        expect(start.get_by_role("heading", name="Storingsmeldingen ICT/Telefonie")).to_be_visible()
+        expect(start.get_by_text("Opslag: Lokale database (/app/data/kivido.db)")).to_be_visible()
         screenshot(page, "container-start")
 
         backup = podman("exec", name, "kivido-entrypoint", "backup").stdout
