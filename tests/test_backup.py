@@ -173,6 +173,33 @@ def test_the_sheet_is_backed_up_as_xlsx_and_restores_into_an_empty_sheet(
         backup.restore(restored_config, path)
 
 
+def test_a_sheet_backup_during_writes_holds_whole_actions(make_sheets_repo, standin, tmp_path):
+    """Test that an xlsx backup of the Sheet taken while reports keep arriving holds
+    each report together with its first event (one batchGet is one moment)."""
+    source = make_sheets_repo()
+    office = office_with_reports(source, 2)
+    config = Config(store="sheets", spreadsheet_key=source.key, sheets_api_root=standin.url)
+    stop, written = threading.Event(), []
+
+    def keep_writing():
+        while not stop.is_set():
+            written.append(office.submit(description=f"Melding tijdens back-up {len(written)}."))
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        while len(written) < 2:
+            pass
+        path = backup.backup(config, tmp_path / "backups")
+    finally:
+        stop.set()
+        writer.join()
+    copy = backup._read_workbook(path)
+    tickets = {r["id"] for r in copy["tickets"]}
+    assert 2 < len(tickets) <= 2 + len(written)
+    assert {e["ticket_id"] for e in copy["events"]} == tickets
+
+
 def test_the_cli_backs_up_and_restores_the_configured_store(tmp_path, monkeypatch, capsys):
     """Test `python -m lib.cli backup --keep 2` and `restore` on the configured SQLite file."""
     live = SqlRepository.at_path(tmp_path / "data" / "kivido.db")
