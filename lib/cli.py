@@ -9,7 +9,18 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from lib import accounts, demo, digest, inbound, intake, people, privacy, transfer, validation
+from lib import (
+    accounts,
+    demo,
+    digest,
+    inbound,
+    intake,
+    ops_commands,
+    people,
+    privacy,
+    transfer,
+    validation,
+)
 from lib import config as config_module
 from lib.procedure import ROLE_LABELS, Role
 from lib.repository.sql import SqlRepository
@@ -106,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="tijdelijk wachtwoord: de persoon kiest bij de volgende aanmelding een eigen",
     )
+    ops_commands.add_arguments(sub)
     digest.add_arguments(
         sub.add_parser("digest", help="dagoverzicht voor de MAZ per mail (voor cron of een timer)")
     )
@@ -118,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser("purge", help="persoonsgegevens van oude meldingen opschonen (AVG)")
     )
     args = parser.parse_args(argv)
+
+    if args.command in ops_commands.COMMANDS:
+        return ops_commands.run(args)
 
     if args.command == "digest":
         return digest.run(config_module.load(), state_dir=args.state_dir, send=not args.print)

@@ -13,8 +13,8 @@ from lib import catalog, formatting, intake, services, ui, validation
 from lib.procedure import Role
 from lib.repository import StoreUnavailable
 from lib.ui import outage
-from lib.ui import privacy as privacy_ui
 from lib.ui import outages as outage_ui
+from lib.ui import privacy as privacy_ui
 
 FORM = "melden"
 FIELDS = (

@@ -12,8 +12,8 @@ import streamlit as st
 from lib import audience, formatting, ui
 from lib.audience import Audience
 from lib.procedure import Role, status_label
-from lib.ui import privacy as privacy_ui
 from lib.ui import outages as outage_ui
+from lib.ui import privacy as privacy_ui
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
