@@ -48,9 +48,10 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "quotes": ("decided_by", "decision_note"),
     "communication_ticks": ("actor_name",),
     "access_log": ("actor_name", "actor_email", "subject_email"),
+    "affected": ("name", "email"),  # "Ik heb dit ook" and linked reporters (issue 14)
 }
 TABLES_READ = ("tickets", "events", "messages", "quotes", "communication_tasks")
-TABLES_READ += ("communication_ticks", "access_log", "settings")
+TABLES_READ += ("communication_ticks", "access_log", "settings", "affected")
 
 
 @dataclass
@@ -154,7 +155,7 @@ def plan(snapshot: Snapshot, *, now: datetime, months: int) -> PurgePlan:
     limit = cutoff.isoformat(timespec="seconds")
     by_ticket: dict[str, dict[str, list[dict]]] = {}
     tasks = {c["id"]: c["ticket_id"] for c in snapshot.rows("communication_tasks")}
-    for table in ("events", "messages", "quotes", "communication_ticks"):
+    for table in ("events", "messages", "quotes", "communication_ticks", "affected"):
         for row in snapshot.rows(table):
             owner = tasks.get(row["task_id"], "") if table == "communication_ticks" else ""
             owner = owner or row.get("ticket_id", "")

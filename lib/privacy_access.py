@@ -39,6 +39,7 @@ SHEETS = {
     "messages": "E-mails",
     "quotes": "Offertebesluiten",
     "communication_ticks": "Communicatie afgevinkt",
+    "affected": "Getroffen door storing",
     "users": "Personen",
     "accounts": "Accounts",
     "locations": "Locaties",

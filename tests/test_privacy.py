@@ -18,6 +18,7 @@ from lib import demo, privacy, privacy_access, reports, reports_export, transfer
 from lib.config import Config
 from lib.procedure import Actor, IllegalTransition, Role
 from lib.reports_settings import Settings
+from lib.repository import Insert
 from lib.snapshot import Snapshot
 from lib.validation import ValidationError
 
@@ -297,3 +298,26 @@ def test_demo_reset_takes_the_views_of_demo_reports_along(sql_repo):
     privacy_access.log_view(sql_repo, MAZ, ticket)
     assert demo.remove_demo(sql_repo)["access_log"] == 1
     assert sql_repo.read(["access_log"])["access_log"] == []
+
+
+def test_people_affected_by_an_old_outage_are_purged_and_in_their_data_request(seeded):
+    """Issue 14's `affected` rows hold a name and an address: the purge and the request
+    reach them like the report's own fields."""
+    repo = seeded
+    snap = Snapshot(repo.read_all())
+    old_id, kept_id = (
+        sorted(purged_ids(snap))[0],
+        next(t["id"] for t in snap.rows("tickets") if t["id"] not in purged_ids(snap)),
+    )
+    rows = [
+        {"id": f"aff-{i}", "ticket_id": tid, "name": "Joyce Bakker", "email": "joyce@kivido.nl"}
+        for i, tid in enumerate((old_id, kept_id))
+    ]
+    repo.commit([Insert("affected", {**r, "active": True}) for r in rows])
+    asked = privacy_access.data_request(repo, MAZ, "joyce@kivido.nl")
+    assert {r["id"] for r in asked.tables["affected"]} == {"aff-0", "aff-1"}
+
+    privacy.purge(repo, MAZ, CONFIG, clock=at_purge)
+    after = {r["id"]: r for r in repo.read(["affected"])["affected"]}
+    assert (after["aff-0"]["name"], after["aff-0"]["email"]) == (privacy.MARKER,) * 2
+    assert (after["aff-1"]["name"], after["aff-1"]["email"]) == ("Joyce Bakker", "joyce@kivido.nl")
