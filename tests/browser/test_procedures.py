@@ -61,7 +61,10 @@ URGENT_STEPS = (
     " invoice.register@financien invoice.approve@maz invoice.pay@financien"
 )
 CORRECTED_STEPS = (
-    "ticket.submit@medewerker ticket.triage_not_urgent@maz ticket.follow_up_not_solved@maz"
+    # Followed up the same day, before the check moment: ordering then is a
+    # reclassification to urgent with a reason (2.2 steps 3-4, lib/follow_up_rule.py).
+    "ticket.submit@medewerker ticket.triage_not_urgent@maz"
+    " ticket.reclassify_urgent@maz ticket.place_order@maz"
     " ticket.confirm@maz ticket.resolve@maz ticket.close@maz"
     " invoice.register@financien invoice.reject@maz invoice.contact_nemesys@maz"
     " invoice.register@financien invoice.supersede@financien"
