@@ -12,9 +12,12 @@ and the order goes out at once (2.1 steps 2 and 3b). After the check moment
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+
+from babel.dates import format_date
 
 from lib import formatting
+from lib.workdays import AMSTERDAM
 
 # The procedure table's steps for each case (lib/procedure.py).
 ORDER_AFTER_CHECK = ("follow_up_not_solved",)
@@ -62,4 +65,19 @@ def choice(ticket: dict, now: datetime) -> FollowUpChoice:
         f"De controle is pas op {due}. Is de storing al opgelost, dan kunt u de melding nu "
         "verwijderen. Een opdracht vóór de controle betekent dat de melding alsnog urgent "
         "is: geef de reden op.",
+    )
+
+
+def wait_rule(check_due_at: str, check_time: time) -> str:
+    """The not-urgent wait in words: the rule, then the moment it gives for this report.
+
+    The procedure's "24 uur wachttijd ... de volgende dag" is the next working day
+    at the check time (lib/workdays.py), not 24 hours on the clock: a report
+    assessed at 19:14 is checked the next morning.
+    """
+    due = formatting.parse_iso(check_due_at).astimezone(AMSTERDAM)
+    weekday = format_date(due, "EEEE", locale=formatting.LOCALE)
+    return (
+        f"controle de volgende werkdag om {check_time.strftime('%H:%M')}, "
+        f"dat is {weekday} {formatting.moment(due)}"
     )

@@ -7,7 +7,7 @@ urgent (check on the next working day, 2.2 step 3), always with a reason.
 
 import streamlit as st
 
-from lib import formatting, queues, services, ui, workdays
+from lib import follow_up_rule, queues, services, ui, workdays
 from lib.procedure import Ticket, status_label
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
@@ -36,8 +36,9 @@ def _outcome() -> None:
         )
     elif last["status"] == Ticket.WAITING:
         st.info(
-            f"{last['number']} is niet urgent: 24 uur wachttijd. Controle op "
-            f"{formatting.moment(last['check_due_at'])} (pagina Opvolgen)."
+            f"{last['number']} is niet urgent: "
+            f"{follow_up_rule.wait_rule(last['check_due_at'], ui.effective_config().check_time)}"
+            " (pagina Opvolgen)."
         )
 
 

@@ -90,3 +90,18 @@ def test_the_page_offers_the_plain_step_after_the_check_moment(app_store):  # no
     order = at.button(key=f"opvolgen-{ticket['id']}-not-solved")
     assert order.label == "Niet opgelost: opdracht aan Nemesys"
     assert not [i for i in at.info if "controle is pas" in i.value]
+
+
+def test_the_not_urgent_wait_says_its_rule_next_working_day_at_the_check_time(app_store):  # noqa: F811
+    """Issue 12: a report assessed at 19:14 is checked the next working day at 09:00."""
+    office = Office(app_store, datetime(2026, 12, 3, 19, 14, tzinfo=AMSTERDAM))  # a Thursday
+    ticket = office.submit(category="printen", blocks_office_work=False)
+    with time_machine.travel(datetime(2026, 12, 3, 19, 14, tzinfo=AMSTERDAM), tick=False):
+        at = page("pages/beoordelen.py", role="maz").run()
+        at.text_area(key=f"triage-{ticket['id']}-reason").input("Printen kan wachten")
+        at = at.button(key=f"triage-{ticket['id']}-not-urgent").click().run()
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "volgende werkdag om 09:00" in said
+    assert "vrijdag 04-12-2026 09:00" in said
+    assert "24 uur" not in said
