@@ -46,6 +46,9 @@ EDITABLE: dict[str, Setting] = {
     "recurring_min_reports": Setting("Terugkerende storing: aantal meldingen", "whole", "3"),
     "recurring_window_days": Setting("Terugkerende storing: binnen dagen", "whole", "30"),
     "cost_basis": Setting("Kosten tonen", "choice", "incl", ("incl", "excl")),
+    "quote_confirm_above_eur": Setting(
+        "Offerte boven dit bedrag (euro) laten bevestigen (0 = nooit)", "number", "10000"
+    ),
 }
 
 

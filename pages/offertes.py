@@ -6,7 +6,7 @@ change by someone else in between is refused as a Conflict, never overwritten.
 
 import streamlit as st
 
-from lib import billing, formatting, invoice_check, procedure, ui
+from lib import amount_check, billing, formatting, invoice_check, procedure, ui
 from lib.procedure import Quote
 from lib.ui.timeline import entity_status_label, show_timeline, ticket_header
 
@@ -22,7 +22,7 @@ labels = invoice_check.order_labels(snap)
 def _register(candidates: dict, key: str) -> None:
     s = st.session_state
     ticket, order = candidates[s[f"{key}-ticket"]]
-    form = {f: s[f"{key}-{f}"] for f in ("amount", "reference", "document_url")}
+    form = {f: s[f"{key}-{f}"] for f in ("amount", "reference", "document_url", "confirm_amount")}
     ui.act_form(
         key,
         billing.register_quote,
@@ -70,8 +70,10 @@ def register_form() -> None:
             format_func=lambda tid: labels[candidates[tid][1]["id"]],
             key=f"{key}-ticket",
         )
-        st.text_input("Bedrag excl. btw", placeholder="1.234,56", key=f"{key}-amount")
+        st.text_input("Bedrag excl. btw", placeholder="bijv. 1.234,56", key=f"{key}-amount")
         ui.field_error("amount", key)
+        st.checkbox(amount_check.checkbox_label(desk.config), key=f"{key}-confirm_amount")
+        ui.field_error("confirm_amount", key)
         st.text_input("Referentie van Nemesys", key=f"{key}-reference")
         ui.field_error("reference", key)
         st.text_input("Link naar het document", placeholder="https://", key=f"{key}-document_url")
