@@ -63,7 +63,7 @@ def test_late_unconfirmed_order_stands_out_and_comes_first(office):
     fresh = ordered(office)
     at = page(PAGE).run()
     assert not at.exception
-    assert "1 opdracht(en) na meer dan 4,0 uur werktijd" in at.warning[0].value
+    assert "1 opdracht(en) na meer dan 4 uur werktijd" in at.warning[0].value
     headers = [m for m in texts(at.markdown) if m.startswith("**KIV-")]
     assert headers[0].startswith(f"**{late['number']}**")
     assert headers.index(f"**{early['number']}** · Bevestigd door Nemesys") > 1
