@@ -185,13 +185,17 @@ def submit_report(
         ),
         "reporter_email": f.check("reporter_email", validation.email, form.get("reporter_email")),
         "reporter_role": f.check(
-            "reporter_role", validation.choice, form.get("reporter_role"), REPORTER_ROLES, "Functie"
+            "reporter_role",
+            validation.choice,
+            form.get("reporter_role"),
+            REPORTER_ROLES,
+            "Uw functie",
         ),
         "location_id": f.check(
             "location_id", validation.choice, form.get("location_id"), locations, "Locatie"
         ),
         "category": f.check(
-            "category", validation.choice, form.get("category"), CATEGORIES, "Categorie"
+            "category", validation.choice, form.get("category"), CATEGORIES, "Soort storing"
         ),
         "description": f.check(
             "description",

@@ -54,7 +54,9 @@ def text(
     if required and not value:
         raise ValueError(f"{label} is verplicht.")
     if len(value) > max_len:
-        raise ValueError(f"{label} is te lang ({len(value)} tekens, maximaal {max_len}).")
+        raise ValueError(
+            f"{label} is te lang ({_count(len(value))} tekens, maximaal {_count(max_len)})."
+        )
     allowed = {"\n", "\t"} if multiline else set()
     if any(
         unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value.replace("\r\n", "\n")
@@ -107,8 +109,11 @@ def day(value: str | date | None, label: str = "Datum") -> date:
 
 
 def choice(value: str | None, options, label: str) -> str:
+    """`label` is the field's own label on the form, so the message names that field."""
+    if value in (None, ""):
+        raise ValueError(f"{label}: kies een van de mogelijkheden.")
     if value not in options:
-        raise ValueError(f"Kies een geldige waarde voor {label.lower()}.")
+        raise ValueError(f"{label}: kies een geldige waarde uit de lijst.")
     return value
 
 
@@ -117,3 +122,8 @@ def url(value: str | None, label: str = "Link naar document") -> str:
     if value and not re.match(r"^https?://\S+$", value):
         raise ValueError(f"{label} moet beginnen met http:// of https://.")
     return value
+
+
+def _count(n: int) -> str:
+    """5000 as '5.000': Dutch thousands separator in messages."""
+    return f"{n:,}".replace(",", ".")

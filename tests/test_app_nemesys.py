@@ -94,7 +94,7 @@ def test_confirmation_records_reference_and_moment(office):
     ("reference", "message"),
     [
         ("", "Referentie van Nemesys is verplicht."),
-        ("x" * 50_000, "Referentie van Nemesys is te lang (50000 tekens, maximaal 200)."),
+        ("x" * 50_000, "Referentie van Nemesys is te lang (50.000 tekens, maximaal 200)."),
         (
             "NEM\x00-1",
             "Referentie van Nemesys bevat onzichtbare stuurtekens; typ de tekst opnieuw.",
