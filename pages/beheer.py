@@ -37,6 +37,7 @@ def person_form(form: str, row: dict | None) -> None:
             default=sorted(people.parse_roles(row["role"]), key=ROLES.index) if row else [],
             format_func=ROLE_LABELS.get,
             key=f"{form}-roles",
+            placeholder="Kies een of meer rollen",
         )
         ui.field_error("roles", form)
         values["active"] = st.checkbox(

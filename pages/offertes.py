@@ -140,16 +140,22 @@ else:
         [
             {
                 "Opdracht": labels.get(q["order_id"], ""),
-                "Bedrag": formatting.money(q["amount_cents"]),
                 "Referentie": q["reference"],
+                "Besloten op": formatting.moment(q["decided_at"]),
                 "Besluit": entity_status_label("quote", q["status"]),
+                "Bedrag": formatting.money(q["amount_cents"]),
                 "Door": q["decided_by"],
-                "Op": formatting.moment(q["decided_at"]),
                 "Toelichting": q["decision_note"],
                 "Document": q["document_url"] or None,
             }
             for q in sorted(decided, key=lambda q: q["decided_at"], reverse=True)
         ],
         hide_index=True,
-        column_config={"Document": st.column_config.LinkColumn("Document")},
+        # Reference and date first and wide enough: they were cut off (issue 12).
+        column_config={
+            "Opdracht": st.column_config.TextColumn(width="medium"),
+            "Referentie": st.column_config.TextColumn(width="small"),
+            "Besloten op": st.column_config.TextColumn(width="small"),
+            "Document": st.column_config.LinkColumn("Document", display_text="openen"),
+        },
     )
