@@ -128,6 +128,7 @@ def settings_form() -> None:
                     if values[key] in setting.choices
                     else 0,
                     key=f"{form}-{key}",
+                    placeholder="Kies een waarde",
                 )
             else:
                 typed[key] = st.text_input(setting.label, value=values[key], key=f"{form}-{key}")

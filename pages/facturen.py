@@ -105,6 +105,7 @@ def register_form() -> None:
             ["", *contacted],
             format_func=lambda i: f"{contacted[i]['number']}" if i else "(geen)",
             key=f"{k}-corrects_invoice_id",
+            placeholder="Kies een factuur",
         )
         st.form_submit_button("Registreren", key=f"{k}-go", on_click=_register, args=(sub,))
 

@@ -69,6 +69,7 @@ def register_form() -> None:
             list(candidates),
             format_func=lambda tid: labels[candidates[tid][1]["id"]],
             key=f"{key}-ticket",
+            placeholder="Kies een opdracht",
         )
         st.text_input("Bedrag excl. btw", placeholder="bijv. 1.234,56", key=f"{key}-amount")
         ui.field_error("amount", key)

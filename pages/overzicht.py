@@ -186,7 +186,9 @@ a.download_button(
     key="ov-xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-name = b.selectbox("Tabel als CSV", list(export.SPECS), key="ov-csv-table")
+name = b.selectbox(
+    "Tabel als CSV", list(export.SPECS), key="ov-csv-table", placeholder="Kies een tabel"
+)
 b.download_button(
     "Download CSV",
     lambda: export.csv(name, export.collect(v)[name]),
@@ -200,6 +202,7 @@ month = c.selectbox(
     months,
     index=len(months) - 1,
     format_func=export.month_label,
+    placeholder="Kies een maand",
     key="ov-month",
 )
 c.download_button(
