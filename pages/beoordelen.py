@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import follow_up_rule, queues, services, ui, workdays
 from lib.procedure import Ticket, status_label
+from lib.ui import worklist
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -126,7 +127,10 @@ if not queue:
     st.info("Er zijn geen nieuwe meldingen.")
 for row in queue:
     seen = ui.as_seen("tickets", row.ticket)
-    with st.expander(f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}"):
+    focus = row.ticket["number"] == worklist.focused_number()  # opened from a Start link
+    with st.expander(
+        f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}", expanded=focus
+    ):
         _details(row)
         _investigation_form(row.ticket, seen)
         _triage_form(row.ticket, seen)

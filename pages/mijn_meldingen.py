@@ -10,6 +10,7 @@ import streamlit as st
 from lib import audience, formatting, ui
 from lib.audience import Audience
 from lib.procedure import Role, status_label
+from lib.ui import worklist
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
@@ -22,7 +23,8 @@ snap = ui.snapshot()
 
 def reporter_card(ticket: dict) -> None:
     stage = audience.stage(ticket["status"])
-    with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}"):
+    focus = ticket["number"] == worklist.focused_number()  # opened from a Start link
+    with st.expander(f"{ticket_title(snap, ticket)} · {stage.label}", expanded=focus):
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")
         st.markdown(f"**Stand van zaken:** {stage.label}  \n{stage.next_step}")
         st.text(ticket["description"])

@@ -7,6 +7,7 @@ either removes the report (solved; the history stays) or orders at Nemesys.
 import streamlit as st
 
 from lib import follow_up_rule, formatting, queues, services, ui, workdays
+from lib.ui import worklist
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -67,7 +68,8 @@ def _show(rows: list[queues.QueueRow]) -> None:
     for row in rows:
         seen = ui.as_seen("tickets", row.ticket)
         due = formatting.moment(row.ticket["check_due_at"])
-        with st.expander(f"{row.title} · controle {due}"):
+        focus = row.ticket["number"] == worklist.focused_number()  # a Start link
+        with st.expander(f"{row.title} · controle {due}", expanded=focus):
             ticket_header(snap, row.ticket)
             _contacts(row)
             st.text(row.ticket["description"])

@@ -83,3 +83,15 @@ def test_router_starts_on_home(app_store):  # noqa: F811
     at = page("app.py").run()
     assert not at.exception
     assert at.title[0].value == "Storingsmeldingen ICT/Telefonie"
+
+
+def test_a_start_link_opens_its_report_on_the_page(app_store):  # noqa: F811
+    """Each Start line carries ?melding=NUMBER; Opvolgen then opens that report."""
+    fixture = build(Office(app_store))
+    with time_machine.travel(NOW, tick=False):
+        at = page("pages/opvolgen.py", role="maz")
+        at.query_params["melding"] = fixture.today_check
+        at = at.run()
+    assert not at.exception
+    opened = [e.label.split(" · ")[0] for e in at.expander if e.proto.expanded]
+    assert opened == [fixture.today_check]
