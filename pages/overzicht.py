@@ -190,7 +190,7 @@ name = b.selectbox(
     "Tabel als CSV", list(export.SPECS), key="ov-csv-table", placeholder="Kies een tabel"
 )
 b.download_button(
-    "Download CSV",
+    "CSV downloaden",
     lambda: export.csv(name, export.collect(v)[name]),
     file_name=f"{name.lower().replace(' ', '-')}-{start}-{end}.csv",
     mime="text/csv",

@@ -114,7 +114,7 @@ def open_over_time(weekly: pd.DataFrame, period_end: pd.Timestamp | None = None)
         open_reeks=OPEN_SERIES,
     )
     series = alt.Scale(domain=[NEW_SERIES, OPEN_SERIES], range=["#8d99ae", "#2e7d32"])
-    legend = alt.Legend(title=None, orient="top")
+    legend = alt.Legend(title=None, orient="top", labelLimit=0)
     week_axis = alt.Axis(format="%d %b", title="Week (begint op maandag)")
     base = alt.Chart(data).encode(x=alt.X("week:T", axis=week_axis))
     tips = [
@@ -217,7 +217,10 @@ def turnaround(
             + targets.norm.map(formatting.hours),
         )
         rule = alt.Chart(normed).encode(
-            y=alt.Y("norm:Q", axis=None), color=alt.Color("urgency_label:N", legend=None)
+            # The same colour channel as the lines: one "Urgentie" legend for both
+            # (a legend=None here would drop that legend for the whole chart).
+            y=alt.Y("norm:Q", axis=None),
+            color=color,
         )
         layers.append(
             rule.mark_rule(strokeDash=[2, 2], size=2).encode(

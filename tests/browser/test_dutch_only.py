@@ -30,6 +30,7 @@ ENGLISH = (
     "Select all",
     "Show/hide columns",
     "Download as CSV",
+    "Download CSV",
     "Search",
     "Fullscreen",
     "Download as PNG",
