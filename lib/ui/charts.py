@@ -57,8 +57,7 @@ COUNT_TICKS = {"tickMinStep": 1}
 NEW_SERIES = "Nieuw gemeld in de week (staven)"
 OPEN_SERIES = "Open aan het eind van de week (lijn)"
 MEASURE_ORDER = ["Mediaan", "90e percentiel"]
-# Line symbols in the legend, so solid and dashed (and circle, square) can be told apart.
-MEASURE_LEGEND = alt.Legend(symbolType="stroke", symbolStrokeWidth=2, symbolSize=300)
+MEASURE_SHAPES = ["circle", "square"]
 HEIGHT = 260
 
 
@@ -133,13 +132,19 @@ def open_over_time(weekly: pd.DataFrame, period_end: pd.Timestamp | None = None)
         color=alt.Color("open_reeks:N", scale=series, legend=legend),
         tooltip=tips,
     )
-    layers = [*_incomplete(data.week, period_end, "W"), new, open_]
+    layers = [*_incomplete(data.week, period_end, "W", week_axis.title), new, open_]
     title = "Hoeveel meldingen staan open, en hoeveel komen er per week bij?"
     return _dutch(alt.layer(*layers).properties(height=HEIGHT, title=title))
 
 
-def _incomplete(starts: pd.Series, period_end: pd.Timestamp | None, freq: str) -> list:
-    """A shaded band over the period (week 'W' / month 'M') still running at `period_end`."""
+def _incomplete(
+    starts: pd.Series, period_end: pd.Timestamp | None, freq: str, axis_title: str
+) -> list:
+    """A shaded band over the period (week 'W' / month 'M') still running at `period_end`.
+
+    Its x carries the chart's own axis title: layers share one axis, and an
+    overlay with axis=None (or another title) would remove or rename it.
+    """
     if period_end is None or starts.empty:
         return []
     end = pd.Timestamp(period_end)
@@ -154,7 +159,7 @@ def _incomplete(starts: pd.Series, period_end: pd.Timestamp | None, freq: str) -
         alt.Chart(band)
         .mark_rect(color="#f4d03f", opacity=0.2)
         .encode(
-            x=alt.X("van:T", axis=None),
+            x=alt.X("van:T", title=axis_title),
             x2="tot:T",
             tooltip=[alt.Tooltip("tekst:N", title="Let op")],
         )
@@ -162,7 +167,7 @@ def _incomplete(starts: pd.Series, period_end: pd.Timestamp | None, freq: str) -
     text = (
         alt.Chart(band)
         .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11, color="#7d6608")
-        .encode(x=alt.X("van:T", axis=None), y=alt.value(0), text="tekst:N")
+        .encode(x=alt.X("van:T", title=axis_title), y=alt.value(0), text="tekst:N")
     )
     return [rect, text]
 
@@ -177,6 +182,7 @@ def turnaround(
 ) -> alt.Chart:
     """Median (solid) and 90th percentile (dashed) per month and urgency; targets as
     labelled rules; the month still running shaded as incomplete."""
+    hours_title = f"Doorlooptijd ({unit})"
     long = monthly.melt(
         id_vars=["month", "urgency_label", "aantal"],
         value_vars=["mediaan", "p90"],
@@ -188,26 +194,31 @@ def turnaround(
         tekst=long.uren.map(lambda h: formatting.hours(h)),
     )
     color = alt.Color("urgency_label:N", title="Urgentie")
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", axis=MONTH),
-            y=alt.Y("uren:Q", title=f"Doorlooptijd ({unit})", axis=alt.Axis(format=",.1~f")),
-            color=color,
-            strokeDash=alt.StrokeDash(
-                "maat:N", title="Maat", sort=MEASURE_ORDER, legend=MEASURE_LEGEND
-            ),
-            tooltip=[
-                alt.Tooltip("month:T", title="Maand", format="%B %Y"),
-                alt.Tooltip("urgency_label:N", title="Urgentie"),
-                alt.Tooltip("maat:N", title="Maat"),
-                alt.Tooltip("tekst:N", title=unit.capitalize()),
-                alt.Tooltip("aantal:Q", title="Opdrachten", format=",d"),
-            ],
+    base = alt.Chart(long).encode(
+        x=alt.X("month:T", axis=MONTH),
+        y=alt.Y("uren:Q", title=hours_title, axis=alt.Axis(format=",.1~f")),
+        color=color,
+        tooltip=[
+            alt.Tooltip("month:T", title="Maand", format="%B %Y"),
+            alt.Tooltip("urgency_label:N", title="Urgentie"),
+            alt.Tooltip("maat:N", title="Maat"),
+            alt.Tooltip("tekst:N", title=unit.capitalize()),
+            alt.Tooltip("aantal:Q", title="Opdrachten", format=",d"),
+        ],
+    )
+    # Median and p90 differ in dash and in point shape; both channels share one "Maat"
+    # legend (a line with point=True gave two identical dots).
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash(
+            "maat:N", title="Maat", sort=MEASURE_ORDER, scale=alt.Scale(range=[[1, 0], [5, 3]])
         )
     )
-    layers = [*_incomplete(long.month, period_end, "M"), lines]
+    points = base.mark_point(filled=True, size=45).encode(
+        shape=alt.Shape(
+            "maat:N", title="Maat", sort=MEASURE_ORDER, scale=alt.Scale(range=MEASURE_SHAPES)
+        )
+    )
+    layers = [*_incomplete(long.month, period_end, "M", MONTH.title), lines, points]
     if targets is not None and not targets.empty:
         normed = targets.assign(
             tekst=targets.norm.map(formatting.hours),
@@ -219,7 +230,7 @@ def turnaround(
         rule = alt.Chart(normed).encode(
             # The same colour channel as the lines: one "Urgentie" legend for both
             # (a legend=None here would drop that legend for the whole chart).
-            y=alt.Y("norm:Q", axis=None),
+            y=alt.Y("norm:Q", title=hours_title),
             color=color,
         )
         layers.append(
@@ -315,7 +326,7 @@ def recurring(hits: pd.DataFrame, threshold: int, days: int) -> alt.Chart:
     )
     line = alt.Chart(
         pd.DataFrame({"drempel": [threshold], "tekst": [f"drempel: {threshold} meldingen"]})
-    ).encode(x=alt.X("drempel:Q", axis=None))
+    ).encode(x=alt.X("drempel:Q", title=title))
     rule = line.mark_rule(strokeDash=[4, 3], color="#333").encode(
         tooltip=[alt.Tooltip("drempel:Q", title="Drempel")]
     )
