@@ -1,9 +1,12 @@
 """AppTest: Start shows what waits for this person, per role (issue 12), and no store path."""
 
 import pytest
+import streamlit
 import time_machine
 
 from lib import demo
+from lib.repository import Insert
+from lib.ui import identity
 from tests.app_checks import texts
 from tests.apptest_support import app_store, page  # noqa: F401
 from tests.flows import Office
@@ -95,3 +98,34 @@ def test_a_start_link_opens_its_report_on_the_page(app_store):  # noqa: F811
     assert not at.exception
     opened = [e.label.split(" · ")[0] for e in at.expander if e.proto.expanded]
     assert opened == [fixture.today_check]
+
+
+def test_a_person_with_two_roles_sees_both_roles_lists(app_store, monkeypatch):  # noqa: F811
+    """Signed in with a local account holding maz and directie: both roles' lists on Start."""
+    fixture = build(Office(app_store))
+    app_store.commit(
+        [
+            Insert(
+                "users",
+                {
+                    "id": "u-two",
+                    "name": "Nathalie Visser",
+                    "email": "nathalie@kivido.example",
+                    "role": "maz,directie",
+                    "active": True,
+                    "is_demo": False,
+                },
+            )
+        ]
+    )
+    monkeypatch.setenv("KIVIDO_DEMO_MODE", "false")
+    streamlit.cache_resource.clear()
+    with time_machine.travel(NOW, tick=False):
+        at = page("pages/home.py")
+        at.session_state[identity.SIGNED_IN] = "nathalie@kivido.example"
+        at = at.run()
+    assert not at.exception
+    expected = {**EXPECTED["maz"], **EXPECTED["directie"]}
+    assert headings(at) == {title: "1" for title in expected}
+    numbers = sorted(line.split(" · ")[0] for line in lines(at))
+    assert numbers == sorted(getattr(fixture, key) for key in expected.values())
