@@ -5,10 +5,11 @@ from pathlib import Path
 import streamlit as st
 
 from lib import navigation, ui
-from lib.ui import identity
+from lib.ui import dutch, identity
 
 st.set_page_config(page_title="Storingsmeldingen ICT/Telefonie", page_icon="🛠️", layout="wide")
 ui.leave_pages_folder_mode()
+dutch.hide_untranslatable()  # Streamlit's English table and chart menus (lib/ui/dutch.py)
 
 if ui.config().demo_mode:
     if not identity.demo_allowed():

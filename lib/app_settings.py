@@ -55,6 +55,9 @@ EDITABLE: dict[str, Setting] = {
     "duplicate_window_hours": Setting(
         "Mogelijk dezelfde storing: gemeld binnen (uren)", "number", "24"
     ),
+    "quote_confirm_above_eur": Setting(
+        "Offerte boven dit bedrag (euro) laten bevestigen (0 = nooit)", "number", "10000"
+    ),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lib import people, procedure, texts, validation
+from lib import amount_check, people, procedure, texts, validation
 from lib.procedure import Communication, Role
 from lib.repository import Change, Insert, Update
 from lib.services import Desk, advance_ticket, event, message, new_id
@@ -22,6 +22,9 @@ def register_quote(
     amount = f.check("amount", validation.amount_cents, form.get("amount"), "Bedrag")
     reference = f.check("reference", validation.text, form.get("reference"), "Referentie")
     url = f.check("document_url", validation.url, form.get("document_url"))
+    big = bool(amount) and amount_check.needs_confirmation(amount, desk.config)
+    if big and not form.get("confirm_amount"):
+        f.errors["confirm_amount"] = amount_check.refusal(amount, desk.config)
     f.done()
     at, quote_id = desk.now(), new_id()
     step = procedure.check("quote", "register", "", desk.actor)

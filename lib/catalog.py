@@ -18,8 +18,10 @@ CATEGORIES: dict[str, str] = {
 # Step 6: an outage of telephony or mail makes the unit manager inform parents and staff.
 COMMUNICATION_CATEGORIES = frozenset({"telefonie", "mail"})
 
-# The procedure's own examples (2.1 footnote *): these stop the office by nature.
-URGENT_BY_NATURE = frozenset({"telefonie", "mail", "server"})
+# The procedure's own urgent examples (2.1 footnote *): the server down, "geen verbinding
+# kunnen maken", no mail, no telephone traffic. The not-urgent ones (2.2 footnote **):
+# printing, internet at a location, the terminal server.
+URGENT_BY_NATURE = frozenset({"telefonie", "mail", "server", "netwerk"})
 
 REPORTER_ROLES: dict[str, str] = {
     Role.STAFF: "Medewerker",

@@ -53,4 +53,7 @@ def moment(value: datetime | str | None) -> str:
 
 
 def hours(value: float) -> str:
-    return f"{number(value, 1)} uur"
+    """'119 uur', '4,5 uur', 'minder dan een uur': no '119,0 uur' or '0,0 uur'."""
+    if value < 1:
+        return "minder dan een uur"
+    return f"{format_decimal(round(value, 1), format='#,##0.#', locale=LOCALE)} uur"

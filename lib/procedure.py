@@ -138,7 +138,7 @@ TRANSITIONS: dict[str, tuple[Transition, ...]] = {
             _T.WAITING,
             _MAZ,
             "2.2.3",
-            "Beoordeeld als niet urgent: 24 uur wachttijd",
+            "Beoordeeld als niet urgent: controle volgende werkdag",
         ),
         _tr("reclassify_urgent", {_T.WAITING}, _T.URGENT, _MAZ, "2.1.2", "Alsnog urgent verklaard"),
         _tr(

@@ -64,7 +64,7 @@ SPECS: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
     "Factuurregels": (
         ("Factuurnummer", "number", _T),
-        ("Soort", "kind", _T),
+        ("Soort", "kind", "invoice_kind"),
         ("Status", "status", "status"),
         ("Telt mee als gefactureerd", "counted", "yesno"),
         ("Factuurdatum", "invoice_date", "day"),
@@ -145,6 +145,7 @@ _SCREEN = {
     "int": lambda s: s.map(formatting.number),
     "status": lambda s: s.astype("str").map(status_label),
     "yesno": lambda s: s.map({True: "ja", False: "nee"}),
+    "invoice_kind": lambda s: s.astype("str").map(_invoice_kind),
 }
 _FILE = {
     _T: lambda s: s.astype("str").map(for_export),
@@ -156,7 +157,13 @@ _FILE = {
     "int": lambda s: s.astype("int64"),
     "status": lambda s: s.astype("str").map(status_label).map(for_export),
     "yesno": lambda s: s.map({True: "ja", False: "nee"}),
+    "invoice_kind": lambda s: s.astype("str").map(_invoice_kind),
 }
+
+
+def _invoice_kind(kind: str) -> str:
+    """The stored type ('factuur', 'creditnota') as the Facturen page names it."""
+    return {"factuur": "Factuur", "creditnota": "Creditnota"}.get(kind, kind)
 
 
 def _shaped(name: str, raw: pd.DataFrame, converters: dict) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from lib import affected, audience, procedure, texts, validation, workdays
+from lib import affected, audience, follow_up_rule, procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
 from lib.config import Config
 from lib.procedure import Actor, Communication, Message, Ticket
@@ -201,13 +201,17 @@ def submit_report(
         ),
         "reporter_email": f.check("reporter_email", validation.email, form.get("reporter_email")),
         "reporter_role": f.check(
-            "reporter_role", validation.choice, form.get("reporter_role"), REPORTER_ROLES, "Functie"
+            "reporter_role",
+            validation.choice,
+            form.get("reporter_role"),
+            REPORTER_ROLES,
+            "Uw functie",
         ),
         "location_id": f.check(
             "location_id", validation.choice, form.get("location_id"), locations, "Locatie"
         ),
         "category": f.check(
-            "category", validation.choice, form.get("category"), CATEGORIES, "Categorie"
+            "category", validation.choice, form.get("category"), CATEGORIES, "Soort storing"
         ),
         "description": f.check(
             "description",
@@ -450,14 +454,22 @@ def _one_communication_task(
 def follow_up(
     desk: Desk, snapshot: Snapshot, ticket: dict, *, solved: bool, notes: str
 ) -> list[dict]:
-    """Solved: the report is removed (kept, status 'verwijderd'). Not solved: order at Nemesys."""
+    """Solved: the report is removed (kept, status 'verwijderd'). Not solved: order at Nemesys.
+
+    Before the check moment an order is the MAZ's reclassification to urgent, the
+    notes its reason (2.2 steps 3-4, lib/follow_up_rule.py).
+    """
     notes = _note(notes, "Verslag van het contact", required=True)
     values = {"followup_notes": _append(ticket["followup_notes"], notes)}
     if solved:
         return desk.repo.commit(
             advance_ticket(desk, ticket, ["follow_up_solved"], values=values, note=notes)
         )
-    changes = advance_ticket(desk, ticket, ["follow_up_not_solved"], values=values, note=notes)
+    # Before the check moment an order is a reclassification to urgent (lib/follow_up_rule.py).
+    actions = follow_up_rule.order_actions(ticket, desk.clock())
+    if actions == follow_up_rule.ORDER_EARLY:
+        values.update(urgency="urgent", urgency_reason=notes)
+    changes = advance_ticket(desk, ticket, actions, values=values, note=notes)
     return desk.repo.commit(changes + _order_changes(desk, snapshot, {**ticket, **values}))
 
 

@@ -55,7 +55,9 @@ def text(
     if required and not value:
         raise ValueError(f"{label} is verplicht.")
     if len(value) > max_len:
-        raise ValueError(f"{label} is te lang ({len(value)} tekens, maximaal {max_len}).")
+        raise ValueError(
+            f"{label} is te lang ({_count(len(value))} tekens, maximaal {_count(max_len)})."
+        )
     bad = unusable_character(value, multiline=multiline)
     if bad is not None and unicodedata.category(chr(int(bad[2:], 16))) == "Cc":
         raise ValueError(f"{label} bevat onzichtbare stuurtekens; typ de tekst opnieuw.")
@@ -153,8 +155,11 @@ def day(value: str | date | None, label: str = "Datum") -> date:
 
 
 def choice(value: str | None, options, label: str) -> str:
+    """`label` is the field's own label on the form, so the message names that field."""
+    if value in (None, ""):
+        raise ValueError(f"{label}: kies een van de mogelijkheden.")
     if value not in options:
-        raise ValueError(f"Kies een geldige waarde voor {label.lower()}.")
+        raise ValueError(f"{label}: kies een geldige waarde uit de lijst.")
     return value
 
 
@@ -163,3 +168,8 @@ def url(value: str | None, label: str = "Link naar document") -> str:
     if value and not re.match(r"^https?://\S+$", value):
         raise ValueError(f"{label} moet beginnen met http:// of https://.")
     return value
+
+
+def _count(n: int) -> str:
+    """5000 as '5.000': Dutch thousands separator in messages."""
+    return f"{n:,}".replace(",", ".")

@@ -39,6 +39,7 @@ def person_form(form: str, row: dict | None) -> None:
             default=sorted(people.parse_roles(row["role"]), key=ROLES.index) if row else [],
             format_func=ROLE_LABELS.get,
             key=f"{form}-roles",
+            placeholder="Kies een of meer rollen",
         )
         ui.field_error("roles", form)
         values["active"] = st.checkbox(
@@ -129,6 +130,7 @@ def settings_form() -> None:
                     if values[key] in setting.choices
                     else 0,
                     key=f"{form}-{key}",
+                    placeholder="Kies een waarde",
                 )
             else:
                 typed[key] = st.text_input(setting.label, value=values[key], key=f"{form}-{key}")

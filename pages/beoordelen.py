@@ -7,9 +7,10 @@ urgent (check on the next working day, 2.2 step 3), always with a reason.
 
 import streamlit as st
 
-from lib import formatting, queues, services, ui, workdays
+from lib import follow_up_rule, queues, services, ui, workdays
 from lib.procedure import Ticket, status_label
 from lib.ui import outages as outage_ui
+from lib.ui import worklist
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -37,8 +38,9 @@ def _outcome() -> None:
         )
     elif last["status"] == Ticket.WAITING:
         st.info(
-            f"{last['number']} is niet urgent: 24 uur wachttijd. Controle op "
-            f"{formatting.moment(last['check_due_at'])} (pagina Opvolgen)."
+            f"{last['number']} is niet urgent: "
+            f"{follow_up_rule.wait_rule(last['check_due_at'], ui.effective_config().check_time)}"
+            " (pagina Opvolgen)."
         )
 
 
@@ -126,7 +128,10 @@ if not queue:
     st.info("Er zijn geen nieuwe meldingen.")
 for row in queue:
     seen = ui.as_seen("tickets", row.ticket)
-    with st.expander(f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}"):
+    focus = row.ticket["number"] == worklist.focused_number()  # opened from a Start link
+    with st.expander(
+        f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}", expanded=focus
+    ):
         _details(row)
         outage_ui.duplicates(desk, snap, row.ticket, seen)
         _investigation_form(row.ticket, seen)

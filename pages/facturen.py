@@ -85,13 +85,17 @@ def register_form() -> None:
         for field, label, hint in (
             ("number", "Factuurnummer", ""),
             ("invoice_date", "Factuurdatum", "dd-mm-jjjj"),
-            ("amount_excl", "Bedrag excl. btw", "1.234,56"),
-            ("amount_incl", "Bedrag incl. btw", "1.493,82"),
+            ("amount_excl", "Bedrag excl. btw", "bijv. 1.234,56"),
+            ("amount_incl", "Bedrag incl. btw", "bijv. 1.493,82"),
         ):
             st.text_input(label, placeholder=hint, key=f"{k}-{field}")
             ui.field_error(field, REGISTER)
         st.multiselect(
-            "Voor opdracht(en)", list(labels), format_func=labels.get, key=f"{k}-order_ids"
+            "Voor opdracht(en)",
+            list(labels),
+            format_func=labels.get,
+            key=f"{k}-order_ids",
+            placeholder="Kies een of meer opdrachten",
         )
         ui.field_error("order_ids", REGISTER)
         st.text_input("Link naar het document", placeholder="https://", key=f"{k}-document_url")
@@ -101,6 +105,7 @@ def register_form() -> None:
             ["", *contacted],
             format_func=lambda i: f"{contacted[i]['number']}" if i else "(geen)",
             key=f"{k}-corrects_invoice_id",
+            placeholder="Kies een factuur",
         )
         st.form_submit_button("Registreren", key=f"{k}-go", on_click=_register, args=(sub,))
 

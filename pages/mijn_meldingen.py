@@ -14,6 +14,7 @@ from lib.audience import Audience
 from lib.procedure import Role, status_label
 from lib.ui import outages as outage_ui
 from lib.ui import privacy as privacy_ui
+from lib.ui import worklist
 from lib.ui.timeline import show_timeline, ticket_header, ticket_title
 
 SHOWN_AT_ONCE = 50
@@ -28,7 +29,9 @@ def reporter_card(ticket: dict, section: str) -> None:
     ticket, note = outage_ui.followed(snap, ticket, who)  # a linked report follows its main report
     stage = audience.stage(ticket["status"])
     label = f"{ticket_title(snap, ticket)} · {stage.label}"
-    with privacy_ui.detail(who, ticket, label, key=f"detail-{section}-{ticket['id']}") as shown:
+    focus = ticket["number"] == worklist.focused_number()  # opened from a Start link
+    key = f"detail-{section}-{ticket['id']}"
+    with privacy_ui.detail(who, ticket, label, key=key, expanded=focus) as shown:
         if not shown:  # someone else's report: drawn (and logged) only when opened
             return
         st.caption(f"Gemeld op {formatting.moment(ticket['created_at'])}")

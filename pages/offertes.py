@@ -6,7 +6,7 @@ change by someone else in between is refused as a Conflict, never overwritten.
 
 import streamlit as st
 
-from lib import billing, formatting, invoice_check, procedure, ui
+from lib import amount_check, billing, formatting, invoice_check, procedure, ui
 from lib.procedure import Quote
 from lib.ui.timeline import entity_status_label, show_timeline, ticket_header
 
@@ -22,7 +22,7 @@ labels = invoice_check.order_labels(snap)
 def _register(candidates: dict, key: str) -> None:
     s = st.session_state
     ticket, order = candidates[s[f"{key}-ticket"]]
-    form = {f: s[f"{key}-{f}"] for f in ("amount", "reference", "document_url")}
+    form = {f: s[f"{key}-{f}"] for f in ("amount", "reference", "document_url", "confirm_amount")}
     ui.act_form(
         key,
         billing.register_quote,
@@ -69,9 +69,12 @@ def register_form() -> None:
             list(candidates),
             format_func=lambda tid: labels[candidates[tid][1]["id"]],
             key=f"{key}-ticket",
+            placeholder="Kies een opdracht",
         )
-        st.text_input("Bedrag excl. btw", placeholder="1.234,56", key=f"{key}-amount")
+        st.text_input("Bedrag excl. btw", placeholder="bijv. 1.234,56", key=f"{key}-amount")
         ui.field_error("amount", key)
+        st.checkbox(amount_check.checkbox_label(desk.config), key=f"{key}-confirm_amount")
+        ui.field_error("confirm_amount", key)
         st.text_input("Referentie van Nemesys", key=f"{key}-reference")
         ui.field_error("reference", key)
         st.text_input("Link naar het document", placeholder="https://", key=f"{key}-document_url")
@@ -138,16 +141,22 @@ else:
         [
             {
                 "Opdracht": labels.get(q["order_id"], ""),
-                "Bedrag": formatting.money(q["amount_cents"]),
                 "Referentie": q["reference"],
+                "Besloten op": formatting.moment(q["decided_at"]),
                 "Besluit": entity_status_label("quote", q["status"]),
+                "Bedrag": formatting.money(q["amount_cents"]),
                 "Door": q["decided_by"],
-                "Op": formatting.moment(q["decided_at"]),
                 "Toelichting": q["decision_note"],
                 "Document": q["document_url"] or None,
             }
             for q in sorted(decided, key=lambda q: q["decided_at"], reverse=True)
         ],
         hide_index=True,
-        column_config={"Document": st.column_config.LinkColumn("Document")},
+        # Reference and date first and wide enough: they were cut off (issue 12).
+        column_config={
+            "Opdracht": st.column_config.TextColumn(width="medium"),
+            "Referentie": st.column_config.TextColumn(width="small"),
+            "Besloten op": st.column_config.TextColumn(width="small"),
+            "Document": st.column_config.LinkColumn("Document", display_text="openen"),
+        },
     )

@@ -6,7 +6,8 @@ either removes the report (solved; the history stays) or orders at Nemesys.
 
 import streamlit as st
 
-from lib import formatting, queues, services, ui, workdays
+from lib import follow_up_rule, formatting, queues, services, ui, workdays
+from lib.ui import worklist
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -34,18 +35,22 @@ def _contacts(row: queues.QueueRow) -> None:
 
 def _follow_up_form(ticket: dict) -> None:
     form = f"opvolgen-{ticket['id']}"
+    rule = follow_up_rule.choice(ticket, now)
+    if rule.hint:
+        st.info(rule.hint)
     notes, solved = note_and_choice(
         form,
-        "Contact met melder of locatie, en wat u zelf heeft geprobeerd (verplicht)",
-        ("solved", "Opgelost: melding verwijderen"),
-        ("not-solved", "Niet opgelost: opdracht aan Nemesys"),
+        rule.note_label,
+        ("solved", rule.solved_label),
+        ("not-solved", rule.order_label),
         note_key="notes",
     )
     if solved is not None:
+        ordered = "Alsnog urgent" if rule.early else "Niet opgelost"
         success = (
             "Opgelost: de melding is verwijderd (de geschiedenis blijft bewaard)."
             if solved
-            else "Niet opgelost: de opdracht en de mail aan Nemesys staan klaar in het Postvak."
+            else f"{ordered}: de opdracht en de mail aan Nemesys staan klaar in het Postvak."
         )
         ui.act_form(
             form,
@@ -63,7 +68,8 @@ def _show(rows: list[queues.QueueRow]) -> None:
     for row in rows:
         seen = ui.as_seen("tickets", row.ticket)
         due = formatting.moment(row.ticket["check_due_at"])
-        with st.expander(f"{row.title} · controle {due}"):
+        focus = row.ticket["number"] == worklist.focused_number()  # a Start link
+        with st.expander(f"{row.title} · controle {due}", expanded=focus):
             ticket_header(snap, row.ticket)
             _contacts(row)
             st.text(row.ticket["description"])

@@ -77,7 +77,13 @@ by = right.radio(
     "Indeling", list(opened.BREAKDOWNS), format_func=opened.BREAKDOWNS.get, key="ov-open-by"
 )
 left.altair_chart(
-    charts.bars(opened.open_counts(v, by, open_now), value="aantal", value_title="Open meldingen"),
+    charts.bars(
+        opened.open_counts(v, by, open_now),
+        value="aantal",
+        value_title="Open meldingen (aantal)",
+        title=f"Open meldingen per {opened.BREAKDOWNS[by].lower()}",
+        label_title=opened.BREAKDOWNS[by],
+    ),
     width="stretch",
 )
 oldest = opened.oldest_open(open_now)
@@ -88,7 +94,7 @@ right.metric(
     help=oldest and f"{oldest['number']}, gemeld {formatting.moment(oldest['created_at'])}",
 )
 right.metric("24-uurscontroles te laat", formatting.number(len(overdue)))
-st.altair_chart(charts.open_over_time(opened.open_over_time(v)), width="stretch")
+st.altair_chart(charts.open_over_time(opened.open_over_time(v), v.end), width="stretch")
 table("Open meldingen", open_now)
 table("Te late controles", overdue)
 
@@ -121,7 +127,13 @@ for column, (measure, label) in zip(st.columns(2), turnaround.MEASURES.items(), 
     column.markdown(f"**{label}**")
     lines = turnaround.target_lines(times, settings.targets, measure) if unit == "wh" else None
     column.altair_chart(
-        charts.turnaround(turnaround.by_month(times, measure, unit), lines, turnaround.UNITS[unit]),
+        charts.turnaround(
+            turnaround.by_month(times, measure, unit),
+            lines,
+            turnaround.UNITS[unit],
+            title=f"Hoe lang duurt {label.lower()}?",
+            period_end=v.end,
+        ),
         width="stretch",
     )
 within = turnaround.within_target(times, settings.targets)
@@ -156,8 +168,10 @@ for column, by in zip(st.columns(2), ("location", "category"), strict=True):
         charts.bars(
             costs.per_dimension(v, by),
             value="invoiced_cents",
-            value_title="Gefactureerd",
+            value_title="Gefactureerd (€)",
             money=True,
+            title=f"Gefactureerd per {'locatie' if by == 'location' else 'soort storing'}",
+            label_title="Locatie" if by == "location" else "Soort storing",
         ),
         width="stretch",
     )
@@ -189,9 +203,11 @@ a.download_button(
     key="ov-xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-name = b.selectbox("Tabel als CSV", list(export.SPECS), key="ov-csv-table")
+name = b.selectbox(
+    "Tabel als CSV", list(export.SPECS), key="ov-csv-table", placeholder="Kies een tabel"
+)
 b.download_button(
-    "Download CSV",
+    "CSV downloaden",
     lambda: export.csv(name, export.collect(v)[name]),
     file_name=f"{name.lower().replace(' ', '-')}-{start}-{end}.csv",
     mime="text/csv",
@@ -203,6 +219,7 @@ month = c.selectbox(
     months,
     index=len(months) - 1,
     format_func=export.month_label,
+    placeholder="Kies een maand",
     key="ov-month",
 )
 c.download_button(

@@ -29,7 +29,9 @@ else:
     )
 
 left, middle, right = st.columns(3)
-view = left.selectbox("Toon", list(queues.POSTVAK_VIEWS), key="postvak-view")
+view = left.selectbox(
+    "Toon", list(queues.POSTVAK_VIEWS), key="postvak-view", placeholder="Kies een weergave"
+)
 number = middle.text_input("Meldingsnummer", key="postvak-number")
 recipient = right.text_input("Ontvanger", key="postvak-recipient")
 messages = queues.postvak(snap, view, number=number, recipient=recipient)

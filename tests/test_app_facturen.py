@@ -85,7 +85,7 @@ def test_finance_registers_an_invoice_and_the_form_starts_afresh(office):
         ({"amount_incl": "900,00"}, "Het bedrag incl. btw kan niet lager zijn dan excl. btw."),
         ({"invoice_date": "31-02-2026"}, "Factuurdatum '31-02-2026' is geen geldige datum; gebruik dd-mm-jjjj."),
         ({"number": ""}, "Factuurnummer is verplicht."),
-        ({"number": "F" * 50_000}, "Factuurnummer is te lang (50000 tekens, maximaal 200)."),
+        ({"number": "F" * 50_000}, "Factuurnummer is te lang (50.000 tekens, maximaal 200)."),
         ({"number": "F-\x1b[31m"}, "Factuurnummer bevat onzichtbare stuurtekens; typ de tekst opnieuw."),
         ({"orders": []}, "Kies de opdracht(en) waar deze factuur voor is."),
     ],

@@ -141,8 +141,9 @@ def test_missing_fields_are_named_next_to_each_field_and_nothing_is_written(offi
     assert not at.exception
     assert message_after(at, "melden-reporter_name") == "Naam is verplicht."
     assert message_after(at, "melden-reporter_email") == "E-mailadres is verplicht."
-    assert "locatie" in message_after(at, "melden-location_id")
-    assert "categorie" in message_after(at, "melden-category")
+    # Each message names the field by its own label on the form (issue 12).
+    assert message_after(at, "melden-location_id") == "Locatie: kies een van de mogelijkheden."
+    assert message_after(at, "melden-category") == "Soort storing: kies een van de mogelijkheden."
     assert message_after(at, "melden-description") == "Omschrijving is verplicht."
     assert message_after(at, "melden-contact_info") == ""  # optional
     assert "Controleer de invoer" in at.error[0].value
@@ -154,7 +155,7 @@ def test_missing_fields_are_named_next_to_each_field_and_nothing_is_written(offi
     [
         ("reporter_email", "ruben-at-kivido", "melden-reporter_email", "geen geldig e-mailadres"),
         ("reporter_email", "ruben@kivido", "melden-reporter_email", "geen geldig e-mailadres"),
-        ("description", "x" * 50_000, "melden-description", "te lang (50000 tekens"),
+        ("description", "x" * 50_000, "melden-description", "te lang (50.000 tekens"),
         ("description", "kapot\x00\x07", "melden-description", "stuurtekens"),
         ("reporter_name", "Ruben\x1b[31m", "melden-reporter_name", "stuurtekens"),
         ("contact_info", "06\x0812", "melden-contact_info", "stuurtekens"),

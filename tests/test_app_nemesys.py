@@ -63,7 +63,7 @@ def test_late_unconfirmed_order_stands_out_and_comes_first(office):
     fresh = ordered(office)
     at = page(PAGE).run()
     assert not at.exception
-    assert "1 opdracht(en) na meer dan 4,0 uur werktijd" in at.warning[0].value
+    assert "1 opdracht(en) na meer dan 4 uur werktijd" in at.warning[0].value
     headers = [m for m in texts(at.markdown) if m.startswith("**KIV-")]
     assert headers[0].startswith(f"**{late['number']}**")
     assert headers.index(f"**{early['number']}** · Bevestigd door Nemesys") > 1
@@ -94,7 +94,7 @@ def test_confirmation_records_reference_and_moment(office):
     ("reference", "message"),
     [
         ("", "Referentie van Nemesys is verplicht."),
-        ("x" * 50_000, "Referentie van Nemesys is te lang (50000 tekens, maximaal 200)."),
+        ("x" * 50_000, "Referentie van Nemesys is te lang (50.000 tekens, maximaal 200)."),
         (
             "NEM\x00-1",
             "Referentie van Nemesys bevat onzichtbare stuurtekens; typ de tekst opnieuw.",

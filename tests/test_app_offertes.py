@@ -85,7 +85,7 @@ def test_maz_registers_a_quote_and_the_ticket_waits_on_the_directie(office):
         ("amount", "-50,00", "Bedrag mag niet negatief zijn."),
         ("amount", "", "Bedrag is verplicht."),
         ("reference", "", "Referentie is verplicht."),
-        ("reference", "x" * 50_000, "Referentie is te lang (50000 tekens, maximaal 200)."),
+        ("reference", "x" * 50_000, "Referentie is te lang (50.000 tekens, maximaal 200)."),
         ("url", "ftp://nemesys/o7", "Link naar document moet beginnen met http:// of https://."),
     ],
 )
@@ -154,7 +154,7 @@ def test_decision_note_of_50000_characters_is_refused(office):
     at = page(PAGE, role="directie").run()
     at.text_area(key=f"{key}-note").input("x" * 50_000)
     at.button(key=f"{key}-approve").click().run()
-    assert "Toelichting is te lang (50000 tekens, maximaal 5000)." in values(at.error)
+    assert "Toelichting is te lang (50.000 tekens, maximaal 5.000)." in values(at.error)
     assert office.snap().get("quotes", quote["id"])["status"] == Quote.RECEIVED
 
 

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from lib import reports
@@ -15,6 +16,7 @@ from lib import reports_turnaround as turnaround
 from lib.reports_settings import Settings
 from lib.reports_summary import monthly_summary
 from lib.repository.base import complete_row
+from lib.workdays import AMSTERDAM as AMS
 from tests.reports_fixtures import at, christmas_order, iso, two_orders
 
 # --- costs ---------------------------------------------------------------------------
@@ -136,3 +138,21 @@ def test_monthly_summary_is_a_self_contained_page_with_charts():
         and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     )
     assert "<b>1</b><span>nieuwe meldingen</span>" in html
+
+
+def test_exports_name_the_invoice_type_as_the_page_does():
+    """Issue 12: exports showed the stored type 'factuur'; the Facturen page says 'Factuur'."""
+    sample = {
+        "text": "x",
+        "status": "goedgekeurd",
+        "yesno": True,
+        "day": pd.Timestamp("2026-12-01", tz=AMS),
+        "money": 12100,
+        "invoice_kind": "factuur",
+    }
+    spec = export.SPECS["Factuurregels"]
+    raw = pd.DataFrame([{column: sample.get(kind, "x") for _h, column, kind in spec}] * 2).assign(
+        kind=["factuur", "creditnota"]
+    )
+    for shaped in (export.for_screen, export.for_file):
+        assert shaped("Factuurregels", raw)["Soort"].tolist() == ["Factuur", "Creditnota"]

@@ -191,6 +191,9 @@ def guard(path: str) -> Actor:
         st.info(navigation.for_whom(path))
         page_link(navigation.HOME, "Naar de startpagina", "🏠")
         st.stop()
+    from lib.ui import freshness
+
+    freshness.forget_stale(who, path)
     return who
 
 

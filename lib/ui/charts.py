@@ -51,7 +51,13 @@ _DUTCH = alt.Locale(
         ],
     },
 )
-MONTH = alt.Axis(format="%b %Y", title=None, labelAngle=0)
+MONTH = alt.Axis(format="%b %Y", title="Maand", labelAngle=0)
+# Counts are whole reports: whole-number ticks only, never "0,5 meldingen".
+COUNT_TICKS = {"tickMinStep": 1}
+NEW_SERIES = "Nieuw gemeld in de week (staven)"
+OPEN_SERIES = "Open aan het eind van de week (lijn)"
+MEASURE_ORDER = ["Mediaan", "90e percentiel"]
+MEASURE_SHAPES = ["circle", "square"]
 HEIGHT = 260
 
 
@@ -64,48 +70,119 @@ def _naive(moments: pd.Series) -> pd.Series:
     return moments.dt.tz_localize(None) if getattr(moments.dt, "tz", None) else moments
 
 
-def bars(frame: pd.DataFrame, *, value: str, value_title: str, money: bool = False) -> alt.Chart:
+def bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    value_title: str,
+    money: bool = False,
+    title: str = "",
+    label_title: str = "",
+) -> alt.Chart:
     """Horizontal bars, largest on top; `frame` has `label` and the `value` column."""
     data = frame.assign(
         shown=frame[value] / 100 if money else frame[value],
         tekst=frame[value].map(formatting.money if money else formatting.number),
     )
-    axis = alt.Axis(format="$,.0f" if money else ",d", title=value_title, tickMinStep=1)
+    axis = alt.Axis(
+        format="$,.0f" if money else ",d", title=value_title, **({} if money else COUNT_TICKS)
+    )
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("shown:Q", axis=axis),
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("label:N", sort="-x", title=label_title, axis=alt.Axis(labelLimit=260)),
             tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("tekst:N", title=value_title)],
         )
-        .properties(height=alt.Step(24))
+        .properties(height=alt.Step(24), title=title or value_title)
     )
     return _dutch(chart)
 
 
-def open_over_time(weekly: pd.DataFrame) -> alt.Chart:
-    """Open reports at each week's end (line) and reports submitted that week (bars)."""
+def open_over_time(weekly: pd.DataFrame, period_end: pd.Timestamp | None = None) -> alt.Chart:
+    """Open reports at each week's end (line) and reports submitted that week (bars).
+
+    Both series share one legend (colour); a week still running at `period_end`
+    is shaded and labelled as not yet complete.
+    """
     data = weekly.assign(
         week=_naive(weekly.week),
         weektekst=weekly.week.map(lambda w: f"week {w.isocalendar().week} ({formatting.day(w)})"),
+        nieuw_reeks=NEW_SERIES,
+        open_reeks=OPEN_SERIES,
     )
-    base = alt.Chart(data).encode(x=alt.X("week:T", axis=alt.Axis(format="%d %b", title=None)))
+    series = alt.Scale(domain=[NEW_SERIES, OPEN_SERIES], range=["#8d99ae", "#2e7d32"])
+    legend = alt.Legend(title=None, orient="top", labelLimit=0)
+    week_axis = alt.Axis(format="%d %b", title="Week (begint op maandag)")
+    base = alt.Chart(data).encode(x=alt.X("week:T", axis=week_axis))
     tips = [
         alt.Tooltip("weektekst:N", title="Week"),
         alt.Tooltip("open:Q", title="Open aan het eind", format=",d"),
         alt.Tooltip("new:Q", title="Nieuw gemeld", format=",d"),
     ]
-    new = base.mark_bar(opacity=0.35, color="#8d99ae").encode(
-        y=alt.Y("new:Q", title="Aantal meldingen"), tooltip=tips
+    count_axis = alt.Axis(format=",d", **COUNT_TICKS)
+    new = base.mark_bar(opacity=0.6).encode(
+        y=alt.Y("new:Q", title="Aantal meldingen", axis=count_axis),
+        color=alt.Color("nieuw_reeks:N", scale=series, legend=legend),
+        tooltip=tips,
     )
-    point = alt.OverlayMarkDef(color="#2e7d32")
-    open_ = base.mark_line(color="#2e7d32", point=point).encode(y="open:Q", tooltip=tips)
-    return _dutch(alt.layer(new, open_).properties(height=HEIGHT))
+    open_ = base.mark_line(point=True).encode(
+        y=alt.Y("open:Q", title="Aantal meldingen", axis=count_axis),
+        color=alt.Color("open_reeks:N", scale=series, legend=legend),
+        tooltip=tips,
+    )
+    layers = [*_incomplete(data.week, period_end, "W", week_axis.title), new, open_]
+    title = "Hoeveel meldingen staan open, en hoeveel komen er per week bij?"
+    return _dutch(alt.layer(*layers).properties(height=HEIGHT, title=title))
 
 
-def turnaround(monthly: pd.DataFrame, targets: pd.DataFrame | None, unit: str) -> alt.Chart:
-    """Median (solid) and 90th percentile (dashed) per month and urgency; targets as rules."""
+def _incomplete(
+    starts: pd.Series, period_end: pd.Timestamp | None, freq: str, axis_title: str
+) -> list:
+    """A shaded band over the period (week 'W' / month 'M') still running at `period_end`.
+
+    Its x carries the chart's own axis title: layers share one axis, and an
+    overlay with axis=None (or another title) would remove or rename it.
+    """
+    if period_end is None or starts.empty:
+        return []
+    end = pd.Timestamp(period_end)
+    end = end.tz_convert("Europe/Amsterdam").tz_localize(None) if end.tzinfo else end
+    start = end.to_period(freq).start_time
+    if start == end or start > starts.max():
+        return []  # the period ends on a boundary: nothing is incomplete
+    next_start = start + (pd.DateOffset(weeks=1) if freq == "W" else pd.DateOffset(months=1))
+    label = "lopende week: nog niet compleet" if freq == "W" else "lopende maand: nog niet compleet"
+    band = pd.DataFrame({"van": [start], "tot": [next_start], "tekst": [label]})
+    rect = (
+        alt.Chart(band)
+        .mark_rect(color="#f4d03f", opacity=0.2)
+        .encode(
+            x=alt.X("van:T", title=axis_title),
+            x2="tot:T",
+            tooltip=[alt.Tooltip("tekst:N", title="Let op")],
+        )
+    )
+    text = (
+        alt.Chart(band)
+        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11, color="#7d6608")
+        .encode(x=alt.X("van:T", title=axis_title), y=alt.value(0), text="tekst:N")
+    )
+    return [rect, text]
+
+
+def turnaround(
+    monthly: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    unit: str,
+    *,
+    title: str = "Doorlooptijd per maand",
+    period_end: pd.Timestamp | None = None,
+) -> alt.Chart:
+    """Median (solid) and 90th percentile (dashed) per month and urgency; targets as
+    labelled rules; the month still running shaded as incomplete."""
+    hours_title = f"Doorlooptijd ({unit})"
     long = monthly.melt(
         id_vars=["month", "urgency_label", "aantal"],
         value_vars=["mediaan", "p90"],
@@ -117,39 +194,59 @@ def turnaround(monthly: pd.DataFrame, targets: pd.DataFrame | None, unit: str) -
         tekst=long.uren.map(lambda h: formatting.hours(h)),
     )
     color = alt.Color("urgency_label:N", title="Urgentie")
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", axis=MONTH),
-            y=alt.Y("uren:Q", title=unit.capitalize(), axis=alt.Axis(format=",.1~f")),
-            color=color,
-            strokeDash=alt.StrokeDash("maat:N", title="Maat", sort=["Mediaan"]),
-            tooltip=[
-                alt.Tooltip("month:T", title="Maand", format="%B %Y"),
-                alt.Tooltip("urgency_label:N", title="Urgentie"),
-                alt.Tooltip("maat:N", title="Maat"),
-                alt.Tooltip("tekst:N", title=unit.capitalize()),
-                alt.Tooltip("aantal:Q", title="Opdrachten", format=",d"),
-            ],
+    base = alt.Chart(long).encode(
+        x=alt.X("month:T", axis=MONTH),
+        y=alt.Y("uren:Q", title=hours_title, axis=alt.Axis(format=",.1~f")),
+        color=color,
+        tooltip=[
+            alt.Tooltip("month:T", title="Maand", format="%B %Y"),
+            alt.Tooltip("urgency_label:N", title="Urgentie"),
+            alt.Tooltip("maat:N", title="Maat"),
+            alt.Tooltip("tekst:N", title=unit.capitalize()),
+            alt.Tooltip("aantal:Q", title="Opdrachten", format=",d"),
+        ],
+    )
+    # Median and p90 differ in dash and in point shape; both channels share one "Maat"
+    # legend (a line with point=True gave two identical dots).
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash(
+            "maat:N", title="Maat", sort=MEASURE_ORDER, scale=alt.Scale(range=[[1, 0], [5, 3]])
         )
     )
-    layers = [lines]
+    points = base.mark_point(filled=True, size=45).encode(
+        shape=alt.Shape(
+            "maat:N", title="Maat", sort=MEASURE_ORDER, scale=alt.Scale(range=MEASURE_SHAPES)
+        )
+    )
+    layers = [*_incomplete(long.month, period_end, "M", MONTH.title), lines, points]
     if targets is not None and not targets.empty:
-        rules = (
-            alt.Chart(targets.assign(tekst=targets.norm.map(formatting.hours)))
-            .mark_rule(strokeDash=[2, 2], size=2)
-            .encode(
-                y="norm:Q",
-                color=color,
+        normed = targets.assign(
+            tekst=targets.norm.map(formatting.hours),
+            label="Norm "
+            + targets.urgency_label.str.lower()
+            + ": "
+            + targets.norm.map(formatting.hours),
+        )
+        rule = alt.Chart(normed).encode(
+            # The same colour channel as the lines: one "Urgentie" legend for both
+            # (a legend=None here would drop that legend for the whole chart).
+            y=alt.Y("norm:Q", title=hours_title),
+            color=color,
+        )
+        layers.append(
+            rule.mark_rule(strokeDash=[2, 2], size=2).encode(
                 tooltip=[
                     alt.Tooltip("urgency_label:N", title="Norm voor"),
                     alt.Tooltip("tekst:N", title="Norm (werkuren)"),
                 ],
             )
         )
-        layers.append(rules)
-    return _dutch(alt.layer(*layers).properties(height=HEIGHT))
+        layers.append(
+            rule.mark_text(align="left", baseline="bottom", dx=2, dy=-2, fontSize=11).encode(
+                x=alt.value(2), text="label:N"
+            )
+        )
+    return _dutch(alt.layer(*layers).properties(height=HEIGHT, title=title))
 
 
 def costs_per_month(monthly: pd.DataFrame) -> alt.Chart:
@@ -166,15 +263,15 @@ def costs_per_month(monthly: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("month:T", axis=MONTH, timeUnit="yearmonth"),
             xOffset=alt.XOffset("soort:N", sort=["Gefactureerd", "Betaald"]),
-            y=alt.Y("euro:Q", title="Bedrag", axis=alt.Axis(format="$,.0f")),
-            color=alt.Color("soort:N", title=None, sort=["Gefactureerd", "Betaald"]),
+            y=alt.Y("euro:Q", title="Bedrag (€)", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color("soort:N", title="Soort", sort=["Gefactureerd", "Betaald"]),
             tooltip=[
                 alt.Tooltip("month:T", title="Maand", format="%B %Y", timeUnit="yearmonth"),
                 alt.Tooltip("soort:N", title=" "),
                 alt.Tooltip("tekst:N", title="Bedrag"),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT, title="Wat is er per maand gefactureerd en betaald?")
     )
     return _dutch(chart)
 
@@ -193,16 +290,16 @@ def budget(cumulative: pd.DataFrame, has_budget: bool) -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", axis=MONTH),
-            y=alt.Y("euro:Q", title="Bedrag", axis=alt.Axis(format="$,.0f")),
-            color=alt.Color("soort:N", title=None),
-            strokeDash=alt.StrokeDash("soort:N", legend=None),
+            y=alt.Y("euro:Q", title="Bedrag (€), opgeteld", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color("soort:N", title="Lijn"),
+            strokeDash=alt.StrokeDash("soort:N", title="Lijn"),
             tooltip=[
                 alt.Tooltip("month:T", title="Maand", format="%B %Y"),
                 alt.Tooltip("soort:N", title=" "),
                 alt.Tooltip("tekst:N", title="Bedrag"),
             ],
         )
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT, title="Blijven de kosten dit jaar binnen het budget?")
     )
     return _dutch(chart)
 
@@ -215,8 +312,10 @@ def recurring(hits: pd.DataFrame, threshold: int, days: int) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color="#c0392b")
         .encode(
-            x=alt.X("max_in_window:Q", title=title, axis=alt.Axis(format=",d", tickMinStep=1)),
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("max_in_window:Q", title=title, axis=alt.Axis(format=",d", **COUNT_TICKS)),
+            y=alt.Y(
+                "label:N", sort="-x", title="Locatie · soort storing", axis=alt.Axis(labelLimit=320)
+            ),
             tooltip=[
                 alt.Tooltip("location:N", title="Locatie"),
                 alt.Tooltip("category_label:N", title="Categorie"),
@@ -225,9 +324,16 @@ def recurring(hits: pd.DataFrame, threshold: int, days: int) -> alt.Chart:
             ],
         )
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"drempel": [threshold]}))
-        .mark_rule(strokeDash=[4, 3], color="#333")
-        .encode(x="drempel:Q", tooltip=[alt.Tooltip("drempel:Q", title="Drempel")])
+    line = alt.Chart(
+        pd.DataFrame({"drempel": [threshold], "tekst": [f"drempel: {threshold} meldingen"]})
+    ).encode(x=alt.X("drempel:Q", title=title))
+    rule = line.mark_rule(strokeDash=[4, 3], color="#333").encode(
+        tooltip=[alt.Tooltip("drempel:Q", title="Drempel")]
     )
-    return _dutch(alt.layer(bars_, rule).properties(height=alt.Step(24)))
+    label = line.mark_text(align="left", baseline="top", dx=3, dy=2, color="#333").encode(
+        y=alt.value(0), text="tekst:N"
+    )
+    chart = alt.layer(bars_, rule, label).properties(
+        height=alt.Step(24), title="Waar komt dezelfde storing steeds terug?"
+    )
+    return _dutch(chart)

@@ -88,7 +88,13 @@ def demo_picker() -> None:
     with st.sidebar:
         st.warning("**Demomodus**: geen aanmelding, alleen op deze computer.", icon="🧪")
         st.caption("Kies wie u bent")
-        st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="demo_role")
+        st.selectbox(
+            "Rol",
+            list(Role),
+            format_func=lambda r: ROLE_LABELS[r],
+            key="demo_role",
+            placeholder="Kies een rol",
+        )
         st.text_input("Naam", key="demo_name")
         st.text_input("E-mail", key="demo_email")
 

@@ -48,18 +48,20 @@ def confirmed(text: str, submission: str, key: str = "melden-privacy") -> bool:
 
 
 @contextlib.contextmanager
-def detail(who: Actor, ticket: dict, label: str, key: str) -> Iterator[bool]:
+def detail(
+    who: Actor, ticket: dict, label: str, key: str, *, expanded: bool = False
+) -> Iterator[bool]:
     """An expander whose content is drawn only when open; opening it is logged once.
 
     Yields whether the content may be drawn. Someone other than the reporter
     sees it only after the view is in the access log.
     """
     if who.email and people.normal_email(ticket["reporter_email"]) == who.email:
-        with st.expander(label, key=key):  # their own report: nothing to log
+        with st.expander(label, key=key, expanded=expanded):  # their own report: nothing to log
             yield True
         return
     seen = st.session_state.setdefault("_privacy_viewed", set())
-    box = st.expander(label, key=key, on_change="rerun")
+    box = st.expander(label, key=key, expanded=expanded, on_change="rerun")
     with box:
         if not box.open:
             seen.discard(key)

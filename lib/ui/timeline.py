@@ -72,8 +72,10 @@ def event_line(event: dict) -> str:
     who = f"{plain(event['actor_name'])} ({role_label(event['actor_role'])})"
     line = f"**{formatting.moment(event['at'])}** · {label} · {who}"
     source, target = event["from_status"], event["to_status"]
-    if target and source != target:
-        source_text = entity_status_label(event["entity"], source) if source else "start"
+    if target and not source:  # created: there is no status to come from
+        line += f"  \nStatus: {entity_status_label(event['entity'], target)}"
+    elif target and source != target:
+        source_text = entity_status_label(event["entity"], source)
         line += f"  \n{source_text} → {entity_status_label(event['entity'], target)}"
     return line
 

@@ -271,10 +271,14 @@ def triage(page: Page, number: str, *, urgent: bool, reason: str) -> None:
 
 
 def follow_up(page: Page, number: str, *, solved: bool, notes: str) -> None:
-    """Opvolgen: record the contact, then solved (removed) or not solved (order)."""
-    choice = "Opgelost: melding verwijderen" if solved else "Niet opgelost: opdracht aan Nemesys"
+    """Opvolgen: record the contact, then solved (removed) or not solved (order).
+
+    Before the check moment the order button is "Alsnog urgent: ..." (2.2 steps 3-4).
+    """
+    order = re.compile("^(Niet opgelost|Alsnog urgent): (nu )?opdracht aan Nemesys$")
+    choice = "Opgelost: melding verwijderen" if solved else order
     f = form_with(expander(page, number), choice)
-    f.get_by_label(re.compile("^Contact met melder of locatie")).fill(notes)
+    f.get_by_label(re.compile("melder of locatie")).fill(notes)
     then = "de melding is verwijderd" if solved else "de opdracht en de mail aan Nemesys staan"
     press(f, choice, then=then)
 

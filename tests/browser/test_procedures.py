@@ -61,7 +61,10 @@ URGENT_STEPS = (
     " invoice.register@financien invoice.approve@maz invoice.pay@financien"
 )
 CORRECTED_STEPS = (
-    "ticket.submit@medewerker ticket.triage_not_urgent@maz ticket.follow_up_not_solved@maz"
+    # Followed up the same day, before the check moment: ordering then is a
+    # reclassification to urgent with a reason (2.2 steps 3-4, lib/follow_up_rule.py).
+    "ticket.submit@medewerker ticket.triage_not_urgent@maz"
+    " ticket.reclassify_urgent@maz ticket.place_order@maz"
     " ticket.confirm@maz ticket.resolve@maz ticket.close@maz"
     " invoice.register@financien invoice.reject@maz invoice.contact_nemesys@maz"
     " invoice.register@financien invoice.supersede@financien"
@@ -289,7 +292,11 @@ def test_not_urgent_printing_solved_at_the_check_is_removed_with_history(walk_in
     steps.triage(page, number, urgent=False, reason="Kantoor kan gewoon werken")
     due = store.ticket(number)["check_due_at"]
     assert due == workdays.next_check_moment(workdays.now()).isoformat(timespec="seconds")
-    steps.expect_text(steps.main(page), f"Controle op {formatting.moment(due)} (pagina Opvolgen)")
+    # The wait says its rule (issue 12), then the moment it gives.
+    steps.expect_text(steps.main(page), "controle de volgende werkdag om 09:00")
+    steps.expect_text(
+        steps.main(page), re.compile(rf"{formatting.moment(due)} \(pagina Opvolgen\)")
+    )
     walk.shot()
 
     walk.visit("Opvolgen")
@@ -367,7 +374,9 @@ def test_not_urgent_unsolved_goes_to_nemesys_and_a_rejected_invoice_is_corrected
     walk.shot()
 
     snap, ticket = store.snapshot(), store.ticket(number)
-    assert (ticket["status"], ticket["urgency"]) == (Ticket.CLOSED, "niet_urgent")
+    # Ordered before the check moment: declared urgent after all, with the MAZ's words as reason.
+    assert (ticket["status"], ticket["urgency"]) == (Ticket.CLOSED, "urgent")
+    assert ticket["urgency_reason"] == "Router herstart, helpt niet"
     assert stored_steps(snap, ticket) == CORRECTED_STEPS.split()
     invoices = {i["number"]: i for i in snap.invoices_for_order(snap.order_for(ticket["id"])["id"])}
     rejected, paid = invoices["F-2026-201"], invoices["F-2026-202"]
