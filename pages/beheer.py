@@ -10,7 +10,7 @@ import uuid
 
 import streamlit as st
 
-from lib import accounts, app_settings, catalog, people, ui
+from lib import accounts, affected, app_settings, catalog, people, ui
 from lib.procedure import ROLE_LABELS, Role
 from lib.ui import privacy as privacy_ui
 
@@ -172,13 +172,18 @@ with tab_locations:
         with st.expander(f"{location['name']} · {location['unit_manager_name'] or '-'}"):
             location_form(location)
 with tab_categories:
-    st.caption("De soorten storing van de procedure; telefonie en e-mail vragen om communicatie.")
+    st.caption(
+        "De soorten storing van de procedure, met de regels die eraan hangen. Ze staan in "
+        "de procedure zelf; een wijziging is een wijziging van de procedure en gaat via "
+        "de ontwikkelaars (lib/catalog.py)."
+    )
     st.dataframe(
         [
             {
                 "Categorie": label,
                 "Communicatie met ouders": key in catalog.COMMUNICATION_CATEGORIES,
                 "Uit zichzelf urgent": key in catalog.URGENT_BY_NATURE,
+                "Hele organisatie": key in affected.ORG_WIDE_CATEGORIES,
             }
             for key, label in catalog.CATEGORIES.items()
         ],

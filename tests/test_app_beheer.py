@@ -200,3 +200,20 @@ def test_signed_out_nobody_sees_beheer(store):
     assert not at.exception
     assert "Beheer" not in [t.value for t in at.title]
     assert "sign-in-email" in {w.key for w in at.text_input}
+
+
+def test_the_categories_show_the_procedures_rules_read_only(store):
+    """Step 6: telephony and mail outages make the unit manager inform parents and staff;
+    2.1 footnote: server, no connection, mail and telephony stop the office by nature."""
+    at = beheer()
+    table = next(d.value for d in at.dataframe if "Categorie" in d.value.columns)
+    rows = {r["Categorie"]: r for r in table.to_dict("records")}
+    assert {k for k, r in rows.items() if r["Communicatie met ouders"]} == {"Telefonie", "E-mail"}
+    assert {k for k, r in rows.items() if r["Uit zichzelf urgent"]} == {
+        "Telefonie",
+        "E-mail",
+        "Server",
+        "Verbinding / netwerk",
+    }
+    assert not rows["Printen"]["Hele organisatie"] and rows["Server"]["Hele organisatie"]
+    assert "wijziging van de procedure" in " ".join(c.value for c in at.caption)
