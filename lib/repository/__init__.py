@@ -3,8 +3,10 @@
 from lib.repository.base import (
     Change,
     Conflict,
+    Duplicate,
     Insert,
     NotFound,
+    OutcomeUnknown,
     Repository,
     StoreUnavailable,
     Update,
@@ -13,8 +15,10 @@ from lib.repository.base import (
 __all__ = [
     "Change",
     "Conflict",
+    "Duplicate",
     "Insert",
     "NotFound",
+    "OutcomeUnknown",
     "Repository",
     "StoreUnavailable",
     "Update",

@@ -1,22 +1,35 @@
 """The Google Sheet driver: one worksheet per table, row 1 holds the column names.
 
-Request budget (Google allows 60 requests per minute per user): `read` is one
-values.batchGet; `commit` is one values.batchGet plus one values.batchUpdate.
-Rarely more: a spreadsheets.batchUpdate when new rows need a bigger grid, and a
-spreadsheets.get when a process inserts before it has seen the grid sizes.
+Several processes may write one Sheet at once (app instances, CLI commands).
+Sheets has no transactions and no conditional writes, but it applies the
+appends to one worksheet in order; so a commit is decided by a change log
+(lib/repository/sheets_log.py), worksheet `_wijzigingen`:
 
-Sheets has no transactions and no conditional writes, so a commit is made
-all-or-nothing like this: under one lock per spreadsheet for the whole process
-(Streamlit serves every user from one process), read the affected worksheets,
-check every change in memory, and only then send a single write. Nothing is
-written when any check fails. Another process writing the same Sheet at the same
-moment is not covered by the lock; run one app process per Sheet.
+1. read the affected worksheets and the log rows this process has not seen
+   (one values.batchGet) and check every change in memory: a stale version is
+   refused before anything is written;
+2. append one log row with the change (one values.append); its position, given
+   in the answer, and the log rows before it decide whether it won. Only when
+   other writers appended in between are those rows read (one more batchGet);
+3. a winner writes its rows to the readable worksheets (one values.batchUpdate),
+   and mends rows there that lag behind the log (a crashed or late writer).
+
+A read overlays the log on the worksheets, so what a page shows is what the log
+decided even when a worksheet write was lost or landed late. When the append's
+answer never comes, the client appends a `void` row for the change: whichever
+of the two comes first in the log decides, so the user is told the truth.
+No lock is held across requests; the lock below only guards this process's
+copy of the folded log and the cached grid sizes.
 """
 
 from __future__ import annotations
 
+import logging
+import random
+import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,24 +37,36 @@ from typing import Any
 import gspread
 from gspread.exceptions import APIError
 
+from lib.repository import sheets_log
 from lib.repository.base import (
     Change,
     Conflict,
+    Duplicate,
     Insert,
     NotFound,
+    OutcomeUnknown,
     Repository,
     StoreUnavailable,
     check_changes,
     complete_row,
-    next_number,
+    fill_number,
+    format_number,
+    highest_number,
+    unique_key,
 )
-from lib.repository.sheets_http import RetryingHTTPClient
+from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
+from lib.repository.sheets_log import Entry, Fold, Outcome
 from lib.safe_text import neutralise, restore
 from lib.schema import TABLES, Column, Table
+from lib.validation import ValidationError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
+CELL_LIMIT = 50_000  # Google refuses a longer cell
+NUMBER_RACES = 30  # a number taken by another writer meanwhile: pick the next, this often
+HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
+_log = logging.getLogger("kivido.sheets")
 _TRUE = {"true", "1", "ja", "yes", "waar", "x"}
 _FALSE = {"false", "0", "nee", "no", "onwaar", ""}
 
@@ -52,6 +77,7 @@ class _Shared:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     grid: dict[str, dict] | None = None  # title -> sheetId, rowCount, columnCount
+    fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
 
 
 _SHARED: dict[str, _Shared] = {}
@@ -98,6 +124,7 @@ class SheetsRepository(Repository):
         self._client = gspread.Client(auth=credentials, http_client=factory)
         self._http = self._client.http_client
         self._shared = _shared(spreadsheet_key)
+        self._sleep = sleep
 
     @classmethod
     def from_service_account(
@@ -125,25 +152,118 @@ class SheetsRepository(Repository):
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
-        sheets = self._fetch(names)
-        return {name: list(sheets[name].rows.values()) for name in names}
+        sheets, fold = self._fetch(names)
+        return {name: list(_overlay(name, sheets[name], fold)[0].values()) for name in names}
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         if not changes:
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
+        for race in range(NUMBER_RACES):
+            if race:  # lost a number to a writer at the same moment: step aside briefly
+                self._sleep(random.uniform(0, min(0.05 * race, 0.5)))
+            sheets, fold = self._fetch(names)
+            state = {n: _overlay(n, sheets[n], fold)[0] for n in names}
+            entry, results = _plan(state, fold, changes, self._clock())
+            if not entry.changes:
+                return results  # only repeated inserts: nothing to write
+            outcome = self._decide(entry)
+            if outcome.won:
+                written = [(ch["t"], ch["row"]["id"]) for ch in entry.changes]
+                self._project(names, sheets, written)
+                slots = [i for i, r in enumerate(results) if r is not None and r.get("_planned")]
+                final = [dict(r) for r in results]
+                for slot, row in zip(slots, outcome.results, strict=True):
+                    final[slot] = dict(row)
+                for row in final:
+                    row.pop("_planned", None)
+                return final
+            if outcome.reason != "number":
+                raise _refusal(outcome)
+        raise Conflict(changes[0].table, "")
+
+    def _clock(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+    # -- the log ------------------------------------------------------------
+
+    def _decide(self, entry: Entry) -> Outcome:
+        """Append the entry; read what came before it if needed; the log's verdict."""
+        landed = entry
+        try:
+            position = self._append(entry)
+        except StoreUnavailable:
+            # No answer: the entry may land now, later, or never. A void row
+            # settles it: whichever of the two is first in the log counts.
+            landed = Entry(entry.change_id, sheets_log.VOID)
+            try:
+                position = self._append(landed)
+            except StoreUnavailable as err:
+                raise OutcomeUnknown() from err
+        outcome = self._catch_up(landed, position)
+        if outcome.reason == "void":
+            raise StoreUnavailable(unavailable_message(self._http.max_attempts))
+        return outcome
+
+    def _append(self, entry: Entry) -> int:
+        answer = self._call(
+            self._http.values_append,
+            self.key,
+            f"{_quote(sheets_log.TITLE)}!A1",
+            {"valueInputOption": "RAW", "insertDataOption": "OVERWRITE"},
+            {"values": [entry.cells()]},
+        )
+        written = answer.get("updates", {}).get("updatedRange", "")
+        match = re.search(r"![A-Z]+(\d+)", written)
+        if not match:
+            raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
+        return int(match.group(1))
+
+    def _catch_up(self, entry: Entry, position: int) -> Outcome:
+        """Fold the log up to `position` (where this entry or its void row landed)."""
+        shared = self._shared
+        with shared.lock:
+            fold = shared.fold
+            if fold.count == position - 1:
+                fold.apply(entry, position)  # nobody appended in between: no read
+            known = fold.count >= position
+        if not known:
+            self._fetch([], through=position)
+        with shared.lock:
+            return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
+
+    # -- the readable worksheets ------------------------------------------
+
+    def _project(
+        self, names: list[str], sheets: dict[str, _Sheet], won: list[tuple[str, str]]
+    ) -> None:
+        """Write the rows that won, and mend rows that lag behind the log.
+
+        The change is saved once the log says so: a failure here is not the
+        user's failure. The next writer mends what this one could not write.
+        """
         with self._shared.lock:
-            sheets = self._fetch(names)
-            results, dirty = [], {}
-            for ch in changes:
-                row, changed = _apply(sheets[ch.table], ch)
-                results.append(dict(row))
-                if changed:
-                    dirty[(ch.table, row["id"])] = None
-            if dirty:
-                self._write(sheets, list(dirty))
-            return results
+            fold = self._shared.fold
+            dirty: dict[tuple[str, str], dict] = {}
+            for name in names:
+                _, lagging = _overlay(name, sheets[name], fold)
+                for row_id in lagging[:HEAL_LIMIT]:
+                    dirty[(name, row_id)] = fold.rows[name][row_id]
+            for name, row_id in won:
+                dirty[(name, row_id)] = fold.rows[name][row_id]
+        for (name, row_id), row in dirty.items():
+            sheet = sheets[name]
+            if row_id in sheet.position:
+                sheet.rows[row_id] = row
+            else:
+                sheet.add(row)
+        if not dirty:
+            return
+        try:
+            self._write(sheets, list(dirty))
+        except StoreUnavailable:
+            _log.warning("Worksheet write after a saved change failed; the next write mends it.")
 
     def setup(self) -> list[str]:
         with self._shared.lock:
@@ -163,7 +283,7 @@ class SheetsRepository(Repository):
         for name, table in TABLES.items():
             names = table.column_names
             if name not in grid:
-                add.append(_add_sheet(table))
+                add.append(_add_sheet(table.name, len(table.columns)))
                 write.append(name)
                 lines.append(f"Werkblad '{name}' aangemaakt.")
                 continue
@@ -178,6 +298,8 @@ class SheetsRepository(Repository):
                 lines.append(f"Werkblad '{name}': kopregel {done}.")
             else:
                 problems.append(f"'{name}' heeft {got}, verwacht {names}")
+        log_line, log_header = self._setup_log(grid, add)
+        lines.append(log_line)
         if problems:
             raise ValueError(
                 "De Google Sheet heeft niet de verwachte kopregels; er is niets veranderd. "
@@ -185,15 +307,33 @@ class SheetsRepository(Repository):
             )
         if add or grow:
             self._restructure(add + grow)
-        if write:
+        if write or log_header:
             data = [
                 {"range": _row_range(TABLES[n], 1), "values": [TABLES[n].column_names]}
                 for n in write
             ]
+            if log_header:
+                data.append({"range": _LOG_HEADER_RANGE, "values": [sheets_log.HEADER]})
             self._call(
                 self._http.values_batch_update, self.key, {"valueInputOption": "RAW", "data": data}
             )
         return lines
+
+    def _setup_log(self, grid: dict[str, dict], add: list[dict]) -> tuple[str, bool]:
+        """The change log worksheet: made when missing, its header written when empty."""
+        if sheets_log.TITLE not in grid:
+            add.append(_add_sheet(sheets_log.TITLE, sheets_log.WIDTH))
+            return f"Werkblad '{sheets_log.TITLE}' aangemaakt.", True
+        (found,) = self._batch_get([_LOG_HEADER_RANGE], {})
+        header = _trimmed([str(c).strip() for c in (found or [[]])[0]])
+        if header == sheets_log.HEADER:
+            return f"Werkblad '{sheets_log.TITLE}' bestond al.", False
+        if not header:
+            return f"Werkblad '{sheets_log.TITLE}': kopregel geschreven.", True
+        raise ValueError(
+            f"Werkblad '{sheets_log.TITLE}' heeft niet de verwachte kopregel "
+            f"({header}, verwacht {sheets_log.HEADER}); er is niets veranderd."
+        )
 
     # -- requests -----------------------------------------------------------
 
@@ -203,10 +343,53 @@ class SheetsRepository(Repository):
         except APIError as err:
             raise StoreUnavailable(_refusal_message(err)) from err
 
-    def _fetch(self, names: list[str]) -> dict[str, _Sheet]:
+    def _fetch(
+        self, names: list[str], through: int | None = None
+    ) -> tuple[dict[str, _Sheet], Fold]:
+        """The worksheets and the log rows this process has not folded yet, in one read.
+
+        The log is read from the last row already folded, to notice when it changed
+        behind our back (then it is read and folded again from the top).
+        """
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
-        found = self._batch_get([_quote(n) for n in names], params)
-        return {n: _parse(TABLES[n], values) for n, values in zip(names, found, strict=True)}
+        for _ in range(2):
+            with self._shared.lock:
+                start = max(self._shared.fold.count, 1)
+            end = str(through) if through else ""
+            log_range = f"{_quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            found = self._batch_get([_quote(n) for n in names] + [log_range], params)
+            with self._shared.lock:
+                if self._merge(start, found[-1]):
+                    fold = self._shared.fold
+                    break
+                self._shared.fold = Fold()  # the log was edited: fold it again
+        else:
+            raise StoreUnavailable(
+                "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
+                "(zie de handleiding) en probeer opnieuw."
+            )
+        sheets = {n: _parse(TABLES[n], values) for n, values in zip(names, found, strict=False)}
+        return sheets, fold
+
+    def _merge(self, start: int, values: list[list]) -> bool:
+        """Fold log rows read from row `start`; False when they do not continue ours."""
+        fold = self._shared.fold
+        if start == 1:
+            if fold.count == 0:
+                if not values or _trimmed([str(c) for c in values[0]]) != sheets_log.HEADER:
+                    raise StoreUnavailable(
+                        "Werkblad '_wijzigingen' ontbreekt of heeft niet de verwachte "
+                        "kopregel. Voer de installatie (setup) uit."
+                    )
+                fold.count = 1
+        elif fold.count == start:
+            first = sheets_log.parse(values[0]) if values else None
+            if (first.change_id if first else "") != fold.last_id:
+                return False
+        for number, cells in enumerate(values, start=start):
+            if number > fold.count:
+                fold.apply(sheets_log.parse(cells), number)
+        return True
 
     def _batch_get(self, ranges: list[str], params: dict) -> list[list[list]]:
         answer = self._call(self._http.values_batch_get, self.key, ranges, params)
@@ -296,27 +479,100 @@ class SheetsRepository(Repository):
 # -- pure helpers -----------------------------------------------------------
 
 
-def _apply(sheet: _Sheet, ch: Change) -> tuple[dict, bool]:
-    """Apply one change to the in-memory sheet; return the row and whether it changed."""
-    if isinstance(ch, Insert):
-        existing = sheet.rows.get(ch.row["id"])
-        if existing is not None:  # a repeated insert: keep the first
-            return existing, False
-        row = _typed_row(TABLES[ch.table], complete_row(ch.table, ch.row))
-        if ch.number_prefix:
-            numbers = (r["number"] for r in sheet.rows.values())
-            row["number"] = next_number(numbers, ch.number_prefix)
-        sheet.add(row)
-        return row, True
-    current = sheet.rows.get(ch.id)
-    if current is None:
-        raise NotFound(ch.table, ch.id)
-    if current["version"] != ch.expected_version:
-        raise Conflict(ch.table, ch.id)
-    values = _typed_row(TABLES[ch.table], ch.values)
-    row = {**current, **values, "version": current["version"] + 1}
-    sheet.rows[ch.id] = row
-    return row, True
+def _overlay(name: str, sheet: _Sheet, fold: Fold) -> tuple[dict[str, dict], list[str]]:
+    """The worksheet's rows with the log laid over it, and the ids where the log is ahead.
+
+    The worksheet wins where it is as new as the log (a typo fixed by hand stays);
+    the log wins where the worksheet lags (a write lost, late or still under way)
+    and for rows missing from the worksheet (deleted by hand: they come back).
+    """
+    rows, lagging = dict(sheet.rows), []
+    mutable = TABLES[name].mutable
+    for row_id, logged in fold.rows.get(name, {}).items():
+        shown = rows.get(row_id)
+        if shown is None or (mutable and shown["version"] < logged["version"]):
+            rows[row_id] = logged
+            lagging.append(row_id)
+    return rows, lagging
+
+
+def _plan(
+    state: dict[str, dict[str, dict]], fold: Fold, changes: Sequence[Change], at: str
+) -> tuple[Entry, list[dict]]:
+    """Check the changes against what was read; the log entry to append, and its rows."""
+    staged: dict[tuple[str, str], dict] = {}
+    planned, results, number = [], [], None
+    handed_out: dict[str, int] = {}
+    for ch in changes:
+        current = staged.get((ch.table, _row_id(ch))) or state[ch.table].get(_row_id(ch))
+        if isinstance(ch, Insert):
+            if current is not None:  # a repeated insert: keep the first
+                results.append(current)
+                continue
+            source = fill_number(ch.row, number) if number else ch.row
+            row = _typed_row(TABLES[ch.table], complete_row(ch.table, source))
+            spec: dict[str, Any] = {"op": "insert", "t": ch.table}
+            if ch.number_prefix:
+                in_use = highest_number(
+                    (r["number"] for r in state[ch.table].values()), ch.number_prefix
+                )
+                floor = max(in_use, fold.highest.get(ch.number_prefix, 0))
+                floor = max(floor, handed_out.get(ch.number_prefix, 0))
+                handed_out[ch.number_prefix] = floor + 1
+                row["number"] = number = format_number(ch.number_prefix, floor + 1)
+                spec["prefix"] = ch.number_prefix
+            if ch.unique_column:
+                key = unique_key(row[ch.unique_column])
+                for other in state[ch.table].values():
+                    if unique_key(other[ch.unique_column]) == key:
+                        raise Duplicate(
+                            ch.table, ch.unique_column, str(row[ch.unique_column]).strip()
+                        )
+                spec["unique"] = ch.unique_column
+        else:
+            if current is None:
+                raise NotFound(ch.table, ch.id)
+            if current["version"] != ch.expected_version:
+                raise Conflict(ch.table, ch.id)
+            values = _typed_row(TABLES[ch.table], ch.values)
+            row = {**current, **values, "version": current["version"] + 1}
+            spec = {"op": "update", "t": ch.table, "base": current["version"]}
+        _refuse_long_cells(ch.table, row)
+        staged[(ch.table, row["id"])] = row
+        planned.append({**spec, "row": row})
+        results.append({**row, "_planned": True})
+    entry = Entry(
+        f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}", sheets_log.COMMIT, at, tuple(planned)
+    )
+    return entry, results
+
+
+def _row_id(ch: Change) -> str:
+    return ch.row["id"] if isinstance(ch, Insert) else ch.id
+
+
+def _refuse_long_cells(table: str, row: dict) -> None:
+    too_long = [
+        TABLES[table].column(name).header
+        for name, value in row.items()
+        if isinstance(value, str) and len(neutralise(value)) > CELL_LIMIT
+    ]
+    if too_long:
+        raise ValidationError(
+            {
+                name: f"'{name}' is te lang voor de Google Sheet "
+                "(meer dan 50.000 tekens). Er is niets opgeslagen."
+                for name in too_long
+            }
+        )
+
+
+def _refusal(outcome: Outcome) -> Exception:
+    if outcome.reason == "duplicate":
+        table, column, value = outcome.detail
+        return Duplicate(table, column, str(value).strip())
+    table, row_id = outcome.detail or ("", "")
+    return NotFound(table, row_id) if outcome.reason == "notfound" else Conflict(table, row_id)
 
 
 def _parse(table: Table, values: list[list]) -> _Sheet:
@@ -414,9 +670,12 @@ def _dims(props: dict) -> dict:
     }
 
 
-def _add_sheet(table: Table) -> dict:
-    grid = {"rowCount": NEW_SHEET_ROWS, "columnCount": len(table.columns), "frozenRowCount": 1}
-    return {"addSheet": {"properties": {"title": table.name, "gridProperties": grid}}}
+def _add_sheet(title: str, width: int) -> dict:
+    grid = {"rowCount": NEW_SHEET_ROWS, "columnCount": width, "frozenRowCount": 1}
+    return {"addSheet": {"properties": {"title": title, "gridProperties": grid}}}
+
+
+_LOG_HEADER_RANGE = f"{_quote(sheets_log.TITLE)}!A1:{_column_letter(len(sheets_log.HEADER))}1"
 
 
 def _append(dims: dict, dimension: str, length: int) -> dict:
