@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import secrets
 import socket
 import sys
@@ -165,6 +166,7 @@ class SheetsStandIn:
         self._books: dict[str, Spreadsheet] = {}
         self._counts: Counter[str] = Counter()
         self._faults: list[_Fault] = []
+        self._chaos: tuple[float, tuple[str, ...], float, random.Random] | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -251,6 +253,21 @@ class SheetsStandIn:
         with self._lock:
             self._faults.append(_Fault(fault, kind, times, delay))
 
+    def chaos(
+        self,
+        rate: float,
+        faults: tuple[str, ...] = FAULTS,
+        *,
+        seed: int = 0,
+        delay: float = 1.0,
+    ) -> None:
+        """From now on, each request fails with probability `rate` in one of `faults`
+        (seeded, so a failing run can be repeated); rate 0 ends it."""
+        if any(f not in FAULTS for f in faults):
+            raise ValueError(f"faults must be among {FAULTS}")
+        with self._lock:
+            self._chaos = (rate, faults, delay, random.Random(seed)) if rate else None
+
     # -- called by the handler threads --
 
     def _arrive(self, kind: str) -> _Fault | None:
@@ -261,6 +278,10 @@ class SheetsStandIn:
                     fault.times -= 1
                     self._faults = [f for f in self._faults if f.times > 0]
                     return fault
+            if self._chaos is not None:
+                rate, faults, delay, rnd = self._chaos
+                if rnd.random() < rate:
+                    return _Fault(rnd.choice(faults), None, 1, delay)
             return None
 
     def _answer(
