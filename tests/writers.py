@@ -98,8 +98,8 @@ def race_invoice(spec, numbers, order_id, barrier, answers) -> None:
         }
         barrier.wait()
         outcome = told(
-            lambda f=form, i=invoice_id: billing.register_invoice(
-                desk(repo, FINANCE), snap, f, invoice_id=i
+            lambda f=form, i=invoice_id, s=snap: billing.register_invoice(
+                desk(repo, FINANCE), s, f, invoice_id=i
             )
         )
         answers.put((number, invoice_id, outcome))
