@@ -138,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         kind, sid, rng = route(self.command, url.path)
+        if self.standin.latency:  # a model of Google's round trip, for benchmarks
+            time.sleep(self.standin.latency)
         fault = self.standin._arrive(kind)
         if fault is not None and fault.name == "slow":
             time.sleep(fault.delay)
@@ -166,6 +168,7 @@ class SheetsStandIn:
         self._books: dict[str, Spreadsheet] = {}
         self._counts: Counter[str] = Counter()
         self._faults: list[_Fault] = []
+        self.latency = 0.0  # seconds added to every request (bench: Google's round trip)
         self._chaos: tuple[float, tuple[str, ...], float, random.Random] | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -25,7 +25,6 @@ copy of the folded log and the cached grid sizes.
 from __future__ import annotations
 
 import logging
-import random
 import re
 import threading
 import time
@@ -39,6 +38,7 @@ from gspread.exceptions import APIError
 
 from lib.repository import sheets_log
 from lib.repository.base import (
+    NUMBER_SLOT,
     Change,
     Conflict,
     Duplicate,
@@ -49,8 +49,6 @@ from lib.repository.base import (
     StoreUnavailable,
     check_changes,
     complete_row,
-    fill_number,
-    format_number,
     highest_number,
     unique_key,
 )
@@ -64,7 +62,6 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
 CELL_LIMIT = 50_000  # Google refuses a longer cell
-NUMBER_RACES = 30  # a number taken by another writer meanwhile: pick the next, this often
 HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 _log = logging.getLogger("kivido.sheets")
 _TRUE = {"true", "1", "ja", "yes", "waar", "x"}
@@ -124,7 +121,6 @@ class SheetsRepository(Repository):
         self._client = gspread.Client(auth=credentials, http_client=factory)
         self._http = self._client.http_client
         self._shared = _shared(spreadsheet_key)
-        self._sleep = sleep
 
     @classmethod
     def from_service_account(
@@ -160,28 +156,19 @@ class SheetsRepository(Repository):
         if not changes:
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
-        for race in range(NUMBER_RACES):
-            if race:  # lost a number to a writer at the same moment: step aside briefly
-                self._sleep(random.uniform(0, min(0.05 * race, 0.5)))
-            sheets, fold = self._fetch(names)
-            state = {n: _overlay(n, sheets[n], fold)[0] for n in names}
-            entry, results = _plan(state, fold, changes, self._clock())
-            if not entry.changes:
-                return results  # only repeated inserts: nothing to write
-            outcome = self._decide(entry)
-            if outcome.won:
-                written = [(ch["t"], ch["row"]["id"]) for ch in entry.changes]
-                self._project(names, sheets, written)
-                slots = [i for i, r in enumerate(results) if r is not None and r.get("_planned")]
-                final = [dict(r) for r in results]
-                for slot, row in zip(slots, outcome.results, strict=True):
-                    final[slot] = dict(row)
-                for row in final:
-                    row.pop("_planned", None)
-                return final
-            if outcome.reason != "number":
-                raise _refusal(outcome)
-        raise Conflict(changes[0].table, "")
+        sheets, fold = self._fetch(names)
+        state = {n: _overlay(n, sheets[n], fold)[0] for n in names}
+        entry, results = _plan(state, fold, changes, self._clock())
+        if not entry.changes:
+            return results  # only repeated inserts: nothing to write
+        outcome = self._decide(entry)
+        if not outcome.won:
+            raise _refusal(outcome)
+        self._project(names, sheets, [(ch["t"], ch["row"]["id"]) for ch in entry.changes])
+        # The log's rows: with the numbers it handed out and the first of a repeated insert.
+        logged = iter(outcome.results)
+        final = [dict(next(logged)) if r.pop("_planned", False) else r for r in results]
+        return final
 
     def _clock(self) -> str:
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -501,26 +488,23 @@ def _plan(
 ) -> tuple[Entry, list[dict]]:
     """Check the changes against what was read; the log entry to append, and its rows."""
     staged: dict[tuple[str, str], dict] = {}
-    planned, results, number = [], [], None
-    handed_out: dict[str, int] = {}
+    planned, results = [], []
     for ch in changes:
         current = staged.get((ch.table, _row_id(ch))) or state[ch.table].get(_row_id(ch))
         if isinstance(ch, Insert):
             if current is not None:  # a repeated insert: keep the first
                 results.append(current)
                 continue
-            source = fill_number(ch.row, number) if number else ch.row
-            row = _typed_row(TABLES[ch.table], complete_row(ch.table, source))
+            row = _typed_row(TABLES[ch.table], complete_row(ch.table, ch.row))
             spec: dict[str, Any] = {"op": "insert", "t": ch.table}
             if ch.number_prefix:
-                in_use = highest_number(
-                    (r["number"] for r in state[ch.table].values()), ch.number_prefix
-                )
-                floor = max(in_use, fold.highest.get(ch.number_prefix, 0))
-                floor = max(floor, handed_out.get(ch.number_prefix, 0))
-                handed_out[ch.number_prefix] = floor + 1
-                row["number"] = number = format_number(ch.number_prefix, floor + 1)
+                # The log hands the number out (sheets_log.Fold), in log order; the
+                # writer adds the highest it sees in the worksheet (rows from before
+                # the log). Its text waits for the number in NUMBER_SLOT.
+                numbers = (r["number"] for r in state[ch.table].values())
                 spec["prefix"] = ch.number_prefix
+                spec["floor"] = highest_number(numbers, ch.number_prefix)
+                row["number"] = NUMBER_SLOT
             if ch.unique_column:
                 key = unique_key(row[ch.unique_column])
                 for other in state[ch.table].values():

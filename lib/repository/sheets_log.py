@@ -8,8 +8,11 @@ same order and folds it with `Fold.apply`, so all of them reach the same
 verdict on every change, without talking to each other:
 
 - an update wins when the version it was based on is still the current one;
-- an insert with a number wins when its number is above every number handed out
-  before (so numbers are never reused, also after rows were removed);
+- an insert that asks for a number gets it here, in log order: one above every
+  number handed out before and above the highest its writer saw in the
+  worksheets (so two writers never share one, and a number is never reused,
+  also after rows were removed); text of later rows of the same change that
+  waits for it (NUMBER_SLOT: the receipt mail) gets it too;
 - an insert with a unique column wins when no earlier winner holds the same key;
 - a change is all-or-nothing: one refused part refuses all of it;
 - only the first row of a change id counts: a retried append (after a lost
@@ -26,7 +29,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.repository.base import highest_number, unique_key
+from lib.repository.base import fill_number, format_number, unique_key
 
 TITLE = "_wijzigingen"
 HEADER = ["wijziging", "soort", "tijdstip", "inhoud"]
@@ -69,7 +72,7 @@ def parse(cells: list[Any]) -> Entry | None:
 @dataclass(frozen=True)
 class Outcome:
     won: bool
-    reason: str = ""  # conflict, notfound, number, duplicate, void
+    reason: str = ""  # conflict, duplicate, void
     detail: tuple = ()
     results: tuple[dict, ...] = ()
 
@@ -100,7 +103,7 @@ class Fold:
 
     def _decide(self, changes: tuple[dict, ...]) -> Outcome:
         staged: dict[tuple[str, str], dict] = {}
-        highest, keys, results = dict(self.highest), {}, []
+        highest, keys, results, number = dict(self.highest), {}, [], ""
         for ch in changes:
             table, row = ch["t"], ch["row"]
             current = staged.get((table, row["id"])) or self.rows.get(table, {}).get(row["id"])
@@ -108,12 +111,14 @@ class Fold:
                 if current is not None:  # a repeated insert keeps the first
                     results.append(current)
                     continue
+                if number:
+                    row = fill_number(row, number)
                 prefix = ch.get("prefix")
                 if prefix:
-                    sequence = highest_number([row["number"]], prefix)
-                    if sequence <= highest.get(prefix, 0):
-                        return Outcome(False, "number")
+                    sequence = max(highest.get(prefix, 0), int(ch.get("floor", 0))) + 1
                     highest[prefix] = sequence
+                    number = format_number(prefix, sequence)
+                    row = {**row, "number": number}
                 column = ch.get("unique")
                 if column:
                     key = unique_key(row[column])
