@@ -342,7 +342,7 @@ class SheetsRepository(Repository):
         for _ in range(2):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
-            end = str(through) if through else ""
+            end = str(max(through, start)) if through else ""
             log_range = f"{_quote(sheets_log.TITLE)}!A{start}:Z{end}"
             found = self._batch_get([_quote(n) for n in names] + [log_range], params)
             with self._shared.lock:
