@@ -63,6 +63,9 @@ NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
 CELL_LIMIT = 50_000  # Google refuses a longer cell
 HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
+# The app's setting (lib/store.py): a hand edit in a worksheet shows within a
+# minute; everything written through the app at once (it is in the log).
+WORKSHEET_REFRESH = 60.0
 _log = logging.getLogger("kivido.sheets")
 _TRUE = {"true", "1", "ja", "yes", "waar", "x"}
 _FALSE = {"false", "0", "nee", "no", "onwaar", ""}
@@ -75,6 +78,8 @@ class _Shared:
     lock: threading.Lock = field(default_factory=threading.Lock)
     grid: dict[str, dict] | None = None  # title -> sheetId, rowCount, columnCount
     fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
+    # title -> (worksheet as last read, time.monotonic() then): see read()
+    worksheets: dict[str, tuple[_Sheet, float]] = field(default_factory=dict)
 
 
 _SHARED: dict[str, _Shared] = {}
@@ -112,8 +117,10 @@ class SheetsRepository(Repository):
         max_attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 20.0,
+        worksheet_refresh: float = 0.0,
     ) -> None:
         self.key = spreadsheet_key
+        self.worksheet_refresh = worksheet_refresh
         self.label = f"Google Sheet ({spreadsheet_key[:8]}…)"
         factory = RetryingHTTPClient.factory(
             api_root=api_root, max_attempts=max_attempts, sleep=sleep, timeout=timeout
@@ -145,10 +152,30 @@ class SheetsRepository(Repository):
     # -- the contract -------------------------------------------------------
 
     def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
+        """The rows of the tables: the worksheets with the log laid over them.
+
+        With `worksheet_refresh` set, worksheets read less than that many seconds
+        ago are reused and only the new log rows are asked for: a page view then
+        costs what changed since the last one, not the whole history. Every change
+        made through any app process is in the log, so only a hand edit in a
+        worksheet shows up later (at most `worksheet_refresh` seconds).
+        """
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
-        sheets, fold = self._fetch(names)
+        now = time.monotonic()
+        with self._shared.lock:
+            cached = {n: self._shared.worksheets.get(n) for n in names}
+        if self.worksheet_refresh and all(
+            c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
+        ):
+            _, fold = self._fetch([])
+            sheets = {n: c[0] for n, c in cached.items()}
+        else:
+            sheets, fold = self._fetch(names)
+            if self.worksheet_refresh:
+                with self._shared.lock:
+                    self._shared.worksheets.update({n: (sheets[n], now) for n in names})
         return {name: list(_overlay(name, sheets[name], fold)[0].values()) for name in names}
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
