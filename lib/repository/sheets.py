@@ -28,7 +28,6 @@ import logging
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,30 +37,21 @@ from gspread.exceptions import APIError
 
 from lib.repository import sheets_log
 from lib.repository.base import (
-    NUMBER_SLOT,
     Change,
-    Conflict,
-    Duplicate,
-    Insert,
-    NotFound,
     OutcomeUnknown,
     Repository,
     StoreUnavailable,
     check_changes,
-    complete_row,
-    highest_number,
-    unique_key,
 )
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
+from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
 from lib.safe_text import neutralise, restore
 from lib.schema import TABLES, Column, Table
-from lib.validation import ValidationError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
-CELL_LIMIT = 50_000  # Google refuses a longer cell
 HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 # The app's setting (lib/store.py): a hand edit in a worksheet shows within a
 # minute; everything written through the app at once (it is in the log).
@@ -79,7 +69,7 @@ class _Shared:
     grid: dict[str, dict] | None = None  # title -> sheetId, rowCount, columnCount
     fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
     # title -> (worksheet as last read, time.monotonic() then): see read()
-    worksheets: dict[str, tuple[_Sheet, float]] = field(default_factory=dict)
+    worksheets: dict[str, tuple[Sheet, float]] = field(default_factory=dict)
 
 
 _SHARED: dict[str, _Shared] = {}
@@ -89,22 +79,6 @@ _SHARED_GUARD = threading.Lock()
 def _shared(key: str) -> _Shared:
     with _SHARED_GUARD:
         return _SHARED.setdefault(key, _Shared())
-
-
-@dataclass
-class _Sheet:
-    """A worksheet as it was just read; rows are found by id, positions follow."""
-
-    rows: dict[str, dict]  # id -> typed row, in sheet order
-    position: dict[str, int]  # id -> 1-based row in the worksheet
-    next_row: int  # first row after the last non-empty one
-    added: int = 0
-
-    def add(self, row: dict) -> None:
-        self.rows[row["id"]] = row
-        self.position[row["id"]] = self.next_row
-        self.next_row += 1
-        self.added += 1
 
 
 class SheetsRepository(Repository):
@@ -176,7 +150,7 @@ class SheetsRepository(Repository):
             if self.worksheet_refresh:
                 with self._shared.lock:
                     self._shared.worksheets.update({n: (sheets[n], now) for n in names})
-        return {name: list(_overlay(name, sheets[name], fold)[0].values()) for name in names}
+        return {name: list(overlay(name, sheets[name], fold)[0].values()) for name in names}
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
@@ -184,13 +158,13 @@ class SheetsRepository(Repository):
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
         sheets, fold = self._fetch(names)
-        state = {n: _overlay(n, sheets[n], fold)[0] for n in names}
-        entry, results = _plan(state, fold, changes, self._clock())
+        state = {n: overlay(n, sheets[n], fold)[0] for n in names}
+        entry, results = plan(state, fold, changes, self._clock())
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
         outcome = self._decide(entry)
         if not outcome.won:
-            raise _refusal(outcome)
+            raise refusal(outcome)
         self._project(names, sheets, [(ch["t"], ch["row"]["id"]) for ch in entry.changes])
         # The log's rows: with the numbers it handed out and the first of a repeated insert.
         logged = iter(outcome.results)
@@ -250,7 +224,7 @@ class SheetsRepository(Repository):
     # -- the readable worksheets ------------------------------------------
 
     def _project(
-        self, names: list[str], sheets: dict[str, _Sheet], won: list[tuple[str, str]]
+        self, names: list[str], sheets: dict[str, Sheet], won: list[tuple[str, str]]
     ) -> None:
         """Write the rows that won, and mend rows that lag behind the log.
 
@@ -261,7 +235,7 @@ class SheetsRepository(Repository):
             fold = self._shared.fold
             dirty: dict[tuple[str, str], dict] = {}
             for name in names:
-                _, lagging = _overlay(name, sheets[name], fold)
+                _, lagging = overlay(name, sheets[name], fold)
                 for row_id in lagging[:HEAL_LIMIT]:
                     dirty[(name, row_id)] = fold.rows[name][row_id]
             for name, row_id in won:
@@ -357,9 +331,7 @@ class SheetsRepository(Repository):
         except APIError as err:
             raise StoreUnavailable(_refusal_message(err)) from err
 
-    def _fetch(
-        self, names: list[str], through: int | None = None
-    ) -> tuple[dict[str, _Sheet], Fold]:
+    def _fetch(self, names: list[str], through: int | None = None) -> tuple[dict[str, Sheet], Fold]:
         """The worksheets and the log rows this process has not folded yet, in one read.
 
         The log is read from the last row already folded, to notice when it changed
@@ -430,7 +402,7 @@ class SheetsRepository(Repository):
         rows = [(values or [[]])[0] for values in self._batch_get(ranges, {})]
         return {n: _trimmed([str(c).strip() for c in r]) for n, r in zip(names, rows, strict=True)}
 
-    def _write(self, sheets: dict[str, _Sheet], dirty: list[tuple[str, str]]) -> None:
+    def _write(self, sheets: dict[str, Sheet], dirty: list[tuple[str, str]]) -> None:
         # Every cell goes to an explicit position with an explicit value, so
         # sending this same body twice leaves the Sheet as sending it once. That
         # is what makes the HTTP client's retries safe after a lost answer: no
@@ -454,7 +426,7 @@ class SheetsRepository(Repository):
                 if refresh or not _beyond_grid(err):
                     raise StoreUnavailable(_refusal_message(err)) from err
 
-    def _grow(self, sheets: dict[str, _Sheet], refresh: bool) -> None:
+    def _grow(self, sheets: dict[str, Sheet], refresh: bool) -> None:
         growing = {n: s for n, s in sheets.items() if s.added}
         if not growing:
             return
@@ -493,100 +465,7 @@ class SheetsRepository(Repository):
 # -- pure helpers -----------------------------------------------------------
 
 
-def _overlay(name: str, sheet: _Sheet, fold: Fold) -> tuple[dict[str, dict], list[str]]:
-    """The worksheet's rows with the log laid over it, and the ids where the log is ahead.
-
-    The worksheet wins where it is as new as the log (a typo fixed by hand stays);
-    the log wins where the worksheet lags (a write lost, late or still under way)
-    and for rows missing from the worksheet (deleted by hand: they come back).
-    """
-    rows, lagging = dict(sheet.rows), []
-    mutable = TABLES[name].mutable
-    for row_id, logged in fold.rows.get(name, {}).items():
-        shown = rows.get(row_id)
-        if shown is None or (mutable and shown["version"] < logged["version"]):
-            rows[row_id] = logged
-            lagging.append(row_id)
-    return rows, lagging
-
-
-def _plan(
-    state: dict[str, dict[str, dict]], fold: Fold, changes: Sequence[Change], at: str
-) -> tuple[Entry, list[dict]]:
-    """Check the changes against what was read; the log entry to append, and its rows."""
-    staged: dict[tuple[str, str], dict] = {}
-    planned, results = [], []
-    for ch in changes:
-        current = staged.get((ch.table, _row_id(ch))) or state[ch.table].get(_row_id(ch))
-        if isinstance(ch, Insert):
-            if current is not None:  # a repeated insert: keep the first
-                results.append(current)
-                continue
-            row = _typed_row(TABLES[ch.table], complete_row(ch.table, ch.row))
-            spec: dict[str, Any] = {"op": "insert", "t": ch.table}
-            if ch.number_prefix:
-                # The log hands the number out (sheets_log.Fold), in log order; the
-                # writer adds the highest it sees in the worksheet (rows from before
-                # the log). Its text waits for the number in NUMBER_SLOT.
-                numbers = (r["number"] for r in state[ch.table].values())
-                spec["prefix"] = ch.number_prefix
-                spec["floor"] = highest_number(numbers, ch.number_prefix)
-                row["number"] = NUMBER_SLOT
-            if ch.unique_column:
-                key = unique_key(row[ch.unique_column])
-                for other in state[ch.table].values():
-                    if unique_key(other[ch.unique_column]) == key:
-                        raise Duplicate(
-                            ch.table, ch.unique_column, str(row[ch.unique_column]).strip()
-                        )
-                spec["unique"] = ch.unique_column
-        else:
-            if current is None:
-                raise NotFound(ch.table, ch.id)
-            if current["version"] != ch.expected_version:
-                raise Conflict(ch.table, ch.id)
-            values = _typed_row(TABLES[ch.table], ch.values)
-            row = {**current, **values, "version": current["version"] + 1}
-            spec = {"op": "update", "t": ch.table, "base": current["version"]}
-        _refuse_long_cells(ch.table, row)
-        staged[(ch.table, row["id"])] = row
-        planned.append({**spec, "row": row})
-        results.append({**row, "_planned": True})
-    entry = Entry(
-        f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}", sheets_log.COMMIT, at, tuple(planned)
-    )
-    return entry, results
-
-
-def _row_id(ch: Change) -> str:
-    return ch.row["id"] if isinstance(ch, Insert) else ch.id
-
-
-def _refuse_long_cells(table: str, row: dict) -> None:
-    too_long = [
-        TABLES[table].column(name).header
-        for name, value in row.items()
-        if isinstance(value, str) and len(neutralise(value)) > CELL_LIMIT
-    ]
-    if too_long:
-        raise ValidationError(
-            {
-                name: f"'{name}' is te lang voor de Google Sheet "
-                "(meer dan 50.000 tekens). Er is niets opgeslagen."
-                for name in too_long
-            }
-        )
-
-
-def _refusal(outcome: Outcome) -> Exception:
-    if outcome.reason == "duplicate":
-        table, column, value = outcome.detail
-        return Duplicate(table, column, str(value).strip())
-    table, row_id = outcome.detail or ("", "")
-    return NotFound(table, row_id) if outcome.reason == "notfound" else Conflict(table, row_id)
-
-
-def _parse(table: Table, values: list[list]) -> _Sheet:
+def _parse(table: Table, values: list[list]) -> Sheet:
     header = _trimmed([str(c).strip() for c in values[0]]) if values else []
     names = table.column_names
     if header[: len(names)] != names:
@@ -594,7 +473,7 @@ def _parse(table: Table, values: list[list]) -> _Sheet:
             f"Werkblad '{table.name}' heeft niet de verwachte kopregel. "
             "Voer de installatie (setup) uit of herstel de eerste rij."
         )
-    sheet = _Sheet(rows={}, position={}, next_row=len(values) + 1)
+    sheet = Sheet(rows={}, position={}, next_row=len(values) + 1)
     for number, cells in enumerate(values[1:], start=2):
         try:
             row = {
@@ -626,22 +505,6 @@ def _from_cell(col: Column, value: Any) -> Any:
         return int(word or 0)
     kind = "geheel getal" if col.type == "int" else "ja/nee-waarde"
     raise ValueError(f"'{value}' in kolom '{col.name}' is geen {kind}")
-
-
-def _typed_row(table: Table, row: dict) -> dict:
-    """Values as their column type, as the SQL store keeps them; refuse what it would refuse."""
-    typed = {}
-    for name, value in row.items():
-        kind = table.column(name).type
-        ok = {
-            "text": value is not None,
-            "int": isinstance(value, int) or (isinstance(value, float) and value.is_integer()),
-            "bool": isinstance(value, bool | int) and value in (0, 1),
-        }[kind]
-        if not ok:
-            raise ValueError(f"{table.name}.{name}: {value!r} past niet bij type {kind}")
-        typed[name] = {"text": str, "int": int, "bool": bool}[kind](value)
-    return typed
 
 
 def _cells(table: str, row: dict) -> list:
