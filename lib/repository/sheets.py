@@ -150,7 +150,8 @@ class SheetsRepository(Repository):
             if self.worksheet_refresh:
                 with self._shared.lock:
                     self._shared.worksheets.update({n: (sheets[n], now) for n in names})
-        return {name: list(overlay(name, sheets[name], fold)[0].values()) for name in names}
+        with self._shared.lock:  # other threads fold new log rows meanwhile
+            return {name: list(overlay(name, sheets[name], fold)[0].values()) for name in names}
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
@@ -158,7 +159,8 @@ class SheetsRepository(Repository):
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
         sheets, fold = self._fetch(names)
-        state = {n: overlay(n, sheets[n], fold)[0] for n in names}
+        with self._shared.lock:
+            state = {n: overlay(n, sheets[n], fold)[0] for n in names}
         entry, results = plan(state, fold, changes, self._clock())
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
