@@ -163,3 +163,18 @@ def _told(action) -> str:
     except Conflict:
         return "conflict"
     return "ok"
+
+
+def test_when_the_log_cannot_be_reached_at_all_the_user_is_told_it_is_unsure(
+    make_sheets_repo, standin
+):
+    """No answer to the change nor to its void row: 'not sure', never 'failed' or 'saved'."""
+    repo = make_sheets_repo(max_attempts=1, timeout=0.3)
+    office = office_on(repo)
+    standin.inject("lost_answer", kind="values.append", times=2)  # both landed, unanswered
+    with pytest.raises(OutcomeUnknown, match="niet zeker of uw wijziging is opgeslagen"):
+        services.submit_report(
+            office.desk(STAFF), office.snap(), report_form(), submission_id="onzeker"
+        )
+    # The change came first in the log, so it counts: the next view shows it.
+    assert office.ticket("onzeker")["status"] == "nieuw"
