@@ -178,3 +178,39 @@ def test_when_the_log_cannot_be_reached_at_all_the_user_is_told_it_is_unsure(
         )
     # The change came first in the log, so it counts: the next view shows it.
     assert office.ticket("onzeker")["status"] == "nieuw"
+
+
+def test_a_save_waiting_on_retries_does_not_hold_up_other_users(make_sheets_repo, standin):
+    """No lock across requests: while one save waits for slow answers and retries,
+    another user's save in the same process goes through."""
+    import threading
+
+    repo = make_sheets_repo()
+    office = office_on(repo)
+    waiting = Office.__new__(Office)  # the same office, through a client that waits longer
+    waiting.repo, waiting.at = make_like(repo, timeout=1.0), office.at
+    standin.reset_counts()
+    standin.inject("slow", kind="values.append", delay=2 * LATE)
+    slow = threading.Thread(target=lambda: _told(lambda: waiting.submit()), daemon=True)
+    slow.start()
+    while standin.count("values.append") < 1:
+        time.sleep(0.01)
+    quick = office.submit()  # another user's save
+    assert slow.is_alive()  # the first one is still waiting on its answers
+    assert office.ticket(quick["id"])["number"]
+    slow.join(timeout=10)
+
+
+def make_like(repo, **options):
+    """Another client on the same Sheet in this process (it shares the folded log)."""
+    from google.auth.credentials import AnonymousCredentials
+
+    from lib.repository.sheets import SheetsRepository
+
+    return SheetsRepository(
+        spreadsheet_key=repo.key,
+        credentials=AnonymousCredentials(),
+        api_root=repo._http.api_root,
+        max_attempts=1,
+        **options,
+    )
