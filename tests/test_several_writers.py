@@ -117,3 +117,42 @@ def test_two_processes_register_one_invoice_number(store):
     registered = {i for _, i, outcome in answers if outcome == "ok"}
     assert {i["id"] for i in invoices} == registered
     print(f"\ninvoice race x{ROUNDS} on {spec[0]}: {dict(outcomes)}")
+
+
+def test_two_processes_of_four_users_doing_mixed_work_lose_nothing(store):
+    """2 processes x 4 threads x 12 actions: every action told 'ok' is in, with its event,
+    and every report's status is the status its last event moved it to."""
+    spec, office = store
+    office.submit()
+    threads, actions = 4, 12
+    barrier, answers = SPAWN.Barrier(2), SPAWN.Queue()
+    procs = [
+        SPAWN.Process(
+            target=writers.mixed_work, args=(spec, tag, threads, actions, barrier, answers)
+        )
+        for tag in ("p1", "p2")
+    ]
+    for p in procs:
+        p.start()
+    got = [answers.get(timeout=300) for _ in range(2 * threads * actions)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    snap = office.snap()
+    notes = {e["note"] for e in snap.rows("events")}
+    lost = 0
+    for kind, ref, note, outcome in got:
+        if outcome != "ok":
+            assert outcome in ("conflict",), outcome  # the only other truth here
+            assert kind == "submit" or note not in notes  # refused means not saved
+            continue
+        if kind == "submit":
+            lost += snap.ticket(ref) is None
+        else:
+            lost += note not in notes
+    for ticket in snap.rows("tickets"):
+        moves = [e for e in snap.timeline(ticket["id"]) if e["entity"] == "ticket"]
+        assert ticket["status"] == moves[-1]["to_status"]
+    counts = Counter(outcome for *_, outcome in got)
+    print(f"\nmixed work 2x{threads}x{actions} on {spec[0]}: {dict(counts)}, lost {lost}")
+    assert lost == 0

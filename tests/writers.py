@@ -113,3 +113,47 @@ def submit_forever(spec) -> None:
         services.submit_report(
             desk(repo, STAFF), snap, report_form(), submission_id=uuid.uuid4().hex
         )
+
+
+def mixed_work(spec, tag, threads, actions, barrier, answers) -> None:
+    """`threads` users in one process, each: submit, note, triage, note, ... on shared reports."""
+    import random
+    import threading
+
+    repo = open_store(spec)
+    barrier.wait()
+
+    def user(n: int) -> None:
+        rnd = random.Random(f"{tag}-{n}")
+        for i in range(actions):
+            snap = Snapshot(repo.read_all())
+            open_reports = snap.tickets_in("nieuw")
+            if not open_reports or rnd.random() < 0.4:
+                submission = f"{tag}-{n}-{i}"
+                outcome = told(
+                    lambda s=submission, sn=snap: services.submit_report(
+                        desk(repo, STAFF), sn, report_form(), submission_id=s
+                    )
+                )
+                answers.put(("submit", submission, "", outcome))
+                continue
+            ticket = rnd.choice(open_reports)
+            note = f"{tag}-{n}-{i}"
+            if rnd.random() < 0.5:
+                outcome = told(
+                    lambda t=ticket, sn=snap, r=note: services.triage(
+                        desk(repo), sn, t, urgent=rnd.random() < 0.5, reason=r
+                    )
+                )
+                answers.put(("triage", ticket["id"], note, outcome))
+            else:
+                outcome = told(
+                    lambda t=ticket, r=note: services.add_investigation_note(desk(repo), t, r)
+                )
+                answers.put(("note", ticket["id"], note, outcome))
+
+    workers = [threading.Thread(target=user, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
