@@ -106,7 +106,7 @@ def message(
             "to_address": mail.to,
             "subject": mail.subject,
             "body": mail.body,
-            "html_body": mail.html,
+            "html_body": mail.html if len(mail.html) <= MAX_HTML else "",
             # The receipt opens the report's thread; every later mail refers to it.
             "message_id": thread if kind == "ontvangst" else f"<{message_id}@{domain}>",
             "thread_ref": thread,
@@ -313,8 +313,12 @@ def add_investigation_note(desk: Desk, ticket: dict, notes: str) -> list[dict]:
 
 
 # Google refuses a cell over 50,000 characters, and the order mail to Nemesys
-# carries the notes: a ticket's notes stop well before that.
-MAX_NOTES = 40_000
+# carries both kinds of notes and the description (5,000): each kind of notes
+# stops at 20,000, so the mail's text always fits in one cell.
+MAX_NOTES = 20_000
+# An HTML part longer than this (escaping can make '<' four times as long) is
+# left out; the plain text part carries everything.
+MAX_HTML = 45_000
 
 
 def _append(existing: str, note: str) -> str:
