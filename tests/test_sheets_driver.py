@@ -10,7 +10,7 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 from requests.structures import CaseInsensitiveDict
 
-from lib.repository.base import Insert, StoreUnavailable, Update
+from lib.repository.base import Conflict, Insert, StoreUnavailable, Update
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.repository.sheets_http import RetryingHTTPClient
 from lib.schema import TABLES
@@ -384,3 +384,23 @@ def test_client_rewrites_api_root_and_sets_timeout():
     http.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x")
     assert http.session.urls == ["http://127.0.0.1:9/v4/spreadsheets/x"]
     assert http.timeout == 7
+
+
+def test_rows_from_before_the_log_are_updated_once_and_numbers_continue(sheets_repo, standin):
+    """A Sheet filled by the earlier driver (rows, no log): setup adds the log; an update
+    of an old row is decided by the log like any other; numbering continues above."""
+    names = TABLES["tickets"].column_names
+    old = {"id": "oud", "version": 3, "number": "KIV-2026-0041", "status": "nieuw"}
+    sheets_repo._http.values_update(
+        sheets_repo.key,
+        "'tickets'!A2",
+        {"valueInputOption": "RAW"},
+        {"values": [[old.get(n, "") for n in names]]},
+    )
+    first = Update("tickets", "oud", 3, {"status": "wacht_op_controle"})
+    [row] = sheets_repo.commit([first])
+    assert row["version"] == 4
+    with pytest.raises(Conflict):  # the same base version again: refused
+        sheets_repo.commit([Update("tickets", "oud", 3, {"status": "urgent"})])
+    [new] = sheets_repo.commit([ticket("nieuw")])
+    assert new["number"] == "KIV-2026-0042"
