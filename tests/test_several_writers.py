@@ -18,7 +18,7 @@ from lib.snapshot import Snapshot
 from tests import writers
 from tests.flows import Office
 
-ROUNDS = 20
+ROUNDS = 50
 SPAWN = multiprocessing.get_context("spawn")
 
 
