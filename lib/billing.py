@@ -7,6 +7,7 @@ from datetime import date
 from lib import amount_check, people, procedure, texts, validation
 from lib.procedure import Communication, Role
 from lib.repository import Change, Insert, Update
+from lib.repository.base import unique_key
 from lib.services import Desk, advance_ticket, event, message, new_id
 from lib.snapshot import Snapshot
 from lib.texts import CHANNELS, PHASES
@@ -162,9 +163,10 @@ def register_invoice(
         f.errors["order_ids"] = "Kies de opdracht(en) waar deze factuur voor is."
     if excl is not None and incl is not None and abs(incl) < abs(excl):
         f.errors["amount_incl"] = "Het bedrag incl. btw kan niet lager zijn dan excl. btw."
-    key = validation.identifier_key(number)
+    # Compared as people mean it (case, invisible characters, outer spaces); the
+    # store checks the same again inside the write, against every invoice.
     if number and any(
-        validation.identifier_key(i["number"]) == key and i["id"] != invoice_id
+        unique_key(i["number"]) == unique_key(number) and i["id"] != invoice_id
         for i in snapshot.rows("invoices")
     ):
         f.errors["number"] = f"Factuurnummer {number} is al geregistreerd."
@@ -190,6 +192,7 @@ def register_invoice(
                 "registered_at": at,
                 "corrects_invoice_id": corrected["id"] if corrected else "",
             },
+            unique_column="number",
         ),
         event(
             desk,

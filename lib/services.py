@@ -19,6 +19,7 @@ from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, su
 from lib.config import Config
 from lib.procedure import Actor, Communication, Message, Ticket
 from lib.repository import Change, Insert, Repository, Update
+from lib.repository.base import NUMBER_SLOT
 from lib.snapshot import Snapshot
 
 
@@ -108,7 +109,7 @@ def message(
             "to_address": mail.to,
             "subject": mail.subject,
             "body": mail.body,
-            "html_body": mail.html,
+            "html_body": mail.html if len(mail.html) <= MAX_HTML else "",
             # The receipt opens the report's thread; every later mail refers to it.
             "message_id": thread if kind == "ontvangst" else f"<{message_id}@{domain}>",
             "thread_ref": thread,
@@ -243,7 +244,7 @@ def submit_report(
     }
     year = desk.clock().astimezone(workdays.AMSTERDAM).year
     # Ids derived from the submission make a repeated submit (double click, or a
-    # retry after a failure between the two writes) complete the first, never copy it.
+    # retry after an unclear failure) find the first, never copy it.
     submitted = event(
         desk,
         ticket_id=submission_id,
@@ -256,21 +257,17 @@ def submit_report(
         at=at,
         id=f"{submission_id}-submit",
     )
-    ticket = desk.repo.commit([Insert("tickets", row, number_prefix=f"KIV-{year}-"), submitted])[0]
-    mail = texts.status_mail(ticket, Ticket.NEW, snapshot.location(ticket["location_id"]))
-    desk.repo.commit(
-        [
-            message(
-                desk,
-                ticket=ticket,
-                kind="ontvangst",
-                mail=mail,
-                at=at,
-                id=f"{submission_id}-received",
-            )
-        ]
+    # One write: the report, its event and the receipt, whose number the store
+    # hands out inside that write (NUMBER_SLOT), so a crash can never leave a
+    # report without its receipt.
+    numbered = {**row, "number": NUMBER_SLOT}
+    mail = texts.status_mail(numbered, Ticket.NEW, snapshot.location(row["location_id"]))
+    receipt = message(
+        desk, ticket=numbered, kind="ontvangst", mail=mail, at=at, id=f"{submission_id}-received"
     )
-    return ticket
+    return desk.repo.commit(
+        [Insert("tickets", row, number_prefix=f"KIV-{year}-"), submitted, receipt]
+    )[0]
 
 
 # --- 2.1 steps 2-3 / 2.2 steps 2-3: the MAZ assesses ------------------------------
@@ -335,8 +332,26 @@ def add_investigation_note(desk: Desk, ticket: dict, notes: str) -> list[dict]:
     )
 
 
+# Google refuses a cell over 50,000 characters, and the order mail to Nemesys
+# carries both kinds of notes and the description (5,000): each kind of notes
+# stops at 20,000, so the mail's text always fits in one cell.
+MAX_NOTES = 20_000
+# An HTML part longer than this (escaping can make '<' four times as long) is
+# left out; the plain text part carries everything.
+MAX_HTML = 45_000
+
+
 def _append(existing: str, note: str) -> str:
-    return f"{existing}\n{note}".strip() if note else existing
+    combined = f"{existing}\n{note}".strip() if note else existing
+    if len(combined) > MAX_NOTES:
+        raise validation.ValidationError(
+            {
+                "note": "De notities bij deze melding zijn vol "
+                f"(samen meer dan {MAX_NOTES:,} tekens). ".replace(",", ".")
+                + "Vat ze samen in een korte notitie of zet de details in een document."
+            }
+        )
+    return combined
 
 
 def _assessment(

@@ -8,7 +8,7 @@ from lib.repository import Repository
 
 def open_repository(config: Config) -> Repository:
     if config.store == "sheets":
-        from lib.repository.sheets import SheetsRepository
+        from lib.repository.sheets import WORKSHEET_REFRESH, SheetsRepository
 
         if not config.spreadsheet_key:
             raise ValueError("Geen spreadsheet_key ingesteld in [sheets] van secrets.toml.")
@@ -21,12 +21,14 @@ def open_repository(config: Config) -> Repository:
                 spreadsheet_key=config.spreadsheet_key,
                 credentials=AnonymousCredentials(),
                 api_root=config.sheets_api_root,
+                worksheet_refresh=WORKSHEET_REFRESH,
             )
         return SheetsRepository.from_service_account(
             spreadsheet_key=config.spreadsheet_key,
             info=dict(config.service_account_info) if config.service_account_info else None,
             file=config.service_account_file or None,
             api_root=config.sheets_api_root or None,
+            worksheet_refresh=WORKSHEET_REFRESH,
         )
     if config.store not in ("sqlite", "postgresql"):
         raise ValueError(

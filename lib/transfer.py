@@ -12,6 +12,21 @@ from lib.safe_text import for_export
 from lib.schema import TABLES
 
 MIGRATION_CHUNK = 500  # rows per write: keeps a Sheets request well under 2 MB
+CHUNK_CHARS = 400_000  # and text per write: one change-log row of the Sheet holds ~1 M
+
+
+def _chunks(rows: list[dict]):
+    """Rows in writes of at most MIGRATION_CHUNK rows and about CHUNK_CHARS characters."""
+    chunk, size = [], 0
+    for row in rows:
+        length = sum(len(str(v)) for v in row.values())
+        if chunk and (len(chunk) >= MIGRATION_CHUNK or size + length > CHUNK_CHARS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(row)
+        size += length
+    if chunk:
+        yield chunk
 
 
 def _safe_frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -44,8 +59,8 @@ def migrate(source: Repository, target: Repository) -> dict[str, int]:
     target.setup()
     data = source.read_all()
     for table, rows in data.items():
-        for i in range(0, len(rows), MIGRATION_CHUNK):
-            target.commit([Insert(table, dict(r)) for r in rows[i : i + MIGRATION_CHUNK]])
+        for chunk in _chunks(rows):
+            target.commit([Insert(table, dict(r)) for r in chunk])
     copied = target.read_all()
     problems = []
     for table, rows in data.items():

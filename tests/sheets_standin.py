@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import secrets
 import socket
 import sys
@@ -137,6 +138,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         kind, sid, rng = route(self.command, url.path)
+        if self.standin.latency:  # a model of Google's round trip, for benchmarks
+            time.sleep(self.standin.latency)
         fault = self.standin._arrive(kind)
         if fault is not None and fault.name == "slow":
             time.sleep(fault.delay)
@@ -165,6 +168,8 @@ class SheetsStandIn:
         self._books: dict[str, Spreadsheet] = {}
         self._counts: Counter[str] = Counter()
         self._faults: list[_Fault] = []
+        self.latency = 0.0  # seconds added to every request (bench: Google's round trip)
+        self._chaos: tuple[float, tuple[str, ...], float, random.Random] | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -251,6 +256,21 @@ class SheetsStandIn:
         with self._lock:
             self._faults.append(_Fault(fault, kind, times, delay))
 
+    def chaos(
+        self,
+        rate: float,
+        faults: tuple[str, ...] = FAULTS,
+        *,
+        seed: int = 0,
+        delay: float = 1.0,
+    ) -> None:
+        """From now on, each request fails with probability `rate` in one of `faults`
+        (seeded, so a failing run can be repeated); rate 0 ends it."""
+        if any(f not in FAULTS for f in faults):
+            raise ValueError(f"faults must be among {FAULTS}")
+        with self._lock:
+            self._chaos = (rate, faults, delay, random.Random(seed)) if rate else None
+
     # -- called by the handler threads --
 
     def _arrive(self, kind: str) -> _Fault | None:
@@ -261,6 +281,10 @@ class SheetsStandIn:
                     fault.times -= 1
                     self._faults = [f for f in self._faults if f.times > 0]
                     return fault
+            if self._chaos is not None:
+                rate, faults, delay, rnd = self._chaos
+                if rnd.random() < rate:
+                    return _Fault(rnd.choice(faults), None, 1, delay)
             return None
 
     def _answer(

@@ -13,6 +13,16 @@ from tests.sheets_standin_ops import SpreadsheetOps
 from tests.sheets_standin_values import SKIP, as_rows, stored
 
 
+def written_cells(matrix: list, r0: int, c0: int) -> set[tuple[int, int]]:
+    """The positions a write really sets: every cell except the nulls it leaves alone."""
+    return {
+        (r0 + i, c0 + j)
+        for i, row in enumerate(matrix)
+        for j, value in enumerate(row)
+        if value is not None
+    }
+
+
 @dataclass
 class Spreadsheet(SpreadsheetOps):
     """One spreadsheet's state; the values.* requests here, the rest in SpreadsheetOps."""
@@ -116,12 +126,15 @@ class Spreadsheet(SpreadsheetOps):
                     sheet.cells[(r0 + i, c0 + j)] = cell
         height, width = len(matrix), max(len(row) for row in matrix)
         r1, c1 = r0 + height - 1, c0 + width - 1
-        answer.update(
-            updatedRange=span_text(sheet.title, r0, c0, r1, c1),
-            updatedRows=height,
-            updatedColumns=width,
-            updatedCells=sum(len(row) for row in matrix),
-        )
+        # Google counts the cells it wrote: a null (skipped) cell is not one of them.
+        written = written_cells(matrix, r0, c0)
+        answer["updatedRange"] = span_text(sheet.title, r0, c0, r1, c1)
+        counts = {
+            "updatedRows": len({r for r, _ in written}),
+            "updatedColumns": len({c for _, c in written}),
+            "updatedCells": len(written),
+        }
+        answer.update({k: v for k, v in counts.items() if v})  # proto3 JSON leaves out zeros
         if flag(params.get("includeValuesInResponse")):
             render = enum(
                 params.get("responseValueRenderOption"),
@@ -167,12 +180,11 @@ class Spreadsheet(SpreadsheetOps):
         rows, cols, cells, sheets = set(), set(), set(), set()
         for target, matrix in plans:
             sid = target.sheet.sheet_id
-            for i, row in enumerate(matrix):
-                for j in range(len(row)):
-                    rows.add((sid, target.r0 + i))
-                    cols.add((sid, target.c0 + j))
-                    cells.add((sid, target.r0 + i, target.c0 + j))
-                    sheets.add(sid)
+            for r, c in written_cells(matrix, target.r0, target.c0):
+                rows.add((sid, r))
+                cols.add((sid, c))
+                cells.add((sid, r, c))
+                sheets.add(sid)
         answer.update(
             totalUpdatedRows=len(rows),
             totalUpdatedColumns=len(cols),

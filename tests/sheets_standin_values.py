@@ -18,6 +18,7 @@ class Formula:
 
 
 SKIP = object()  # a JSON null in the values: Google leaves that cell as it is
+CELL_LIMIT = 50_000  # characters; Google refuses the whole request beyond it
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -34,6 +35,10 @@ def stored(value, option: str):
         return _plain_number(value)
     if not isinstance(value, str):
         raise bad(f"Invalid values: {type(value).__name__} is not a cell value.")
+    if len(value) > CELL_LIMIT:
+        raise bad(
+            f"Your input contains more than the maximum of {CELL_LIMIT} characters in a single cell."
+        )
     if option == "RAW" or value == "":
         return value
     if value.startswith("'"):

@@ -59,3 +59,22 @@ def test_the_postvak_benchmark_prints_both_baselines_at_a_tiny_size():
     ]
     assert all(r[-3].isdigit() and r[-1].isdigit() for r in rows)
     assert [r[-2] for r in rows[:3]] == ["-"] * 3 and all(r[-2].isdigit() for r in rows[3:])
+
+
+def test_sheet_writers_bench_prints_before_and_after():
+    """Test that `python -m bench.sheets_writers` prints both drivers at 1, 2 and 4 writers,
+    and that neither lost a save in its own (single-process) setting."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sheets_writers", "--actions", "1", "--latency", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()[2:]]
+    drivers = {r[0] for r in rows}
+    assert "after" in drivers and {(r[1], r[2]) for r in rows if r[0] == "after"} == {
+        (kind, n) for kind in ("submit", "triage") for n in ("1", "2", "4")
+    }
+    assert all(r[-1] == "0" for r in rows)  # lost

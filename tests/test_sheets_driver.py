@@ -10,13 +10,14 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 from requests.structures import CaseInsensitiveDict
 
-from lib.repository.base import Insert, StoreUnavailable, Update
+from lib.repository.base import Conflict, Insert, StoreUnavailable, Update
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.repository.sheets_http import RetryingHTTPClient
 from lib.schema import TABLES
 
 WRITES = ("values.batchUpdate", "values.update", "values.append", "spreadsheets.batchUpdate")
-NEVER = ("values.append", "values.clear", "values.batchClear", "values.update")
+NEVER = ("values.clear", "values.batchClear", "values.update")
+LOG = "_wijzigingen"
 
 
 def ticket(ticket_id: str, **values) -> Insert:
@@ -41,18 +42,20 @@ def test_read_costs_exactly_one_batch_get(sheets_repo, standin):
     assert standin.count("values.batchGet") == 1 and standin.count() == 1
 
 
-def test_commit_costs_one_read_and_one_write(sheets_repo, standin):
-    """Test that a commit over several tables is one batchGet plus one values.batchUpdate."""
+def test_commit_costs_one_read_one_append_and_one_write(sheets_repo, standin):
+    """Test that a commit over several tables, without a writer in between, is one batchGet,
+    one values.append (the change log) and one values.batchUpdate (the worksheets)."""
     sheets_repo.commit([ticket("t1"), Insert("events", {"id": "e1", "ticket_id": "t1"})])
     assert standin.count("values.batchGet") == 1
+    assert standin.count("values.append") == 1
     assert standin.count("values.batchUpdate") == 1
-    assert standin.count() == 2
+    assert standin.count() == 3
     standin.reset_counts()
     sheets_repo.commit(
         [Update("tickets", "t1", 1, {"status": "x"}), Insert("events", {"id": "e2"})]
     )
     assert (standin.count("values.batchGet"), standin.count("values.batchUpdate")) == (1, 1)
-    assert standin.count() == 2
+    assert standin.count() == 3
     assert all(standin.count(kind) == 0 for kind in NEVER)
 
 
@@ -62,9 +65,9 @@ def test_grid_sizes_are_only_fetched_when_rows_are_added(sheets_repo, standin):
     sheets_repo._shared.grid = None  # as in a fresh process that did not run setup
     standin.reset_counts()
     sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
-    assert standin.count() == 2 and standin.count("spreadsheets.get") == 0
+    assert standin.count() == 3 and standin.count("spreadsheets.get") == 0
     sheets_repo.commit([ticket("t2")])
-    assert standin.count() == 5 and standin.count("spreadsheets.get") == 1
+    assert standin.count() == 7 and standin.count("spreadsheets.get") == 1
 
 
 def test_unknown_spreadsheet_is_a_dutch_error(standin):
@@ -141,21 +144,23 @@ def test_transient_errors_are_retried(sheets_repo, standin, fault):
 
 
 def test_gives_up_after_max_attempts_with_dutch_message(make_sheets_repo, standin):
-    """Test that a Sheet that keeps failing gives StoreUnavailable and nothing is written."""
+    """Test that a Sheet that keeps failing gives StoreUnavailable and nothing is written:
+    after the last attempt the client voids its change in the log, which settles it."""
     repo = make_sheets_repo(max_attempts=3)
     standin.reset_counts()
-    standin.inject("503", kind="values.batchUpdate", times=3)
+    standin.inject("503", kind="values.append", times=3)
     with pytest.raises(StoreUnavailable, match=r"reageert niet \(na 3 pogingen\)") as caught:
         repo.commit([ticket("t1")])
     assert "niets half opgeslagen" in str(caught.value)
-    assert standin.count("values.batchUpdate") == 3
+    assert standin.count("values.append") == 4  # three tries, then the void row
+    assert standin.count("values.batchUpdate") == 0
     assert standin.values(repo.key, "tickets") == [TABLES["tickets"].column_names]
     assert repo.read(["tickets"])["tickets"] == []
 
 
 def test_lost_answer_on_write_does_not_duplicate(sheets_repo, standin):
     """Test that a write applied but unanswered is resent without a second row."""
-    standin.inject("lost_answer", kind="values.batchUpdate")
+    standin.inject("lost_answer", kind="values.append")
     [row] = sheets_repo.commit([ticket("t1", description="eerste")])
     assert row["version"] == 1
     standin.inject("lost_answer", kind="values.batchUpdate")
@@ -164,7 +169,9 @@ def test_lost_answer_on_write_does_not_duplicate(sheets_repo, standin):
     rows = sheets_repo.read(["tickets"])["tickets"]
     assert [(r["id"], r["version"], r["description"]) for r in rows] == [("t1", 2, "tweede")]
     assert len(standin.values(sheets_repo.key, "tickets")) == 2  # header + one row
-    assert standin.count("values.batchUpdate") == 4  # each write was sent twice
+    assert standin.count("values.batchUpdate") == 3  # the second one was sent twice
+    assert standin.count("values.append") == 3  # the first one was sent twice
+    assert len(standin.values(sheets_repo.key, LOG)) == 4  # its copy in the log counts once
 
 
 def test_slow_answer_beyond_timeout_is_retried(make_sheets_repo, standin):
@@ -186,7 +193,7 @@ def test_grid_grows_when_rows_run_out(make_sheets_repo, standin):
     standin.reset_counts()
     repo.commit([ticket(f"t{i}") for i in range(8)])  # header + 8 rows > 5
     assert standin.count("spreadsheets.batchUpdate") == 1
-    assert standin.count() == 3
+    assert standin.count() == 4
     standin.reset_counts()
     repo.commit([ticket(f"u{i}") for i in range(8)])  # fits in the 500 rows just added
     assert standin.count("spreadsheets.batchUpdate") == 0
@@ -208,7 +215,7 @@ def test_setup_on_empty_spreadsheet_creates_everything(make_sheets_repo, standin
     repo = make_sheets_repo(setup=False)
     standin.reset_counts()
     lines = repo.setup()
-    assert lines == [f"Werkblad '{name}' aangemaakt." for name in TABLES]
+    assert lines == [f"Werkblad '{name}' aangemaakt." for name in [*TABLES, LOG]]
     assert standin.count() == 3
     for name, table in TABLES.items():
         assert standin.values(repo.key, name) == [table.column_names]
@@ -223,9 +230,9 @@ def test_setup_survives_a_lost_answer(make_sheets_repo, standin):
     repo.setup()
     assert standin.count("spreadsheets.batchUpdate") == 2  # sent, resent, refused
     assert standin.count("spreadsheets.get") == 2  # then looked again
-    assert repo.setup() == [f"Werkblad '{name}' bestond al." for name in TABLES]
+    assert repo.setup() == [f"Werkblad '{name}' bestond al." for name in [*TABLES, LOG]]
     titles = [s["properties"]["title"] for s in repo._http.fetch_sheet_metadata(repo.key)["sheets"]]
-    assert sorted(titles) == sorted(["Sheet1", *TABLES])
+    assert sorted(titles) == sorted(["Sheet1", *TABLES, LOG])
 
 
 def test_grid_growth_survives_a_lost_answer(make_sheets_repo, standin):
@@ -247,7 +254,7 @@ def test_setup_on_existing_spreadsheet_only_verifies(sheets_repo, standin):
         credentials=sheets_repo._http.auth,
         api_root=standin.url,
     ).setup()
-    assert lines == [f"Werkblad '{name}' bestond al." for name in TABLES]
+    assert lines == [f"Werkblad '{name}' bestond al." for name in [*TABLES, LOG]]
     assert writes(standin) == 0
     assert len(sheets_repo.read(["tickets"])["tickets"]) == 1
 
@@ -377,3 +384,23 @@ def test_client_rewrites_api_root_and_sets_timeout():
     http.request("get", "https://sheets.googleapis.com/v4/spreadsheets/x")
     assert http.session.urls == ["http://127.0.0.1:9/v4/spreadsheets/x"]
     assert http.timeout == 7
+
+
+def test_rows_from_before_the_log_are_updated_once_and_numbers_continue(sheets_repo, standin):
+    """A Sheet filled by the earlier driver (rows, no log): setup adds the log; an update
+    of an old row is decided by the log like any other; numbering continues above."""
+    names = TABLES["tickets"].column_names
+    old = {"id": "oud", "version": 3, "number": "KIV-2026-0041", "status": "nieuw"}
+    sheets_repo._http.values_update(
+        sheets_repo.key,
+        "'tickets'!A2",
+        {"valueInputOption": "RAW"},
+        {"values": [[old.get(n, "") for n in names]]},
+    )
+    first = Update("tickets", "oud", 3, {"status": "wacht_op_controle"})
+    [row] = sheets_repo.commit([first])
+    assert row["version"] == 4
+    with pytest.raises(Conflict):  # the same base version again: refused
+        sheets_repo.commit([Update("tickets", "oud", 3, {"status": "urgent"})])
+    [new] = sheets_repo.commit([ticket("nieuw")])
+    assert new["number"] == "KIV-2026-0042"

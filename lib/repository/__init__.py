@@ -3,8 +3,10 @@
 from lib.repository.base import (
     Change,
     Conflict,
+    Duplicate,
     Insert,
     NotFound,
+    OutcomeUnknown,
     Redact,
     Repository,
     StoreUnavailable,
@@ -14,9 +16,11 @@ from lib.repository.base import (
 __all__ = [
     "Change",
     "Conflict",
+    "Duplicate",
     "Insert",
     "NotFound",
     "Redact",
+    "OutcomeUnknown",
     "Repository",
     "StoreUnavailable",
     "Update",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from lib.schema import TABLES, empty_row
+from lib.validation import ValidationError, identifier_key
 
 
 class Conflict(Exception):
@@ -37,13 +38,42 @@ class StoreUnavailable(Exception):
     """The store did not answer after the bounded retries; nothing is half-done."""
 
 
+class OutcomeUnknown(StoreUnavailable):
+    """The store stopped answering while a write was under way, and could not tell
+    afterwards whether it landed. Rare: the driver first tries to find out."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "De Google Sheet reageert niet meer; het is niet zeker of uw wijziging is "
+            "opgeslagen. Vernieuw de pagina over een minuut en kijk of ze er staat "
+            "voordat u het opnieuw probeert."
+        )
+
+
+class Duplicate(ValidationError):
+    """A value that must be unique (an invoice number) is already in the store.
+
+    A field error of the form that typed it, so every page shows it beside that field.
+    """
+
+    def __init__(self, table: str, column: str, value: str):
+        label = {"invoices": "Factuurnummer"}.get(table, column)
+        super().__init__({column: f"{label} {value} is al geregistreerd."})
+        self.table, self.column, self.value = table, column, value
+
+
 @dataclass(frozen=True)
 class Insert:
     table: str
     row: dict
     # When set, the driver fills row["number"] with prefix + the next free
-    # four-digit sequence inside the same atomic write (unique under races).
+    # four-digit sequence inside the same atomic write (unique under races, and
+    # never a number handed out before, also after rows were removed). Text of
+    # later inserts in the same write may hold NUMBER_SLOT: it becomes that number.
     number_prefix: str | None = None
+    # When set, no other row of the table may hold the same value in this column,
+    # compared as `unique_key` does (checked inside the atomic write).
+    unique_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,10 +102,36 @@ class Redact:
 Change = Insert | Update | Redact
 
 
-def next_number(existing: Iterable[str], prefix: str) -> str:
+# Stands for the number a write hands out, in mails written before it is known.
+NUMBER_SLOT = "\u27e6meldingsnummer\u27e7"
+
+
+def highest_number(existing: Iterable[str], prefix: str) -> int:
     taken = [n[len(prefix) :] for n in existing if n and n.startswith(prefix)]
-    highest = max((int(s) for s in taken if s.isdigit()), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    return max((int(s) for s in taken if s.isdigit()), default=0)
+
+
+def next_number(existing: Iterable[str], prefix: str, floor: int = 0) -> str:
+    """The next number after the highest in use and after `floor` (the highest ever issued)."""
+    return format_number(prefix, max(highest_number(existing, prefix), floor) + 1)
+
+
+def format_number(prefix: str, sequence: int) -> str:
+    return f"{prefix}{sequence:04d}"
+
+
+def unique_key(value: object) -> str:
+    """An identifier as people mean it (lib/validation.py `identifier_key`): case,
+    invisible characters, spaces and compatibility forms ignored."""
+    return identifier_key(str(value))
+
+
+def fill_number(row: dict, number: str) -> dict:
+    """Put a number handed out in this write into the text that waited for it."""
+    return {
+        k: v.replace(NUMBER_SLOT, number) if isinstance(v, str) and NUMBER_SLOT in v else v
+        for k, v in row.items()
+    }
 
 
 def complete_row(table: str, row: dict) -> dict:

@@ -1,20 +1,31 @@
 """The Google Sheet driver: one worksheet per table, row 1 holds the column names.
 
-Request budget (Google allows 60 requests per minute per user): `read` is one
-values.batchGet; `commit` is one values.batchGet plus one values.batchUpdate.
-Rarely more: a spreadsheets.batchUpdate when new rows need a bigger grid, and a
-spreadsheets.get when a process inserts before it has seen the grid sizes.
+Several processes may write one Sheet at once (app instances, CLI commands).
+Sheets has no transactions and no conditional writes, but it applies the
+appends to one worksheet in order; so a commit is decided by a change log
+(lib/repository/sheets_log.py), worksheet `_wijzigingen`:
 
-Sheets has no transactions and no conditional writes, so a commit is made
-all-or-nothing like this: under one lock per spreadsheet for the whole process
-(Streamlit serves every user from one process), read the affected worksheets,
-check every change in memory, and only then send a single write. Nothing is
-written when any check fails. Another process writing the same Sheet at the same
-moment is not covered by the lock; run one app process per Sheet.
+1. read the affected worksheets and the log rows this process has not seen
+   (one values.batchGet) and check every change in memory: a stale version is
+   refused before anything is written;
+2. append one log row with the change (one values.append); its position, given
+   in the answer, and the log rows before it decide whether it won. Only when
+   other writers appended in between are those rows read (one more batchGet);
+3. a winner writes its rows to the readable worksheets (one values.batchUpdate),
+   and mends rows there that lag behind the log (a crashed or late writer).
+
+A read overlays the log on the worksheets, so what a page shows is what the log
+decided even when a worksheet write was lost or landed late. When the append's
+answer never comes, the client appends a `void` row for the change: whichever
+of the two comes first in the log decides, so the user is told the truth.
+No lock is held across requests; the lock below only guards this process's
+copy of the folded log and the cached grid sizes.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -24,25 +35,28 @@ from typing import Any
 import gspread
 from gspread.exceptions import APIError
 
+from lib.repository import sheets_log
 from lib.repository.base import (
     Change,
-    Conflict,
-    Insert,
-    NotFound,
-    Redact,
+    OutcomeUnknown,
     Repository,
     StoreUnavailable,
     check_changes,
-    complete_row,
-    next_number,
 )
-from lib.repository.sheets_http import RetryingHTTPClient
+from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
+from lib.repository.sheets_log import Entry, Fold, Outcome
+from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
 from lib.safe_text import neutralise, restore
 from lib.schema import TABLES, Column, Table
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
+HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
+# The app's setting (lib/store.py): a hand edit in a worksheet shows within a
+# minute; everything written through the app at once (it is in the log).
+WORKSHEET_REFRESH = 60.0
+_log = logging.getLogger("kivido.sheets")
 _TRUE = {"true", "1", "ja", "yes", "waar", "x"}
 _FALSE = {"false", "0", "nee", "no", "onwaar", ""}
 
@@ -53,6 +67,9 @@ class _Shared:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     grid: dict[str, dict] | None = None  # title -> sheetId, rowCount, columnCount
+    fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
+    # title -> (worksheet as last read, time.monotonic() then): see read()
+    worksheets: dict[str, tuple[Sheet, float]] = field(default_factory=dict)
 
 
 _SHARED: dict[str, _Shared] = {}
@@ -62,22 +79,6 @@ _SHARED_GUARD = threading.Lock()
 def _shared(key: str) -> _Shared:
     with _SHARED_GUARD:
         return _SHARED.setdefault(key, _Shared())
-
-
-@dataclass
-class _Sheet:
-    """A worksheet as it was just read; rows are found by id, positions follow."""
-
-    rows: dict[str, dict]  # id -> typed row, in sheet order
-    position: dict[str, int]  # id -> 1-based row in the worksheet
-    next_row: int  # first row after the last non-empty one
-    added: int = 0
-
-    def add(self, row: dict) -> None:
-        self.rows[row["id"]] = row
-        self.position[row["id"]] = self.next_row
-        self.next_row += 1
-        self.added += 1
 
 
 class SheetsRepository(Repository):
@@ -90,8 +91,10 @@ class SheetsRepository(Repository):
         max_attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 20.0,
+        worksheet_refresh: float = 0.0,
     ) -> None:
         self.key = spreadsheet_key
+        self.worksheet_refresh = worksheet_refresh
         self.label = f"Google Sheet ({spreadsheet_key[:8]}…)"
         factory = RetryingHTTPClient.factory(
             api_root=api_root, max_attempts=max_attempts, sleep=sleep, timeout=timeout
@@ -123,28 +126,134 @@ class SheetsRepository(Repository):
     # -- the contract -------------------------------------------------------
 
     def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
+        """The rows of the tables: the worksheets with the log laid over them.
+
+        With `worksheet_refresh` set, worksheets read less than that many seconds
+        ago are reused and only the new log rows are asked for: a page view then
+        costs what changed since the last one, not the whole history. Every change
+        made through any app process is in the log, so only a hand edit in a
+        worksheet shows up later (at most `worksheet_refresh` seconds).
+        """
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
-        sheets = self._fetch(names)
-        return {name: list(sheets[name].rows.values()) for name in names}
+        now = time.monotonic()
+        with self._shared.lock:
+            cached = {n: self._shared.worksheets.get(n) for n in names}
+        if self.worksheet_refresh and all(
+            c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
+        ):
+            _, fold = self._fetch([])
+            sheets = {n: c[0] for n, c in cached.items()}
+        else:
+            sheets, fold = self._fetch(names)
+            if self.worksheet_refresh:
+                with self._shared.lock:
+                    self._shared.worksheets.update({n: (sheets[n], now) for n in names})
+        with self._shared.lock:  # other threads fold new log rows meanwhile
+            return {name: list(overlay(name, sheets[name], fold)[0].values()) for name in names}
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         if not changes:
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
+        sheets, fold = self._fetch(names)
         with self._shared.lock:
-            sheets = self._fetch(names)
-            results, dirty = [], {}
-            for ch in changes:
-                row, changed = _apply(sheets[ch.table], ch)
-                results.append(dict(row))
-                if changed:
-                    dirty[(ch.table, row["id"])] = None
-            if dirty:
-                self._write(sheets, list(dirty))
-            return results
+            state = {n: overlay(n, sheets[n], fold)[0] for n in names}
+        entry, results = plan(state, fold, changes, self._clock())
+        if not entry.changes:
+            return results  # only repeated inserts: nothing to write
+        outcome = self._decide(entry)
+        if not outcome.won:
+            raise refusal(outcome)
+        self._project(names, sheets, [(ch["t"], ch["row"]["id"]) for ch in entry.changes])
+        # The log's rows: with the numbers it handed out and the first of a repeated insert.
+        logged = iter(outcome.results)
+        final = [dict(next(logged)) if r.pop("_planned", False) else r for r in results]
+        return final
+
+    def _clock(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+    # -- the log ------------------------------------------------------------
+
+    def _decide(self, entry: Entry) -> Outcome:
+        """Append the entry; read what came before it if needed; the log's verdict."""
+        landed = entry
+        try:
+            position = self._append(entry)
+        except StoreUnavailable:
+            # No answer: the entry may land now, later, or never. A void row
+            # settles it: whichever of the two is first in the log counts.
+            landed = Entry(entry.change_id, sheets_log.VOID)
+            try:
+                position = self._append(landed)
+            except StoreUnavailable as err:
+                raise OutcomeUnknown() from err
+        outcome = self._catch_up(landed, position)
+        if outcome.reason == "void":
+            raise StoreUnavailable(unavailable_message(self._http.max_attempts))
+        return outcome
+
+    def _append(self, entry: Entry) -> int:
+        answer = self._call(
+            self._http.values_append,
+            self.key,
+            f"{_quote(sheets_log.TITLE)}!A1",
+            {"valueInputOption": "RAW", "insertDataOption": "OVERWRITE"},
+            {"values": [entry.cells()]},
+        )
+        written = answer.get("updates", {}).get("updatedRange", "")
+        match = re.search(r"![A-Z]+(\d+)", written)
+        if not match:
+            raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
+        return int(match.group(1))
+
+    def _catch_up(self, entry: Entry, position: int) -> Outcome:
+        """Fold the log up to `position` (where this entry or its void row landed)."""
+        shared = self._shared
+        with shared.lock:
+            fold = shared.fold
+            if fold.count == position - 1:
+                fold.apply(entry, position)  # nobody appended in between: no read
+            known = fold.count >= position
+        if not known:
+            self._fetch([], through=position)
+        with shared.lock:
+            return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
+
+    # -- the readable worksheets ------------------------------------------
+
+    def _project(
+        self, names: list[str], sheets: dict[str, Sheet], won: list[tuple[str, str]]
+    ) -> None:
+        """Write the rows that won, and mend rows that lag behind the log.
+
+        The change is saved once the log says so: a failure here is not the
+        user's failure. The next writer mends what this one could not write.
+        """
+        with self._shared.lock:
+            fold = self._shared.fold
+            dirty: dict[tuple[str, str], dict] = {}
+            for name in names:
+                _, lagging = overlay(name, sheets[name], fold)
+                for row_id in lagging[:HEAL_LIMIT]:
+                    dirty[(name, row_id)] = fold.rows[name][row_id]
+            for name, row_id in won:
+                dirty[(name, row_id)] = fold.rows[name][row_id]
+        for (name, row_id), row in dirty.items():
+            sheet = sheets[name]
+            if row_id in sheet.position:
+                sheet.rows[row_id] = row
+            else:
+                sheet.add(row)
+        if not dirty:
+            return
+        try:
+            self._write(sheets, list(dirty))
+        except StoreUnavailable:
+            _log.warning("Worksheet write after a saved change failed; the next write mends it.")
 
     def setup(self) -> list[str]:
         with self._shared.lock:
@@ -164,7 +273,7 @@ class SheetsRepository(Repository):
         for name, table in TABLES.items():
             names = table.column_names
             if name not in grid:
-                add.append(_add_sheet(table))
+                add.append(_add_sheet(table.name, len(table.columns)))
                 write.append(name)
                 lines.append(f"Werkblad '{name}' aangemaakt.")
                 continue
@@ -179,6 +288,8 @@ class SheetsRepository(Repository):
                 lines.append(f"Werkblad '{name}': kopregel {done}.")
             else:
                 problems.append(f"'{name}' heeft {got}, verwacht {names}")
+        log_line, log_header = self._setup_log(grid, add)
+        lines.append(log_line)
         if problems:
             raise ValueError(
                 "De Google Sheet heeft niet de verwachte kopregels; er is niets veranderd. "
@@ -186,15 +297,33 @@ class SheetsRepository(Repository):
             )
         if add or grow:
             self._restructure(add + grow)
-        if write:
+        if write or log_header:
             data = [
                 {"range": _row_range(TABLES[n], 1), "values": [TABLES[n].column_names]}
                 for n in write
             ]
+            if log_header:
+                data.append({"range": _LOG_HEADER_RANGE, "values": [sheets_log.HEADER]})
             self._call(
                 self._http.values_batch_update, self.key, {"valueInputOption": "RAW", "data": data}
             )
         return lines
+
+    def _setup_log(self, grid: dict[str, dict], add: list[dict]) -> tuple[str, bool]:
+        """The change log worksheet: made when missing, its header written when empty."""
+        if sheets_log.TITLE not in grid:
+            add.append(_add_sheet(sheets_log.TITLE, sheets_log.WIDTH))
+            return f"Werkblad '{sheets_log.TITLE}' aangemaakt.", True
+        (found,) = self._batch_get([_LOG_HEADER_RANGE], {})
+        header = _trimmed([str(c).strip() for c in (found or [[]])[0]])
+        if header == sheets_log.HEADER:
+            return f"Werkblad '{sheets_log.TITLE}' bestond al.", False
+        if not header:
+            return f"Werkblad '{sheets_log.TITLE}': kopregel geschreven.", True
+        raise ValueError(
+            f"Werkblad '{sheets_log.TITLE}' heeft niet de verwachte kopregel "
+            f"({header}, verwacht {sheets_log.HEADER}); er is niets veranderd."
+        )
 
     # -- requests -----------------------------------------------------------
 
@@ -204,10 +333,51 @@ class SheetsRepository(Repository):
         except APIError as err:
             raise StoreUnavailable(_refusal_message(err)) from err
 
-    def _fetch(self, names: list[str]) -> dict[str, _Sheet]:
+    def _fetch(self, names: list[str], through: int | None = None) -> tuple[dict[str, Sheet], Fold]:
+        """The worksheets and the log rows this process has not folded yet, in one read.
+
+        The log is read from the last row already folded, to notice when it changed
+        behind our back (then it is read and folded again from the top).
+        """
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
-        found = self._batch_get([_quote(n) for n in names], params)
-        return {n: _parse(TABLES[n], values) for n, values in zip(names, found, strict=True)}
+        for _ in range(2):
+            with self._shared.lock:
+                start = max(self._shared.fold.count, 1)
+            end = str(max(through, start)) if through else ""
+            log_range = f"{_quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            found = self._batch_get([_quote(n) for n in names] + [log_range], params)
+            with self._shared.lock:
+                if self._merge(start, found[-1]):
+                    fold = self._shared.fold
+                    break
+                self._shared.fold = Fold()  # the log was edited: fold it again
+        else:
+            raise StoreUnavailable(
+                "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
+                "(zie de handleiding) en probeer opnieuw."
+            )
+        sheets = {n: _parse(TABLES[n], values) for n, values in zip(names, found, strict=False)}
+        return sheets, fold
+
+    def _merge(self, start: int, values: list[list]) -> bool:
+        """Fold log rows read from row `start`; False when they do not continue ours."""
+        fold = self._shared.fold
+        if start == 1:
+            if fold.count == 0:
+                if not values or _trimmed([str(c) for c in values[0]]) != sheets_log.HEADER:
+                    raise StoreUnavailable(
+                        "Werkblad '_wijzigingen' ontbreekt of heeft niet de verwachte "
+                        "kopregel. Voer de installatie (setup) uit."
+                    )
+                fold.count = 1
+        elif fold.count == start:
+            first = sheets_log.parse(values[0]) if values else None
+            if (first.change_id if first else "") != fold.last_id:
+                return False
+        for number, cells in enumerate(values, start=start):
+            if number > fold.count:
+                fold.apply(sheets_log.parse(cells), number)
+        return True
 
     def _batch_get(self, ranges: list[str], params: dict) -> list[list[list]]:
         answer = self._call(self._http.values_batch_get, self.key, ranges, params)
@@ -234,7 +404,7 @@ class SheetsRepository(Repository):
         rows = [(values or [[]])[0] for values in self._batch_get(ranges, {})]
         return {n: _trimmed([str(c).strip() for c in r]) for n, r in zip(names, rows, strict=True)}
 
-    def _write(self, sheets: dict[str, _Sheet], dirty: list[tuple[str, str]]) -> None:
+    def _write(self, sheets: dict[str, Sheet], dirty: list[tuple[str, str]]) -> None:
         # Every cell goes to an explicit position with an explicit value, so
         # sending this same body twice leaves the Sheet as sending it once. That
         # is what makes the HTTP client's retries safe after a lost answer: no
@@ -258,7 +428,7 @@ class SheetsRepository(Repository):
                 if refresh or not _beyond_grid(err):
                     raise StoreUnavailable(_refusal_message(err)) from err
 
-    def _grow(self, sheets: dict[str, _Sheet], refresh: bool) -> None:
+    def _grow(self, sheets: dict[str, Sheet], refresh: bool) -> None:
         growing = {n: s for n, s in sheets.items() if s.added}
         if not growing:
             return
@@ -297,36 +467,7 @@ class SheetsRepository(Repository):
 # -- pure helpers -----------------------------------------------------------
 
 
-def _apply(sheet: _Sheet, ch: Change) -> tuple[dict, bool]:
-    """Apply one change to the in-memory sheet; return the row and whether it changed."""
-    if isinstance(ch, Insert):
-        existing = sheet.rows.get(ch.row["id"])
-        if existing is not None:  # a repeated insert: keep the first
-            return existing, False
-        row = _typed_row(TABLES[ch.table], complete_row(ch.table, ch.row))
-        if ch.number_prefix:
-            numbers = (r["number"] for r in sheet.rows.values())
-            row["number"] = next_number(numbers, ch.number_prefix)
-        sheet.add(row)
-        return row, True
-    current = sheet.rows.get(ch.id)
-    if current is None:
-        raise NotFound(ch.table, ch.id)
-    if isinstance(ch, Redact):
-        row = {**current, **_typed_row(TABLES[ch.table], ch.values)}
-        if TABLES[ch.table].mutable:
-            row["version"] = current["version"] + 1
-        sheet.rows[ch.id] = row
-        return row, True
-    if current["version"] != ch.expected_version:
-        raise Conflict(ch.table, ch.id)
-    values = _typed_row(TABLES[ch.table], ch.values)
-    row = {**current, **values, "version": current["version"] + 1}
-    sheet.rows[ch.id] = row
-    return row, True
-
-
-def _parse(table: Table, values: list[list]) -> _Sheet:
+def _parse(table: Table, values: list[list]) -> Sheet:
     header = _trimmed([str(c).strip() for c in values[0]]) if values else []
     names = table.column_names
     if header[: len(names)] != names:
@@ -334,7 +475,7 @@ def _parse(table: Table, values: list[list]) -> _Sheet:
             f"Werkblad '{table.name}' heeft niet de verwachte kopregel. "
             "Voer de installatie (setup) uit of herstel de eerste rij."
         )
-    sheet = _Sheet(rows={}, position={}, next_row=len(values) + 1)
+    sheet = Sheet(rows={}, position={}, next_row=len(values) + 1)
     for number, cells in enumerate(values[1:], start=2):
         try:
             row = {
@@ -366,22 +507,6 @@ def _from_cell(col: Column, value: Any) -> Any:
         return int(word or 0)
     kind = "geheel getal" if col.type == "int" else "ja/nee-waarde"
     raise ValueError(f"'{value}' in kolom '{col.name}' is geen {kind}")
-
-
-def _typed_row(table: Table, row: dict) -> dict:
-    """Values as their column type, as the SQL store keeps them; refuse what it would refuse."""
-    typed = {}
-    for name, value in row.items():
-        kind = table.column(name).type
-        ok = {
-            "text": value is not None,
-            "int": isinstance(value, int) or (isinstance(value, float) and value.is_integer()),
-            "bool": isinstance(value, bool | int) and value in (0, 1),
-        }[kind]
-        if not ok:
-            raise ValueError(f"{table.name}.{name}: {value!r} past niet bij type {kind}")
-        typed[name] = {"text": str, "int": int, "bool": bool}[kind](value)
-    return typed
 
 
 def _cells(table: str, row: dict) -> list:
@@ -421,9 +546,12 @@ def _dims(props: dict) -> dict:
     }
 
 
-def _add_sheet(table: Table) -> dict:
-    grid = {"rowCount": NEW_SHEET_ROWS, "columnCount": len(table.columns), "frozenRowCount": 1}
-    return {"addSheet": {"properties": {"title": table.name, "gridProperties": grid}}}
+def _add_sheet(title: str, width: int) -> dict:
+    grid = {"rowCount": NEW_SHEET_ROWS, "columnCount": width, "frozenRowCount": 1}
+    return {"addSheet": {"properties": {"title": title, "gridProperties": grid}}}
+
+
+_LOG_HEADER_RANGE = f"{_quote(sheets_log.TITLE)}!A1:{_column_letter(len(sheets_log.HEADER))}1"
 
 
 def _append(dims: dict, dimension: str, length: int) -> dict:

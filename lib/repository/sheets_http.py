@@ -4,10 +4,11 @@ gspread's own BackOffHTTPClient retries without bound and keeps its back-off
 counter on the (shared) instance; this one gives up after `max_attempts` and
 raises StoreUnavailable, which pages show as a calm Dutch message.
 
-Retrying a write is safe because every values write this project sends sets
-explicit cells to explicit values (see lib/repository/sheets.py): repeating it
-after a lost answer leaves the Sheet exactly as one request would. The rare
-structural requests (addSheet, appendDimension) are handled there too.
+Retrying a write is safe: a worksheet write sets explicit cells to explicit
+values, so repeating it after a lost answer leaves the Sheet as one request
+would; a change-log append repeated is a second row with the same change id,
+which every reader ignores (lib/repository/sheets_log.py). The rare structural
+requests (addSheet, appendDimension) are handled in lib/repository/sheets.py.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 The same code runs on PostgreSQL (a URL in secrets.toml). How transactions lock
 (writers serialised, reads never blocked) is set up in `sql_engine.py`, which
-makes the version check and the ticket-number sequence safe when two people act
-at the same moment.
+makes the version check, the ticket-number sequence and the unique invoice
+number safe when two people (or two processes) act at the same moment. The
+highest number ever handed out is kept per prefix in `number_sequences`, so a
+number is never handed out twice, also after rows were removed (demo-reset).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,13 +20,17 @@ from lib.repository import sql_engine
 from lib.repository.base import (
     Change,
     Conflict,
+    Duplicate,
     Insert,
     NotFound,
     Redact,
     Repository,
     check_changes,
     complete_row,
+    fill_number,
+    highest_number,
     next_number,
+    unique_key,
 )
 from lib.schema import TABLES
 
@@ -41,6 +48,13 @@ SQL_TABLES: dict[str, sa.Table] = {
     )
     for t in TABLES.values()
 }
+# Store bookkeeping, not data: the highest number ever handed out per prefix.
+SEQUENCES = sa.Table(
+    "number_sequences",
+    metadata,
+    sa.Column("prefix", sa.Text(), primary_key=True),
+    sa.Column("highest", sa.BigInteger(), nullable=False),
+)
 sa.Index("ux_tickets_number", SQL_TABLES["tickets"].c.number, unique=True)
 sa.Index("ux_settings_key", SQL_TABLES["settings"].c.key, unique=True)
 sa.Index("ix_events_ticket", SQL_TABLES["events"].c.ticket_id)
@@ -98,7 +112,14 @@ class SqlRepository(Repository):
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         with self.engine.begin() as conn:
-            return [self._apply(conn, ch) for ch in changes]
+            results, number = [], None
+            for ch in changes:
+                if number is not None and isinstance(ch, Insert):
+                    ch = dataclasses.replace(ch, row=fill_number(ch.row, number))
+                results.append(self._apply(conn, ch))
+                if isinstance(ch, Insert) and ch.number_prefix:
+                    number = results[-1]["number"]
+            return results
 
     def _apply(self, conn: sa.Connection, ch: Change) -> dict:
         table = SQL_TABLES[ch.table]
@@ -108,10 +129,9 @@ class SqlRepository(Repository):
                 return dict(existing._mapping)
             row = complete_row(ch.table, ch.row)
             if ch.number_prefix:
-                numbers = conn.execute(
-                    sa.select(table.c.number).where(table.c.number.like(f"{ch.number_prefix}%"))
-                ).scalars()
-                row["number"] = next_number(numbers, ch.number_prefix)
+                row["number"] = _hand_out_number(conn, table, ch.number_prefix)
+            if ch.unique_column:
+                _refuse_duplicate(conn, table, ch.unique_column, row[ch.unique_column])
             conn.execute(sa.insert(table).values(**row))
             return row
         if isinstance(ch, Redact):
@@ -133,3 +153,29 @@ class SqlRepository(Repository):
         if conn.execute(sa.update(table).where(table.c.id == ch.id).values(**values)).rowcount != 1:
             raise NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+
+def _hand_out_number(conn: sa.Connection, table: sa.Table, prefix: str) -> str:
+    """The next number: above every number in use and above the highest ever handed out."""
+    floor = conn.execute(
+        sa.select(SEQUENCES.c.highest).where(SEQUENCES.c.prefix == prefix).with_for_update()
+    ).scalar()
+    in_use = conn.execute(
+        sa.select(table.c.number).where(table.c.number.like(f"{prefix}%"))
+    ).scalars()
+    number = next_number(in_use, prefix, floor or 0)
+    highest = highest_number([number], prefix)
+    if floor is None:
+        conn.execute(sa.insert(SEQUENCES).values(prefix=prefix, highest=highest))
+    else:
+        conn.execute(
+            sa.update(SEQUENCES).where(SEQUENCES.c.prefix == prefix).values(highest=highest)
+        )
+    return number
+
+
+def _refuse_duplicate(conn: sa.Connection, table: sa.Table, column: str, value: str) -> None:
+    key = unique_key(value)
+    for other in conn.execute(sa.select(table.c[column])).scalars():
+        if unique_key(other) == key:
+            raise Duplicate(table.name, column, str(value).strip())

@@ -1,0 +1,140 @@
+"""The change log of the Google Sheet: the order of appends decides every race.
+
+Google Sheets has no conditional write, but it applies the appends to one
+worksheet one after the other. Every commit is first appended to the worksheet
+`_wijzigingen` as one row: its change id and, as JSON, each row it writes
+together with the version it was based on. Every process reads the log in the
+same order and folds it with `Fold.apply`, so all of them reach the same
+verdict on every change, without talking to each other:
+
+- an update wins when the version it was based on is still the current one;
+- an insert that asks for a number gets it here, in log order: one above every
+  number handed out before and above the highest its writer saw in the
+  worksheets (so two writers never share one, and a number is never reused,
+  also after rows were removed); text of later rows of the same change that
+  waits for it (NUMBER_SLOT: the receipt mail) gets it too;
+- an insert with a unique column wins when no earlier winner holds the same key;
+- a change is all-or-nothing: one refused part refuses all of it;
+- only the first row of a change id counts: a retried append (after a lost
+  answer) or a late one is a no-op, and a `void` row written by the client that
+  gave up on a change makes every later copy of it a no-op.
+
+The readable worksheets (tickets, events, ...) are written after a change won;
+the log is what decides, they are what people read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from lib.repository.base import fill_number, format_number, unique_key
+
+TITLE = "_wijzigingen"
+HEADER = ["wijziging", "soort", "tijdstip", "inhoud"]
+WIDTH = 26  # columns A..Z: the JSON continues from D over as many cells as it needs
+CHUNK = 45_000  # Google refuses a cell over 50,000 characters
+COMMIT, VOID = "commit", "void"
+
+
+@dataclass(frozen=True)
+class Entry:
+    change_id: str
+    kind: str
+    at: str = ""
+    changes: tuple[dict, ...] = ()
+
+    def cells(self) -> list[str]:
+        text = json.dumps(list(self.changes), ensure_ascii=False, separators=(",", ":"))
+        chunks = [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)] or [""]
+        if 3 + len(chunks) > WIDTH:
+            raise ValueError("Deze wijziging is te groot voor de Google Sheet.")
+        # A leading apostrophe never starts our cells: ids are hex, JSON starts with '['.
+        return [self.change_id, self.kind, self.at, *chunks]
+
+
+def parse(cells: list[Any]) -> Entry | None:
+    """A log row back into an entry; None for a blank or foreign row (skipped by all)."""
+    if len(cells) < 2 or not cells[0] or cells[1] not in (COMMIT, VOID):
+        return None
+    if cells[1] == VOID:
+        return Entry(str(cells[0]), VOID)
+    try:
+        changes = json.loads("".join(str(c) for c in cells[3:]))
+    except ValueError:
+        return None
+    if not isinstance(changes, list):
+        return None
+    return Entry(str(cells[0]), COMMIT, str(cells[2]) if len(cells) > 2 else "", tuple(changes))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    won: bool
+    reason: str = ""  # conflict, duplicate, void
+    detail: tuple = ()
+    results: tuple[dict, ...] = ()
+
+
+@dataclass
+class Fold:
+    """The state the log describes, folded row by row; the same in every process."""
+
+    rows: dict[str, dict[str, dict]] = field(default_factory=dict)  # table -> id -> row
+    highest: dict[str, int] = field(default_factory=dict)  # number prefix -> highest
+    keys: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    count: int = 0  # the sheet row of the last row folded (1 = the header)
+    last_id: str = ""  # its change id, to notice a log changed behind our back
+
+    def apply(self, entry: Entry | None, row_number: int) -> None:
+        self.count = row_number
+        if entry is None:
+            self.last_id = ""
+            return
+        self.last_id = entry.change_id
+        if entry.change_id in self.outcomes:
+            return  # a repeat of a change already decided, or one its writer voided
+        if entry.kind == VOID:
+            self.outcomes[entry.change_id] = Outcome(False, "void")
+            return
+        self.outcomes[entry.change_id] = self._decide(entry.changes)
+
+    def _decide(self, changes: tuple[dict, ...]) -> Outcome:
+        staged: dict[tuple[str, str], dict] = {}
+        highest, keys, results, number = dict(self.highest), {}, [], ""
+        for ch in changes:
+            table, row = ch["t"], ch["row"]
+            current = staged.get((table, row["id"])) or self.rows.get(table, {}).get(row["id"])
+            if ch["op"] == "insert":
+                if current is not None:  # a repeated insert keeps the first
+                    results.append(current)
+                    continue
+                if number:
+                    row = fill_number(row, number)
+                prefix = ch.get("prefix")
+                if prefix:
+                    sequence = max(highest.get(prefix, 0), int(ch.get("floor", 0))) + 1
+                    highest[prefix] = sequence
+                    number = format_number(prefix, sequence)
+                    row = {**row, "number": number}
+                column = ch.get("unique")
+                if column:
+                    key = unique_key(row[column])
+                    taken = {**self.keys.get((table, column), {}), **keys.get((table, column), {})}
+                    if taken.get(key, row["id"]) != row["id"]:
+                        return Outcome(False, "duplicate", (table, column, row[column]))
+                    keys.setdefault((table, column), {})[key] = row["id"]
+            elif current is not None and current["version"] != ch["base"]:
+                return Outcome(False, "conflict", (table, row["id"]))
+            # An update of a row the log has not seen yet (made before the log, or
+            # by hand) was checked by its writer; the first change to it claims it.
+            staged[(table, row["id"])] = row
+            results.append(row)
+        for (table, row_id), row in staged.items():
+            self.rows.setdefault(table, {})[row_id] = row
+        self.highest = highest
+        for name, found in keys.items():
+            self.keys.setdefault(name, {}).update(found)
+        return Outcome(True, results=tuple(results))

@@ -1,0 +1,81 @@
+"""The Sheet driver's incremental read (issue 10, points 1 and 5, from the change log of
+issue 9): a page view within `worksheet_refresh` asks only for the log rows it has not
+seen, so its size follows what changed, not the history; a hand edit in a worksheet
+shows at the next full read."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from google.auth.credentials import AnonymousCredentials
+
+from lib.repository.sheets import SheetsRepository, _Shared
+from lib.repository.sheets_log import TITLE as LOG
+from tests.flows import Office
+
+
+def watched(repo: SheetsRepository) -> list[tuple[list[str], int]]:
+    """Record the ranges and the answer size (bytes) of every batchGet of `repo`."""
+    seen, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        answer = real(key, ranges, params)
+        seen.append((list(ranges), len(json.dumps(answer).encode())))
+        return answer
+
+    repo._http.values_batch_get = batch_get
+    return seen
+
+
+def other_process(repo: SheetsRepository) -> SheetsRepository:
+    """A repository on the same Sheet that shares nothing with `repo` (another process)."""
+    other = SheetsRepository(
+        spreadsheet_key=repo.key, credentials=AnonymousCredentials(), api_root=repo._http.api_root
+    )
+    other._shared = _Shared()
+    return other
+
+
+def test_a_page_view_reads_only_the_new_log_rows(make_sheets_repo, standin):
+    writer = make_sheets_repo()
+    office = Office(writer)
+    reader = other_process(writer)
+    reader.worksheet_refresh = 60.0
+    seen = watched(reader)
+    tables = ["tickets", "events", "messages"]
+    reader.read(tables)  # the first view reads everything once
+    assert len(seen[-1][0]) == len(tables) + 1
+    sizes = []
+    for history in (5, 30):
+        while len(writer.read(["tickets"])["tickets"]) < history:
+            office.submit()
+        reader.read(tables)  # catch up
+        office.submit()  # one new report since the last view
+        standin.reset_counts()
+        rows = reader.read(tables)
+        assert standin.count() == standin.count("values.batchGet") == 1
+        ranges, size = seen[-1]
+        assert len(ranges) == 1 and ranges[0].startswith(f"'{LOG}'!")  # only the log
+        assert len(rows["tickets"]) == history + 1  # and the other process's report is there
+        sizes.append(size)
+    full = reader._fetch(tables)  # for comparison: what a full read costs now
+    assert full and sizes[1] < 1.2 * sizes[0]  # flat in history
+    assert sizes[1] * 10 < seen[-1][1]  # a fraction of the whole store
+
+
+def test_a_hand_edit_shows_at_the_next_full_read(make_sheets_repo, standin):
+    writer = make_sheets_repo()
+    office = Office(writer)
+    ticket = office.submit()
+    reader = other_process(writer)
+    reader.worksheet_refresh = 0.3
+    reader.read(["tickets"])
+    header = standin.values(writer.key, "tickets")[0]
+    cell = chr(ord("A") + header.index("description")) + "2"
+    writer._http.values_update(
+        writer.key, f"'tickets'!{cell}", {"valueInputOption": "RAW"}, {"values": [["Hersteld"]]}
+    )
+    assert reader.read(["tickets"])["tickets"][0]["description"] == ticket["description"]
+    time.sleep(0.4)
+    assert reader.read(["tickets"])["tickets"][0]["description"] == "Hersteld"

@@ -1,0 +1,98 @@
+"""The change log's verdicts (lib/repository/sheets_log.py), entry by entry.
+
+Every process folds the same rows in the same order, so these verdicts are what
+two racing writers are told; the expectations are the rules of issue 9."""
+
+from __future__ import annotations
+
+from lib.repository.base import NUMBER_SLOT
+from lib.repository.sheets_log import COMMIT, VOID, Entry, Fold, parse
+
+
+def update(row_id: str, base: int, **values) -> dict:
+    return {
+        "op": "update",
+        "t": "tickets",
+        "base": base,
+        "row": {"id": row_id, "version": base + 1, **values},
+    }
+
+
+def insert(row_id: str, **extra) -> dict:
+    spec = {k: extra.pop(k) for k in ("prefix", "floor", "unique") if k in extra}
+    return {"op": "insert", "t": extra.pop("t", "tickets"), **spec, "row": {"id": row_id, **extra}}
+
+
+def fold(*entries: Entry) -> Fold:
+    f = Fold(count=1)
+    for n, entry in enumerate(entries, start=2):
+        f.apply(parse(entry.cells()), n)  # through the cells, as read back from the Sheet
+    return f
+
+
+def test_two_updates_of_one_version_the_first_in_the_log_wins():
+    f = fold(
+        Entry("a", COMMIT, changes=(update("t", 3, status="x"),)),
+        Entry("b", COMMIT, changes=(update("t", 3, status="y"),)),
+    )
+    assert f.outcomes["a"].won and f.outcomes["b"].reason == "conflict"
+    assert f.rows["tickets"]["t"]["status"] == "x"
+
+
+def test_a_refused_part_refuses_the_whole_change():
+    f = fold(
+        Entry("a", COMMIT, changes=(update("t", 1),)),
+        Entry("b", COMMIT, changes=(insert("e1", t="events"), update("t", 1))),
+    )
+    assert not f.outcomes["b"].won and "e1" not in f.rows.get("events", {})
+
+
+def test_numbers_are_handed_out_in_log_order_above_the_floor_and_fill_the_slot():
+    receipt = insert("m1", t="messages", subject=f"Melding {NUMBER_SLOT}")
+    f = fold(
+        Entry(
+            "a",
+            COMMIT,
+            changes=(insert("t1", prefix="KIV-2026-", floor=41, number=NUMBER_SLOT), receipt),
+        ),
+        Entry(
+            "b", COMMIT, changes=(insert("t2", prefix="KIV-2026-", floor=41, number=NUMBER_SLOT),)
+        ),
+    )
+    assert [f.rows["tickets"][t]["number"] for t in ("t1", "t2")] == [
+        "KIV-2026-0042",
+        "KIV-2026-0043",
+    ]
+    assert f.rows["messages"]["m1"]["subject"] == "Melding KIV-2026-0042"
+
+
+def test_a_unique_key_is_taken_once_whatever_its_spelling():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("i1", t="invoices", unique="number", number="NEM-1"),)),
+        Entry(
+            "b",
+            COMMIT,
+            changes=(insert("i2", t="invoices", unique="number", number=" nem-1\u200b"),),
+        ),
+    )
+    assert f.outcomes["a"].won and f.outcomes["b"].reason == "duplicate"
+
+
+def test_a_void_row_first_cancels_the_change_a_void_row_after_it_is_too_late():
+    change = Entry("a", COMMIT, changes=(update("t", 1, status="x"),))
+    cancelled = fold(Entry("a", VOID), change)
+    assert cancelled.outcomes["a"].reason == "void" and "t" not in cancelled.rows.get("tickets", {})
+    landed = fold(change, Entry("a", VOID))
+    assert landed.outcomes["a"].won and landed.rows["tickets"]["t"]["status"] == "x"
+
+
+def test_a_repeated_append_of_one_change_counts_once():
+    entry = Entry("a", COMMIT, changes=(insert("t1", prefix="KIV-2026-", number=NUMBER_SLOT),))
+    f = fold(entry, entry)
+    assert f.rows["tickets"]["t1"]["number"] == "KIV-2026-0001" and f.highest["KIV-2026-"] == 1
+
+
+def test_a_long_entry_is_spread_over_cells_under_googles_limit():
+    entry = Entry("a", COMMIT, changes=(insert("t1", description="x" * 120_000),))
+    cells = entry.cells()
+    assert all(len(c) <= 50_000 for c in cells) and parse(cells) == entry
