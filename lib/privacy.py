@@ -7,8 +7,8 @@ addresses, phone numbers and free text: in the report, its events, its mails,
 its quotes' decisions and its communication ticks. One event per report says
 who purged it. The access log keeps a view only for the retention period.
 
-Only the Repository interface is used: Update for mutable rows (version
-checked), Redact for append-only ones, all in one commit per batch. Running it
+Only the Repository interface is used: Redact for every row (the version
+checked on mutable ones), all in one commit per batch. Running it
 again finds nothing left to change.
 """
 
@@ -23,7 +23,7 @@ from datetime import datetime
 from lib import people, workdays
 from lib.config import Config
 from lib.procedure import ROLE_LABELS, Actor, Role, Ticket, refuse
-from lib.repository import Change, Conflict, Insert, Redact, Repository, StoreUnavailable, Update
+from lib.repository import Change, Conflict, Insert, Redact, Repository, StoreUnavailable
 from lib.snapshot import Snapshot
 
 MARKER = "[verwijderd na bewaartermijn]"
@@ -142,10 +142,9 @@ def _changes(table: str, rows: list[dict]) -> list[Change]:
         values = _marked(table, row)
         if not values:
             continue
-        if "version" in row:
-            out.append(Update(table, row["id"], row["version"], values))
-        else:
-            out.append(Redact(table, row["id"], values))
+        # A Redact also for mutable rows (version checked there): on the Google
+        # Sheet only a redact takes the old text out of the change log as well.
+        out.append(Redact(table, row["id"], values, expected_version=row.get("version")))
     return out
 
 
@@ -208,6 +207,8 @@ def purge(
         repo.commit(changes)
     if result.access_changes:
         repo.commit(result.access_changes)
+    # Also when nothing was left to redact: a run after a failed one finishes the job.
+    repo.scrub_history()
     return result
 
 

@@ -97,6 +97,9 @@ class Redact:
     table: str
     id: str
     values: dict = field(default_factory=dict)
+    # When set (a mutable row as the purge read it), a stale version is refused
+    # with Conflict like an Update: the purge never blanks a report edited meanwhile.
+    expected_version: int | None = None
 
 
 Change = Insert | Update | Redact
@@ -179,6 +182,14 @@ class Repository(abc.ABC):
     @abc.abstractmethod
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         """Apply all changes or none; return the resulting rows in order."""
+
+    def scrub_history(self) -> None:
+        """Take redacted text out of any history the store keeps of its rows.
+
+        The SQL store keeps none (a redact overwrites the one row); the Sheet's
+        change log holds copies of every row written (lib/repository/sheets.py).
+        """
+        return None
 
     def read_all(self) -> dict[str, list[dict]]:
         return self.read(TABLES)

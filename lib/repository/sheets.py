@@ -39,6 +39,7 @@ from lib.repository import sheets_log
 from lib.repository.base import (
     Change,
     OutcomeUnknown,
+    Redact,
     Repository,
     StoreUnavailable,
     check_changes,
@@ -168,6 +169,11 @@ class SheetsRepository(Repository):
         if not outcome.won:
             raise refusal(outcome)
         self._project(names, sheets, [(ch["t"], ch["row"]["id"]) for ch in entry.changes])
+        if any(isinstance(ch, Redact) for ch in changes):
+            try:
+                self._scrub(rounds=1)
+            except StoreUnavailable:
+                _log.warning("Scrubbing the change log after a redact failed; the purge retries.")
         # The log's rows: with the numbers it handed out and the first of a repeated insert.
         logged = iter(outcome.results)
         final = [dict(next(logged)) if r.pop("_planned", False) else r for r in results]
@@ -222,6 +228,40 @@ class SheetsRepository(Repository):
             self._fetch([], through=position)
         with shared.lock:
             return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
+
+    def scrub_history(self) -> None:
+        """Take text that winning redacts overwrote out of the earlier log rows too."""
+        self._scrub(rounds=3)
+
+    def _scrub(self, rounds: int) -> None:
+        """Rewrite the log rows that still hold redacted text (sheets_log.Fold.scrub).
+
+        The log rows are rewritten in place, never removed: every process keeps
+        its folded copy and its verdicts (see Fold.scrub). Two purges at once may
+        each write a row with only its own redactions; so the rows are read again
+        after the write, with the log caught up, until none needs a rewrite.
+        """
+        for _ in range(rounds):
+            _, fold = self._fetch([])
+            with self._shared.lock:
+                count = fold.count
+            if count < 2:
+                return
+            (found,) = self._batch_get(
+                [f"{_quote(sheets_log.TITLE)}!A2:Z{count}"],
+                {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"},
+            )
+            data = []
+            with self._shared.lock:
+                for number, cells in enumerate(found, start=2):
+                    clean = fold.scrub(sheets_log.parse(cells), number)
+                    if clean is not None:
+                        padded = clean.cells() + [""] * (sheets_log.WIDTH - len(clean.cells()))
+                        data.append({"range": _log_row_range(number), "values": [padded]})
+            if not data:
+                return
+            body = {"valueInputOption": "RAW", "data": data}
+            self._call(self._http.values_batch_update, self.key, body)
 
     # -- the readable worksheets ------------------------------------------
 
@@ -552,6 +592,10 @@ def _add_sheet(title: str, width: int) -> dict:
 
 
 _LOG_HEADER_RANGE = f"{_quote(sheets_log.TITLE)}!A1:{_column_letter(len(sheets_log.HEADER))}1"
+
+
+def _log_row_range(number: int) -> str:
+    return f"{_quote(sheets_log.TITLE)}!A{number}:{_column_letter(sheets_log.WIDTH)}{number}"
 
 
 def _append(dims: dict, dimension: str, length: int) -> dict:

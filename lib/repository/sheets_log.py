@@ -17,7 +17,11 @@ verdict on every change, without talking to each other:
 - a change is all-or-nothing: one refused part refuses all of it;
 - only the first row of a change id counts: a retried append (after a lost
   answer) or a late one is a no-op, and a `void` row written by the client that
-  gave up on a change makes every later copy of it a no-op.
+  gave up on a change makes every later copy of it a no-op;
+- a redact (the AVG purge, lib/privacy.py) has no base: it overwrites the named
+  text fields of the row as the log has it (version + 1 on a mutable table).
+  Once it won, `Fold.scrub` gives the earlier log rows with those fields
+  replaced, so the purged text leaves the log too (see there why that is safe).
 
 The readable worksheets (tickets, events, ...) are written after a change won;
 the log is what decides, they are what people read.
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lib.repository.base import fill_number, format_number, unique_key
+from lib.schema import TABLES
 
 TITLE = "_wijzigingen"
 HEADER = ["wijziging", "soort", "tijdstip", "inhoud"]
@@ -87,6 +92,9 @@ class Fold:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     count: int = 0  # the sheet row of the last row folded (1 = the header)
     last_id: str = ""  # its change id, to notice a log changed behind our back
+    # (table, id) -> field -> (value a winning redact set, the log row it is in)
+    redactions: dict[tuple[str, str], dict[str, tuple[Any, int]]] = field(default_factory=dict)
+    idle: set[int] = field(default_factory=set)  # log rows that changed nothing
 
     def apply(self, entry: Entry | None, row_number: int) -> None:
         self.count = row_number
@@ -95,19 +103,38 @@ class Fold:
             return
         self.last_id = entry.change_id
         if entry.change_id in self.outcomes:
+            self.idle.add(row_number)
             return  # a repeat of a change already decided, or one its writer voided
         if entry.kind == VOID:
             self.outcomes[entry.change_id] = Outcome(False, "void")
             return
-        self.outcomes[entry.change_id] = self._decide(entry.changes)
+        outcome = self._decide(entry.changes, row_number)
+        self.outcomes[entry.change_id] = outcome
+        if not outcome.won:
+            self.idle.add(row_number)
 
-    def _decide(self, changes: tuple[dict, ...]) -> Outcome:
+    def _decide(self, changes: tuple[dict, ...], row_number: int = 0) -> Outcome:
         staged: dict[tuple[str, str], dict] = {}
         highest, keys, results, number = dict(self.highest), {}, [], ""
+        redacted: dict[tuple[str, str], dict[str, tuple[Any, int]]] = {}
         for ch in changes:
             table, row = ch["t"], ch["row"]
             current = staged.get((table, row["id"])) or self.rows.get(table, {}).get(row["id"])
-            if ch["op"] == "insert":
+            if ch["op"] == "redact":
+                # It lays its fields over the row as the log has it, so a change that
+                # won meanwhile keeps its other fields (with no base, as for an
+                # append-only row). A row the log has not seen yet (from before the
+                # log) is taken as its writer read it.
+                if current is not None and "base" in ch and current["version"] != ch["base"]:
+                    return Outcome(False, "conflict", (table, row["id"]))
+                fields = {name: row[name] for name in ch["fields"]}
+                if current is not None:
+                    row = {**current, **fields}
+                    if TABLES[table].mutable:
+                        row["version"] = current["version"] + 1
+                slot = redacted.setdefault((table, row["id"]), {})
+                slot.update({name: (value, row_number) for name, value in fields.items()})
+            elif ch["op"] == "insert":
                 if current is not None:  # a repeated insert keeps the first
                     results.append(current)
                     continue
@@ -137,4 +164,34 @@ class Fold:
         self.highest = highest
         for name, found in keys.items():
             self.keys.setdefault(name, {}).update(found)
+        for key, found in redacted.items():
+            self.redactions.setdefault(key, {}).update(found)
         return Outcome(True, results=tuple(results))
+
+    def scrub(self, entry: Entry | None, row_number: int) -> Entry | None:
+        """The log row with the text that later winning redacts overwrote; None if unchanged.
+
+        Rewriting a log row in place is safe for every process's verdicts: a field is
+        replaced only in a row before the redact that overwrote it (or in a row that
+        changed nothing: a refused change or a repeat), so the fold ends with the
+        redact's value either way. Nothing a verdict reads is touched: ids, kinds,
+        bases, versions, number prefixes and unique columns stay as they were.
+        Compacting the log instead would move rows, which other processes notice
+        only as a log changed behind their back (a full re-read by all of them).
+        """
+        if entry is None or entry.kind != COMMIT or row_number > self.count:
+            return None
+        changed, specs = False, []
+        for ch in entry.changes:
+            found = self.redactions.get((ch.get("t"), ch.get("row", {}).get("id")), {})
+            row = dict(ch.get("row", {}))
+            for name, (value, at) in found.items():
+                if ch.get("op") == "insert" and name == ch.get("unique"):
+                    continue  # a unique key decides later inserts: never rewritten
+                if (row_number < at or row_number in self.idle) and row.get(name, value) not in (
+                    value,
+                    "",
+                ):
+                    row[name], changed = value, True
+            specs.append({**ch, "row": row})
+        return Entry(entry.change_id, entry.kind, entry.at, tuple(specs)) if changed else None

@@ -21,6 +21,7 @@ from lib.repository.base import (
     Duplicate,
     Insert,
     NotFound,
+    Redact,
     complete_row,
     highest_number,
     unique_key,
@@ -60,7 +61,13 @@ def overlay(name: str, sheet: Sheet, fold: Fold) -> tuple[dict[str, dict], list[
     mutable = TABLES[name].mutable
     for row_id, logged in fold.rows.get(name, {}).items():
         shown = rows.get(row_id)
-        if shown is None or (mutable and shown["version"] < logged["version"]):
+        # A redacted append-only row has no version to tell it lags: its fields do.
+        purged = fold.redactions.get((name, row_id), {})
+        if (
+            shown is None
+            or (mutable and shown["version"] < logged["version"])
+            or any(shown.get(f) != logged[f] for f in purged if not mutable)
+        ):
             rows[row_id] = logged
             lagging.append(row_id)
     return rows, lagging
@@ -96,6 +103,8 @@ def plan(
                             ch.table, ch.unique_column, str(row[ch.unique_column]).strip()
                         )
                 spec["unique"] = ch.unique_column
+        elif isinstance(ch, Redact):
+            row, spec = _redacted(ch, current)
         else:
             if current is None:
                 raise NotFound(ch.table, ch.id)
@@ -112,6 +121,22 @@ def plan(
         f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}", sheets_log.COMMIT, at, tuple(planned)
     )
     return entry, results
+
+
+def _redacted(ch: Redact, current: dict | None) -> tuple[dict, dict[str, Any]]:
+    """The row with the fields overwritten, and its log spec (sheets_log.Fold applies it)."""
+    if current is None:
+        raise NotFound(ch.table, ch.id)
+    values = typed_row(TABLES[ch.table], ch.values)
+    row = {**current, **values}
+    spec: dict[str, Any] = {"op": "redact", "t": ch.table, "fields": sorted(values)}
+    if TABLES[ch.table].mutable:
+        row["version"] = current["version"] + 1
+        if ch.expected_version is not None:
+            if current["version"] != ch.expected_version:
+                raise Conflict(ch.table, ch.id)
+            spec["base"] = current["version"]
+    return row, spec
 
 
 def _row_id(ch: Change) -> str:

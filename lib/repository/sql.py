@@ -147,11 +147,14 @@ class SqlRepository(Repository):
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
 
     def _redact(self, conn: sa.Connection, table: sa.Table, ch: Redact) -> dict:
-        values = dict(ch.values)
+        values, where = dict(ch.values), [table.c.id == ch.id]
         if TABLES[ch.table].mutable:
             values["version"] = table.c.version + 1
-        if conn.execute(sa.update(table).where(table.c.id == ch.id).values(**values)).rowcount != 1:
-            raise NotFound(ch.table, ch.id)
+            if ch.expected_version is not None:
+                where.append(table.c.version == ch.expected_version)
+        if conn.execute(sa.update(table).where(*where).values(**values)).rowcount != 1:
+            exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
+            raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
 
 
