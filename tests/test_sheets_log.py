@@ -96,3 +96,102 @@ def test_a_long_entry_is_spread_over_cells_under_googles_limit():
     entry = Entry("a", COMMIT, changes=(insert("t1", description="x" * 120_000),))
     cells = entry.cells()
     assert all(len(c) <= 50_000 for c in cells) and parse(cells) == entry
+
+
+# --- redact (the AVG purge, issue 13) and scrubbing the log behind it -----------------
+
+
+def redact(row_id: str, t: str = "events", base: int | None = None, **values) -> dict:
+    spec = {"op": "redact", "t": t, "fields": sorted(values), "row": {"id": row_id, **values}}
+    return spec if base is None else {**spec, "base": base}
+
+
+def test_a_redact_overwrites_its_fields_without_a_base_and_bumps_a_mutable_version():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("e1", t="events", note="bel 0612345678", action="x"),)),
+        Entry("b", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry("c", COMMIT, changes=(update("t1", 1, reporter_name="Ruben", status="open"),)),
+        # The purge read t1 at version 1 and names no base: it still wins.
+        Entry(
+            "d",
+            COMMIT,
+            changes=(
+                redact("e1", note="[weg]"),
+                redact("t1", "tickets", **{"reporter_name": "[weg]"}),
+            ),
+        ),
+    )
+    assert f.outcomes["d"].won
+    assert f.rows["events"]["e1"] == {"id": "e1", "note": "[weg]", "action": "x"}
+    ticket = f.rows["tickets"]["t1"]
+    assert (ticket["reporter_name"], ticket["status"], ticket["version"]) == ("[weg]", "open", 3)
+
+
+def test_a_redact_with_a_stale_base_refuses_the_whole_change():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry("b", COMMIT, changes=(update("t1", 1, reporter_name="Ruben", status="open"),)),
+        Entry(
+            "c",
+            COMMIT,
+            changes=(insert("e9", t="events"), redact("t1", "tickets", base=1, reporter_name="x")),
+        ),
+    )
+    assert f.outcomes["c"].reason == "conflict" and "e9" not in f.rows.get("events", {})
+    assert f.rows["tickets"]["t1"]["reporter_name"] == "Ruben"
+
+
+def scrubbed(entries: list[Entry]) -> list[Entry]:
+    """The log after every row was rewritten as Fold.scrub says, read back through cells."""
+    f = fold(*entries)
+    out = []
+    for n, entry in enumerate(entries, start=2):
+        clean = f.scrub(parse(entry.cells()), n)
+        out.append(parse((clean or entry).cells()))
+    return out
+
+
+def verdicts(f: Fold) -> dict[str, tuple]:
+    return {c: (o.won, o.reason, o.detail) for c, o in f.outcomes.items()}
+
+
+def test_scrubbing_takes_the_redacted_text_out_of_earlier_rows_and_keeps_every_verdict():
+    entries = [
+        Entry("a", COMMIT, changes=(insert("t1", version=1, description="Jan, Dorpsstraat 1"),)),
+        Entry("b", COMMIT, changes=(update("t1", 1, description="Jan, tel 0612345678"),)),
+        # A stale edit that lost, and a retried append of "a": they changed nothing.
+        Entry("c", COMMIT, changes=(update("t1", 1, description="Jan, verhuisd"),)),
+        Entry("a", COMMIT, changes=(insert("t1", version=1, description="Jan, Dorpsstraat 1"),)),
+        Entry("d", COMMIT, changes=(redact("t1", "tickets", base=2, description="[weg]"),)),
+        # Written after the purge: new text of the same row stays.
+        Entry("e", COMMIT, changes=(update("t1", 3, description="nieuw: Piet"),)),
+        Entry("f", COMMIT, changes=(update("t1", 3, description="verloren: Klaas"),)),
+    ]
+    before = fold(*entries)
+    clean = scrubbed(entries)
+    texts = [ch["row"]["description"] for e in clean for ch in e.changes]
+    assert texts == ["[weg]", "[weg]", "[weg]", "[weg]", "[weg]", "nieuw: Piet", "[weg]"]
+    after = fold(*clean)
+    assert after.rows == before.rows and verdicts(after) == verdicts(before)
+    assert (after.keys, after.highest) == (before.keys, before.highest)
+    assert scrubbed(clean) == clean  # a second pass finds nothing
+
+
+def test_scrubbing_never_rewrites_what_a_verdict_reads():
+    entries = [
+        Entry(
+            "a",
+            COMMIT,
+            changes=(insert("i1", t="invoices", unique="number", number="NEM-1", version=1),),
+        ),
+        Entry("b", COMMIT, changes=(redact("i1", "invoices", number="[weg]"),)),
+        Entry(
+            "c",
+            COMMIT,
+            changes=(insert("i2", t="invoices", unique="number", number="nem-1", version=1),),
+        ),
+    ]
+    before = fold(*entries)
+    assert before.outcomes["c"].reason == "duplicate"  # the key taken at "a" still counts
+    clean = scrubbed(entries)
+    assert clean[0] == entries[0] and verdicts(fold(*clean)) == verdicts(before)
