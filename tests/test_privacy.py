@@ -8,17 +8,22 @@ A year of demo data ends on 30-06-2026; the purge runs with the clock at
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
 import pytest
+from google.auth.credentials import AnonymousCredentials
 
 from lib import demo, privacy, privacy_access, reports, reports_export, transfer, workdays
 from lib.config import Config
 from lib.procedure import Actor, IllegalTransition, Role
 from lib.reports_settings import Settings
-from lib.repository import Insert
+from lib.repository import Insert, sheets_log
+from lib.repository.sheets import SheetsRepository, _Shared
+from lib.repository.sheets_log import TITLE as LOG
+from lib.schema import TABLES
 from lib.snapshot import Snapshot
 from lib.validation import ValidationError
 
@@ -113,7 +118,9 @@ def test_the_purge_blanks_old_reports_keeps_figures_and_is_idempotent(seeded):
 
 
 def test_the_purge_reaches_the_export_and_the_sheet_cells(sheets_repo, standin, tmp_path):
-    """Test that the purged text is in no cell of the Sheet and in no exported file."""
+    """Test that the purged text is in no cell of any worksheet, the change log
+    `_wijzigingen` included, nor in an exported file; and that another process,
+    folding the rewritten log from the top, shows the same rows and verdicts."""
     demo.seed_demo(sheets_repo, tickets=12, end=END)
     before = Snapshot(sheets_repo.read_all())
     old = purged_ids(before)
@@ -129,16 +136,58 @@ def test_the_purge_reaches_the_export_and_the_sheet_cells(sheets_repo, standin, 
 
     gone = texts(old) - texts(_others(before, old))  # a standard mail text may recur
     assert len(gone) > 10
+    log_before = standin.values(sheets_repo.key, LOG)
+    assert gone & _log_texts(log_before)  # the log held them: the check below can fail
     privacy.purge(sheets_repo, MAZ, CONFIG, clock=at_purge)
     cells = {
         str(c)
-        for table in ("tickets", "events", "messages")
+        for table in (*TABLES, LOG)
         for row in standin.values(sheets_repo.key, table)
         for c in row
     }
-    assert not gone & cells
+    log_after = standin.values(sheets_repo.key, LOG)
+    assert not gone & (cells | _log_texts(log_after))
+    raw = "".join(str(c) for row in log_after for c in row)
+    assert not [v for v in gone if json.dumps(v, ensure_ascii=False)[1:-1] in raw]
+    # Rewritten in place: the same rows, the same changes in the same order.
+    assert [r[:2] for r in log_after[: len(log_before)]] == [r[:2] for r in log_before]
+    assert len(log_after) > len(log_before)  # the purge's own entries came after
+    # A second process folds the rewritten log from the top: the same rows and verdicts.
+    seen = sheets_repo.read_all()
+    other = SheetsRepository(
+        spreadsheet_key=sheets_repo.key,
+        credentials=AnonymousCredentials(),
+        api_root=sheets_repo._http.api_root,
+    )
+    other._shared = _Shared()
+    assert other.read_all() == seen
+    fresh, mine = other._shared.fold, sheets_repo._shared.fold
+    assert fresh.rows == mine.rows and fresh.highest == mine.highest and fresh.keys == mine.keys
+    assert {c: (o.won, o.reason) for c, o in fresh.outcomes.items()} == {
+        c: (o.won, o.reason) for c, o in mine.outcomes.items()
+    }
+    # Apart from the redaction, the rows are what they were before the purge.
+    after = Snapshot(seen)
+    for table in ("tickets", "events", "messages"):
+        kept = [
+            c
+            for c in TABLES[table].column_names
+            if c not in (*privacy.PERSONAL_FIELDS[table], "version")
+        ]
+        was = {r["id"]: [r[c] for c in kept] for r in before.rows(table)}
+        assert {r["id"]: [r[c] for c in kept] for r in after.rows(table) if r["id"] in was} == was
     exported = "".join(p.read_text(encoding="utf-8-sig") for p in _csvs(sheets_repo, tmp_path))
     assert not [v for v in gone if v in exported]
+
+
+def _log_texts(rows: list[list]) -> set[str]:
+    """Every text value of every row held in the change log's JSON."""
+    out = set()
+    for cells in rows[1:]:
+        entry = sheets_log.parse([str(c) for c in cells])
+        for change in entry.changes if entry else ():
+            out |= {v for v in change["row"].values() if isinstance(v, str)}
+    return out
 
 
 def _others(snap: Snapshot, old: set[str]) -> set[str]:
