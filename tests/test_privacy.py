@@ -48,7 +48,10 @@ def seeded(repo):
 def figures(repo) -> dict[str, pd.DataFrame]:
     filters = reports.Filters(start=date(2025, 6, 1), end=date(2026, 7, 31))
     frames = reports.frames(repo.read(reports.TABLES))
-    return reports_export.collect(reports.view(frames, filters, Settings(), PURGE_AT))
+    tables = reports_export.collect(reports.view(frames, filters, Settings(), PURGE_AT))
+    # "tix" is a report's row position in the read, not a figure: PostgreSQL may
+    # return a row changed by the purge at another position.
+    return {name: frame.drop(columns="tix", errors="ignore") for name, frame in tables.items()}
 
 
 def purged_ids(snap: Snapshot) -> set[str]:
