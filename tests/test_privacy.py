@@ -20,9 +20,10 @@ from lib import demo, privacy, privacy_access, reports, reports_export, transfer
 from lib.config import Config
 from lib.procedure import Actor, IllegalTransition, Role
 from lib.reports_settings import Settings
-from lib.repository import Insert, sheets_log
+from lib.repository import Insert, Update, sheets_log
 from lib.repository.sheets import SheetsRepository, _Shared
 from lib.repository.sheets_log import TITLE as LOG
+from lib.repository.sheets_plan import overlay, plan
 from lib.schema import TABLES
 from lib.snapshot import Snapshot
 from lib.validation import ValidationError
@@ -157,12 +158,7 @@ def test_the_purge_reaches_the_export_and_the_sheet_cells(sheets_repo, standin, 
     assert len(log_after) > len(log_before)  # the purge's own entries came after
     # A second process folds the rewritten log from the top: the same rows and verdicts.
     seen = sheets_repo.read_all()
-    other = SheetsRepository(
-        spreadsheet_key=sheets_repo.key,
-        credentials=AnonymousCredentials(),
-        api_root=sheets_repo._http.api_root,
-    )
-    other._shared = _Shared()
+    other = _other_process(sheets_repo)
     assert other.read_all() == seen
     fresh, mine = other._shared.fold, sheets_repo._shared.fold
     assert fresh.rows == mine.rows and fresh.highest == mine.highest and fresh.keys == mine.keys
@@ -181,6 +177,40 @@ def test_the_purge_reaches_the_export_and_the_sheet_cells(sheets_repo, standin, 
         assert {r["id"]: [r[c] for c in kept] for r in after.rows(table) if r["id"] in was} == was
     exported = "".join(p.read_text(encoding="utf-8-sig") for p in _csvs(sheets_repo, tmp_path))
     assert not [v for v in gone if v in exported]
+
+
+def test_a_stale_edit_that_lost_to_the_purge_leaves_the_log_at_the_next_run(sheets_repo, standin):
+    """Test that an edit planned on a read from before the purge is refused, and that
+    the copy of the old text its log row holds is gone after the next purge run."""
+    demo.seed_demo(sheets_repo, tickets=12, end=END)
+    old = purged_ids(Snapshot(sheets_repo.read_all()))
+    other = _other_process(sheets_repo)
+    sheets, fold = other._fetch(["tickets"])  # the other process reads before the purge
+    state = {"tickets": overlay("tickets", sheets["tickets"], fold)[0]}
+    ticket = state["tickets"][min(old)]
+    privacy.purge(sheets_repo, MAZ, CONFIG, clock=at_purge)
+
+    stale = Update("tickets", ticket["id"], ticket["version"], {"location_id": "loc-x"})
+    entry, _ = plan(state, fold, [stale], "2028-03-01T10:00:00Z")
+    outcome = other._decide(entry)  # the write path after its check against that read
+    assert outcome.reason == "conflict"
+    log = standin.values(sheets_repo.key, LOG)
+    assert ticket["description"] in _log_texts(log)  # the losing row copied the old text
+    privacy.purge(sheets_repo, MAZ, CONFIG, clock=at_purge)
+    assert ticket["description"] not in _log_texts(standin.values(sheets_repo.key, LOG))
+    fresh = _other_process(sheets_repo)
+    assert fresh.read_all() == sheets_repo.read_all()
+    assert fresh._shared.fold.outcomes[entry.change_id].reason == "conflict"
+    assert fresh.get("tickets", ticket["id"])["description"] == privacy.MARKER
+
+
+def _other_process(repo: SheetsRepository) -> SheetsRepository:
+    """A repository on the same Sheet that shares nothing with `repo` (another process)."""
+    other = SheetsRepository(
+        spreadsheet_key=repo.key, credentials=AnonymousCredentials(), api_root=repo._http.api_root
+    )
+    other._shared = _Shared()
+    return other
 
 
 def _log_texts(rows: list[list]) -> set[str]:
@@ -326,7 +356,7 @@ def test_a_retention_period_under_one_month_is_refused_on_beheer():
 
 def test_redact_overwrites_an_append_only_row_and_bumps_a_version(repo):
     """Test that Redact changes only the named text fields, on events and on tickets."""
-    from lib.repository import Insert, NotFound, Redact
+    from lib.repository import Conflict, Insert, NotFound, Redact
 
     event = {"id": "e1", "ticket_id": "t1", "entity": "ticket", "actor_name": "Ruben"}
     ticket = {"id": "t1", "number": "KIV-0001", "reporter_name": "Ruben", "status": "afgesloten"}
@@ -337,6 +367,11 @@ def test_redact_overwrites_an_append_only_row_and_bumps_a_version(repo):
     stored = repo.get("events", "e1")
     assert (stored["note"], stored["actor_name"], stored["ticket_id"]) == ("x", "Ruben", "t1")
     assert repo.get("tickets", "t1")["version"] == 2
+    # With the version the purge read, a report edited meanwhile is not blanked.
+    with pytest.raises(Conflict):
+        repo.commit([Redact("tickets", "t1", {"reporter_name": "y"}, expected_version=1)])
+    repo.commit([Redact("tickets", "t1", {"reporter_name": "y"}, expected_version=2)])
+    assert repo.get("tickets", "t1")["reporter_name"] == "y"
     with pytest.raises(NotFound):
         repo.commit([Redact("events", "nope", {"note": "x"})])
     with pytest.raises(ValueError):
