@@ -255,9 +255,15 @@ class SheetsRepository(Repository):
             with self._shared.lock:
                 for number, cells in enumerate(found, start=2):
                     clean = fold.scrub(sheets_log.parse(cells), number)
-                    if clean is not None:
-                        padded = clean.cells() + [""] * (sheets_log.WIDTH - len(clean.cells()))
-                        data.append({"range": _log_row_range(number), "values": [padded]})
+                    if clean is None:
+                        continue
+                    try:
+                        written = clean.cells()
+                    except ValueError:  # the marker made a change near the limit too long
+                        _log.warning("Log row %s is too long to rewrite; left as it is.", number)
+                        continue
+                    padded = written + [""] * (sheets_log.WIDTH - len(written))
+                    data.append({"range": _log_row_range(number), "values": [padded]})
             if not data:
                 return
             body = {"valueInputOption": "RAW", "data": data}
