@@ -204,6 +204,41 @@ def test_a_stale_edit_that_lost_to_the_purge_leaves_the_log_at_the_next_run(shee
     assert fresh.get("tickets", ticket["id"])["description"] == privacy.MARKER
 
 
+def test_a_concurrent_stale_rewrite_of_the_log_is_mended_by_reading_it_again(sheets_repo, standin):
+    """Test that when another purge's rewrite of the same log rows (without our
+    redactions) lands right after ours, the scrub reads the rows again and mends them."""
+    demo.seed_demo(sheets_repo, tickets=12, end=END)
+    old = purged_ids(Snapshot(sheets_repo.read_all()))
+    texts = {t["description"] for t in Snapshot(sheets_repo.read_all()).rows("tickets")}
+    texts -= {
+        t["description"]
+        for t in Snapshot(sheets_repo.read_all()).rows("tickets")
+        if t["id"] not in old
+    }
+    log_before = standin.values(sheets_repo.key, LOG)
+    privacy.purge(sheets_repo, MAZ, CONFIG, clock=at_purge)
+    assert texts and not texts & _log_texts(standin.values(sheets_repo.key, LOG))
+
+    http, real = sheets_repo._http, sheets_repo._http.values_batch_update
+    stale = [
+        {"range": f"'{LOG}'!A{n}:Z{n}", "values": [cells + [""] * (26 - len(cells))]}
+        for n, cells in enumerate(log_before[1:], start=2)
+    ]
+    real(sheets_repo.key, {"valueInputOption": "RAW", "data": stale})  # the other's first write
+    assert texts <= _log_texts(standin.values(sheets_repo.key, LOG))
+    late = [stale]
+
+    def batch_update(key, body):
+        answer = real(key, body)
+        if late and body["data"][0]["range"].startswith(f"'{LOG}'!"):
+            real(key, {"valueInputOption": "RAW", "data": late.pop()})  # and its second
+        return answer
+
+    http.values_batch_update = batch_update
+    sheets_repo.scrub_history()
+    assert not late and not texts & _log_texts(standin.values(sheets_repo.key, LOG))
+
+
 def _other_process(repo: SheetsRepository) -> SheetsRepository:
     """A repository on the same Sheet that shares nothing with `repo` (another process)."""
     other = SheetsRepository(
