@@ -239,6 +239,28 @@ def test_a_concurrent_stale_rewrite_of_the_log_is_mended_by_reading_it_again(she
     assert not late and not texts & _log_texts(standin.values(sheets_repo.key, LOG))
 
 
+def test_a_redacted_event_whose_worksheet_write_was_lost_reads_as_the_log_says(
+    sheets_repo, standin
+):
+    """Test that an append-only row the worksheet still shows unredacted (the write after
+    the log entry lost) reads redacted in every process, and the next write mends it."""
+    from lib.repository import Redact
+
+    event = {"id": "e1", "ticket_id": "t1", "entity": "ticket", "note": "bel 06-12345678"}
+    sheets_repo.commit([Insert("events", event)])
+    http, real = sheets_repo._http, sheets_repo._http.values_batch_update
+    http.values_batch_update = lambda key, body: {}  # the worksheet write never lands
+    sheets_repo.commit([Redact("events", "e1", {"note": privacy.MARKER})])
+    http.values_batch_update = real
+    cells = {str(c) for row in standin.values(sheets_repo.key, "events") for c in row}
+    assert "bel 06-12345678" in cells  # the worksheet lags
+    for repo in (sheets_repo, _other_process(sheets_repo)):
+        assert repo.get("events", "e1")["note"] == privacy.MARKER
+    sheets_repo.commit([Insert("events", {**event, "id": "e2", "note": ""})])
+    cells = {str(c) for row in standin.values(sheets_repo.key, "events") for c in row}
+    assert "bel 06-12345678" not in cells
+
+
 def _other_process(repo: SheetsRepository) -> SheetsRepository:
     """A repository on the same Sheet that shares nothing with `repo` (another process)."""
     other = SheetsRepository(
