@@ -108,6 +108,8 @@ def catch(name: str) -> list[str]:
     if source.count(good) != 1:
         raise SystemExit(f"{name}: the line to change is not found once in {path}")
     (WORK / path).write_text(source.replace(good, bad))
+    for cache in (WORK / "lib").rglob("__pycache__"):
+        shutil.rmtree(cache)  # never run a stale compiled copy of the other version
     try:
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "--tb=no", "-rf", "-p", "no:randomly", *TESTS],
@@ -117,7 +119,10 @@ def catch(name: str) -> list[str]:
         )
     finally:
         (WORK / path).write_text(source)
-    return sorted({m.split(" - ")[0] for m in re.findall(r"^FAILED (\S+)", run.stdout, re.M)})
+    failed = sorted(set(re.findall(r"^FAILED (\S+)", run.stdout, re.M)))
+    if run.returncode not in (0, 1) or (run.returncode == 1 and not failed):
+        raise SystemExit(f"{name}: the tests did not run\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
+    return failed
 
 
 def main(argv: list[str]) -> int:

@@ -57,3 +57,53 @@ def test_every_state_is_reachable_from_a_new_report():
                 reached.add(t.target)
                 frontier.append(t.target)
     assert reached == set(ALL_STATES["ticket"])
+
+
+def test_a_refusal_is_logged_with_who_tried_what(caplog):
+    """Test the access log line: name, address (or '-'), every role held, and the reason."""
+    both = procedure.Actor(
+        "Fatima", Role.FINANCE, email="fatima@kivido.example", roles={Role.UNIT_MANAGER}
+    )
+    with caplog.at_level("WARNING", logger="kivido.access"):
+        procedure.refuse(both, "Niet toegestaan.")
+        procedure.refuse(Role.STAFF, "Ook niet.")
+    assert [r.getMessage() for r in caplog.records] == [
+        "geweigerd: Fatima (fatima@kivido.example, financien,unitmanager): Niet toegestaan.",
+        "geweigerd: Medewerker (-, medewerker): Ook niet.",
+    ]
+
+
+def test_a_person_with_two_roles_acts_in_the_role_the_step_needs():
+    """Test that the event records the role that may take the step, not the default one."""
+    both = procedure.Actor("Mirjam", Role.MAZ, roles={Role.DIRECTIE})
+    assert procedure.acting_role("quote", "approve", both) == Role.DIRECTIE
+    assert procedure.acting_role("quote", "register", both) == Role.MAZ
+    assert procedure.acting_role("ticket", "note", both) == Role.MAZ  # not a step: default role
+    assert procedure.acting_role("elders", "iets", both) == Role.MAZ
+
+
+def test_allowed_actions_are_only_those_of_the_persons_roles():
+    """Test that staff are offered nothing on a new report and the MAZ her assessment steps."""
+    assert procedure.allowed_actions("ticket", Ticket.NEW, Role.STAFF) == []
+    offered = [t.action for t in procedure.allowed_actions("ticket", Ticket.NEW, Role.MAZ)]
+    assert offered == ["investigate", "triage_urgent", "triage_not_urgent"]
+
+
+def test_roles_for_lists_who_may_take_any_of_the_steps_in_role_order():
+    """Test the page guards' role list against the oracle, in the order of the roles."""
+    from tests import procedure_oracle as oracle
+
+    for entity, action in {(s.entity, s.action) for s in oracle.STEPS}:
+        expected = [r for r in oracle.ROLES if r in oracle.who_may(entity, action)]
+        assert [str(r) for r in procedure.roles_for(entity, action)] == expected
+    assert [str(r) for r in procedure.roles_for("invoice", "pay", "approve")] == [
+        "maz",
+        "financien",
+    ]
+
+
+def test_status_labels_are_dutch_and_unknown_states_are_readable():
+    """Test a known status's Dutch label and the readable fallback for an unknown one."""
+    assert procedure.status_label("verwijderd") == "Verwijderd (opgelost zonder Nemesys)"
+    assert procedure.status_label("") == "(geen)"
+    assert procedure.status_label("nog_iets_anders") == "Nog iets anders"
