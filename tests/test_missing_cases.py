@@ -153,11 +153,11 @@ def _step(o: Office, t: dict, op: str) -> None:
 PATHS = {
     "urgent": ["triage_urgent", "confirm", "quote", "decide", "resolve", "close"],
     "investigated": ["investigate", "triage_urgent", "confirm", "resolve"],
-    "not urgent, solved": ["triage_not_urgent", "follow_up_solved"],
-    "not urgent, not solved": ["triage_not_urgent", "follow_up_not_solved", "confirm"],
+    "not-urgent-solved": ["triage_not_urgent", "follow_up_solved"],
+    "not-urgent-not-solved": ["triage_not_urgent", "follow_up_not_solved", "confirm"],
     "reclassified": ["triage_not_urgent", "reclassify_urgent", "confirm"],
     "reopened": ["triage_urgent", "confirm", "resolve", "reopen", "confirm", "resolve", "close"],
-    "reopened when closed": ["triage_urgent", "confirm", "resolve", "close", "reopen"],
+    "reopened-when-closed": ["triage_urgent", "confirm", "resolve", "close", "reopen"],
 }
 
 
