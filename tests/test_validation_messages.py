@@ -18,3 +18,26 @@ def test_a_date_without_its_own_label_is_called_datum():
         validation.day("31-02-2026")
     with pytest.raises(ValueError, match=r"^Datum is verplicht\.$"):
         validation.day("  ")
+
+
+@pytest.mark.parametrize("empty", [None, "", " € "])
+def test_an_empty_amount_or_date_is_required_by_its_default_name(empty):
+    """Test 'Bedrag is verplicht.' and 'Datum is verplicht.' for nothing typed."""
+    with pytest.raises(ValueError, match=r"^Bedrag is verplicht\.$"):
+        validation.amount_cents(empty)
+    with pytest.raises(ValueError, match=r"^Datum is verplicht\.$"):
+        validation.day(empty if empty is None else empty.replace("€", ""))
+
+
+def test_an_amount_may_carry_a_euro_sign_and_spaces():
+    """Test that '€ 1.234,56' and '€1 234,56' as people type them are 123456 cents."""
+    assert validation.amount_cents("€ 1.234,56") == 123_456
+    assert validation.amount_cents(" €12,50 ") == 1_250
+
+
+def test_a_negative_amount_only_where_allowed():
+    """Test that a minus is refused by name, except on a credit note."""
+    with pytest.raises(ValueError, match=r"^Bedrag mag niet negatief zijn\.$"):
+        validation.amount_cents("-5,00")
+    assert validation.amount_cents("-5,00", allow_negative=True) == -500
+    assert validation.amount_cents("- 1.000,00", allow_negative=True) == -100_000
