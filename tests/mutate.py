@@ -14,8 +14,8 @@ pages, no benchmarks, no IMAP server. One worker (the machine is shared).
     python -m tests.mutate [module ...]     # default: every module of MODULES
     python -m tests.mutate --report         # the table again, from the last run
 
-The score is killed / (all mutants); "no tests" and timeouts count as not
-killed. Survivors are printed with their diff; the ones that cannot be killed
+The score is killed / (mutants run); "no tests" and timeouts count as not
+killed; mutants an interrupted run never reached are listed as "not run". Survivors are printed with their diff; the ones that cannot be killed
 (equivalent mutants) are listed with the reason in tests/mutation_equivalents.md.
 """
 
@@ -117,10 +117,14 @@ def report(show_diffs: bool = True) -> int:
         by_module[module][status] += 1
         if status != "killed":
             survivors.append((name, status))
-    print(f"\n{'module':<15}{'mutants':>8}{'killed':>8}{'survived':>9}{'score':>8}")
+    # Mutants an interrupted run never reached are shown apart and left out of the score.
+    print(f"\n{'module':<15}{'mutants':>8}{'killed':>8}{'survived':>9}{'score':>8}{'not run':>9}")
     for module, counts in sorted(by_module.items()):
-        total, killed = sum(counts.values()), counts["killed"]
-        print(f"{module:<15}{total:>8}{killed:>8}{total - killed:>9}{killed / total:>8.0%}")
+        unrun = counts["not checked"]
+        total, killed = sum(counts.values()) - unrun, counts["killed"]
+        score = f"{killed / total:.0%}" if total else "-"
+        print(f"{module:<15}{total:>8}{killed:>8}{total - killed:>9}{score:>8}{unrun:>9}")
+    survivors = [(n, s) for n, s in survivors if s != "not checked"]
     print(f"\nNot killed: {len(survivors)}")
     for name, status in survivors:
         print(f"\n# {name}: {status}")
