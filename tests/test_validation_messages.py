@@ -41,3 +41,29 @@ def test_a_negative_amount_only_where_allowed():
         validation.amount_cents("-5,00")
     assert validation.amount_cents("-5,00", allow_negative=True) == -500
     assert validation.amount_cents("- 1.000,00", allow_negative=True) == -100_000
+
+
+def test_an_amount_in_the_wrong_shape_says_how_to_write_it():
+    """Test the message for a badly grouped amount, which names what was typed."""
+    with pytest.raises(ValueError, match=r"^Bedrag '12\.34,00' is geen geldig bedrag; schrijf"):
+        validation.amount_cents("12.34,00")
+
+
+def test_an_amount_up_to_a_hundred_million_euro_is_believed():
+    """Test the upper bound: € 100.000.000,00 is accepted, one cent more is not."""
+    assert validation.amount_cents("100.000.000,00") == 100_000_000_00
+    with pytest.raises(ValueError, match=r"^Bedrag is onwaarschijnlijk hoog\.$"):
+        validation.amount_cents("100.000.000,01")
+
+
+def test_a_document_link_is_kept_and_checked_by_its_default_name():
+    """Test a valid link kept as typed, a bad one and one over 2.000 characters refused."""
+    link = "https://nemesys.example/" + "a" * 1976  # 2.000 characters
+    assert validation.url(link) == link
+    assert validation.url("") == ""
+    with pytest.raises(ValueError, match=r"^Link naar document moet beginnen met http"):
+        validation.url("javascript:alert(1)")
+    with pytest.raises(
+        ValueError, match=r"^Link naar document is te lang \(2001 tekens, maximaal 2000\)"
+    ):
+        validation.url(link + "b")
