@@ -107,3 +107,13 @@ def test_status_labels_are_dutch_and_unknown_states_are_readable():
     assert procedure.status_label("verwijderd") == "Verwijderd (opgelost zonder Nemesys)"
     assert procedure.status_label("") == "(geen)"
     assert procedure.status_label("nog_iets_anders") == "Nog iets anders"
+
+
+def test_a_refusal_names_every_role_the_person_holds():
+    """Test the Dutch refusal for a person with two roles, neither of which may approve."""
+    both = procedure.Actor("Fatima", Role.FINANCE, roles={Role.UNIT_MANAGER})
+    with pytest.raises(IllegalTransition) as refused:
+        procedure.check("invoice", "approve", "ontvangen", both)
+    assert str(refused.value) == (
+        "'Factuur goedgekeurd' mag niet door de rol Unitmanager, Afdeling financiën."
+    )

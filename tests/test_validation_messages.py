@@ -67,3 +67,10 @@ def test_a_document_link_is_kept_and_checked_by_its_default_name():
         ValueError, match=r"^Link naar document is te lang \(2001 tekens, maximaal 2000\)"
     ):
         validation.url(link + "b")
+
+
+def test_a_choice_outside_the_list_names_the_field_in_lower_case():
+    """Test 'Kies een geldige waarde voor locatie.' for a value not offered."""
+    assert validation.choice("a", {"a", "b"}, "Locatie") == "a"
+    with pytest.raises(ValueError, match=r"^Kies een geldige waarde voor locatie\.$"):
+        validation.choice("z", {"a", "b"}, "Locatie")
