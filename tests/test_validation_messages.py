@@ -74,3 +74,12 @@ def test_a_choice_outside_the_list_names_the_field_in_lower_case():
     assert validation.choice("a", {"a", "b"}, "Locatie") == "a"
     with pytest.raises(ValueError, match=r"^Kies een geldige waarde voor locatie\.$"):
         validation.choice("z", {"a", "b"}, "Locatie")
+
+
+def test_an_address_is_checked_by_its_default_name_and_kept_in_lower_case():
+    """Test 'E-mailadres' in both messages and an address stored in lower case."""
+    assert validation.email(" Ruben@Kivido.Example ") == "ruben@kivido.example"
+    with pytest.raises(ValueError, match=r"^E-mailadres is verplicht\.$"):
+        validation.email("")
+    with pytest.raises(ValueError, match=r"^E-mailadres 'ruben@' is geen geldig e-mailadres\.$"):
+        validation.email("ruben@")
