@@ -10,7 +10,7 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 from requests.structures import CaseInsensitiveDict
 
-from lib.repository.base import Insert, StoreUnavailable, Update
+from lib.repository.base import Conflict, Insert, StoreUnavailable, Update
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.repository.sheets_http import RetryingHTTPClient
 from lib.schema import TABLES
@@ -81,7 +81,7 @@ def test_refused_commit_writes_nothing(sheets_repo, standin):
     sheets_repo.commit([ticket("t1")])
     sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
     standin.reset_counts()
-    with pytest.raises(Exception, match="Iemand anders"):
+    with pytest.raises(Conflict, match="Iemand anders"):
         sheets_repo.commit([ticket("t2"), Update("tickets", "t1", 1, {"status": "y"})])
     assert standin.count() == 1 and writes(standin) == 0
 
