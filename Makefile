@@ -59,5 +59,11 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.postvak
 	$(BIN)/python -m bench.sheets_writers
 
+# Mutation testing of lib/ (not part of `make test`: it takes long). One worker.
+# MODULES="procedure validation" narrows it; see README "Mutation testing".
+.PHONY: mutate
+mutate: $(VENV)/.dev
+	$(BIN)/python -m tests.mutate $(MODULES)
+
 clean:
 	rm -rf $(VENV) data export test-artifacts

@@ -115,9 +115,17 @@ def _labelled(codes: pd.Series, labels: dict) -> pd.Series:
 
 def frames(tables: dict[str, list[dict]]) -> Frames:
     """Typed frames from one read of the store; labels resolved once."""
+    # In a fixed order, so the figures never depend on the order a store returns rows
+    # (PostgreSQL moves an updated row; SQLite keeps insertion order). Ids begin with
+    # the moment they were made, so by id is also by age.
+    tables = {name: sorted(rows, key=lambda r: r["id"]) for name, rows in tables.items()}
     locations = {r["id"]: r["name"] for r in tables.get("locations", [])}
     # A linked report is part of another's outage: counted once, there (issue 14).
-    t = _columns(outage_counts.kept_tickets(tables.get("tickets", [])), _TICKET_COLUMNS)
+    kept = sorted(
+        outage_counts.kept_tickets(tables.get("tickets", [])),
+        key=lambda r: (r["created_at"], r["number"], r["id"]),
+    )
+    t = _columns(kept, _TICKET_COLUMNS)
     _typed(t, ("id", "number"), _TICKET_CODES, ("created_at", "check_due_at"))
     t["location"] = _labelled(t.location_id, locations)
     t["category_label"] = _labelled(t.category, CATEGORIES)

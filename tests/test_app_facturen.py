@@ -231,3 +231,15 @@ def test_only_finance_and_the_maz_use_the_page(office, role):
     assert not at.exception
     assert values(at.info) == ["Deze pagina is voor: Manager Algemene Zaken, Afdeling financiën."]
     assert not at.main.button and not at.main.text_input and not at.metric
+
+
+def test_the_maz_gets_no_betaald_button_and_finance_does(office):
+    """Test 2.1 step 9 'after approval it is paid' by finance: the MAZ is not offered to pay."""
+    invoice = office.invoice(office.ticket_id, number="F-1")
+    billing.check_invoice(office.desk(MAZ), invoice, approve=True)
+    key = f"invoice-{invoice['id']}"
+    maz = another_visit("maz")
+    assert "Betaald" not in [b.label for b in maz.button]
+    assert f"{key}-paid_on" not in [t.key for t in maz.text_input]
+    finance = another_visit("financien")
+    assert [b.label for b in finance.button if b.key == f"{key}-pay"] == ["Betaald"]

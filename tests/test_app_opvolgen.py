@@ -101,7 +101,9 @@ def test_solved_removes_the_report_and_keeps_its_history(office):
     snap = office.snap()
     assert snap.timeline(ticket["id"])[-1]["action"] == "follow_up_solved"
     assert snap.order_for(ticket["id"]) is None
-    assert snap.outbox()[-1]["to_address"] == "ruben@kivido.example"
+    told = [m for m in snap.rows("messages") if m["created_at"] == row["updated_at"]]
+    assert [(m["to_address"], m["kind"]) for m in told] == [("ruben@kivido.example", "status")]
+    assert "Stand van zaken: Opgelost zonder Nemesys" in told[0]["body"]
     assert "geen niet-urgente meldingen" in at.info[0].value
 
 

@@ -39,6 +39,15 @@ def ruben(path):
     return page(path, role="medewerker", name="Ruben de Groot", email=RUBEN).run()
 
 
+def ruben_opens_his_reports(office):
+    """Mijn meldingen with every card opened: an outage someone else reported is drawn
+    (and its view logged, issue 13) only when opened."""
+    at = page("pages/mijn_meldingen.py", role="medewerker", name="Ruben de Groot", email=RUBEN)
+    for ticket in office.repo.read(["tickets"])["tickets"]:
+        at.session_state[f"detail-Mijn meldingen-{ticket['id']}"] = True
+    return at.run()
+
+
 def test_melden_shows_the_known_outage_and_ik_heb_dit_ook_records_ruben(office):
     """Test that Ruben sees Marieke's server outage above the form, presses "Ik heb dit ook"
     after choosing his location, and the store holds him as affected with no new report."""
@@ -108,7 +117,7 @@ def test_mijn_meldingen_shows_the_outage_ruben_has_too_until_solved(office):
     main = office.triage(main, urgent=True)
     services.confirm_order(office.desk(), main, office.order(main["id"]), reference="N-1")
     services.resolve(office.desk(MAZ), office.ticket(main["id"]))
-    at = ruben("pages/mijn_meldingen.py")
+    at = ruben_opens_his_reports(office)
     assert not at.exception
     assert [e.label for e in at.expander] == [
         f"{main['number']} · Server · "
@@ -124,7 +133,7 @@ def test_mijn_meldingen_shows_a_linked_report_by_its_outage(office):
     office.triage(main, urgent=True)
     dup = report(office, Actor("Ruben de Groot", Role.STAFF, email=RUBEN))
     outages.link(office.desk(), office.snap(), office.ticket(dup["id"]), office.ticket(main["id"]))
-    at = ruben("pages/mijn_meldingen.py")
+    at = ruben_opens_his_reports(office)
     assert len(at.expander) == 1 and at.expander[0].label.startswith(main["number"])
     assert at.expander[0].label.endswith("Doorgegeven aan Nemesys")
     assert f"Uw melding hoort bij storing {main['number']} (Server)." in texts(at)

@@ -7,6 +7,8 @@ import shutil
 from datetime import timedelta
 
 import openpyxl
+import pandas as pd
+import pyarrow as pa
 import pytest
 import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -14,6 +16,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from lib import demo, reports, workdays
 from lib import reports_export as export
 from lib import reports_open as opened
+from lib.catalog import CATEGORIES
 from lib.reports_settings import Settings
 from lib.repository.sql import SqlRepository
 from tests.apptest_support import app_store, page  # noqa: F401
@@ -130,14 +133,30 @@ def test_the_period_filter_moves_the_end(demo_store):
     assert f"t/m {end:%d-%m-%Y}" in at.caption[0].value
 
 
+def chart_rows(chart) -> pd.DataFrame:
+    """The rows a chart on the page draws (its Arrow data set)."""
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+
+
 def test_open_reports_by_each_dimension_and_both_units(demo_store):
-    """Test that every open-report breakdown and both turnaround units render."""
+    """Test that each breakdown splits exactly the open reports, and the unit switch relabels."""
     at = page(PAGE, role="maz").run()
-    for by in ("urgency", "location", "category"):
+    labels = {
+        "urgency": {"Urgent", "Niet urgent", "Nog niet beoordeeld"},
+        "location": {r["name"] for r in demo_store.read(["locations"])["locations"]},
+        "category": set(CATEGORIES.values()),
+    }
+    total = int(metric(at, "Open"))
+    assert total > 0
+    for by, possible in labels.items():
         at.radio(key="ov-open-by").set_value(by).run()
-        assert not at.exception
+        rows = chart_rows(at.get("vega_lite_chart")[0])
+        assert set(rows.label) <= possible, by
+        assert rows.shown.sum() == total, by
+    specs = lambda: " ".join(c.proto.spec for c in at.get("vega_lite_chart"))  # noqa: E731
+    assert "Werkuren" in specs() and "Kalenderuren" not in specs()
     at.radio(key="ov-unit").set_value("ch").run()
-    assert not at.exception
+    assert "Kalenderuren" in specs() and "Werkuren" not in specs()
 
 
 def test_a_table_is_built_when_its_expander_opens(demo_store):

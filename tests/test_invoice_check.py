@@ -178,3 +178,91 @@ def test_order_labels_name_ticket_number_and_location():
         locations=[row("locations", id="loc", name="De Zonnebloem")],
     )
     assert invoice_check.order_labels(s) == {"o-a": "KIV-a · De Zonnebloem"}
+
+
+def test_no_approved_quote_note_tells_the_maz_what_to_do():
+    """Test the whole Dutch note when there is nothing to compare with."""
+    d = deviation(invoice("i1", 5_000, "o3"), snap(QUOTES))
+    assert d.note == (
+        "Geen goedgekeurde offerte voor deze opdracht(en): "
+        "controleer het bedrag aan de hand van de opdracht."
+    )
+
+
+def test_a_corrected_invoice_does_not_net_its_rejected_original():
+    """Test that only a credit note nets the original; a corrected invoice replaces it."""
+    original = invoice("i0", 121_000, status="nemesys_benaderd")
+    corrected = invoice("i1", 100_000, kind="factuur", corrects_invoice_id="i0")
+    assert invoice_check.invoiced_before(snap(QUOTES, [original]), corrected) == 0
+
+
+def test_a_credit_note_nets_its_original_on_top_of_earlier_accepted_invoices():
+    """Test € 200 approved earlier + the € 1.210 original = € 1.410 before the credit note."""
+    earlier = invoice("i9", 20_000, status="goedgekeurd")
+    original = invoice("i0", 121_000, status="nemesys_benaderd")
+    credit = invoice("i1", -21_000, kind="creditnota", corrects_invoice_id="i0")
+    assert invoice_check.invoiced_before(snap(QUOTES, [earlier, original]), credit) == 141_000
+
+
+def test_other_steps_after_the_order_do_not_restart_the_wait():
+    """Test that a communication event after the order leaves the wait counting from the order."""
+    s = snap(
+        tickets=[ticket("a")],
+        orders=[order("a", "2026-11-23 13:00")],
+        events=[
+            row("events", id="e1", ticket_id="a", entity="ticket", to_status="opdracht_nemesys",
+                at=at("2026-11-23 13:00")),
+            row("events", id="e2", ticket_id="a", entity="communication", to_status="afgerond",
+                at=at("2026-11-23 16:00")),
+        ],
+    )  # fmt: skip
+    [w] = unconfirmed_orders(s, datetime(2026, 11, 23, 17, 0, tzinfo=AMSTERDAM), 4, WORKDAY)
+    assert (w.since, w.hours, w.order["id"]) == (at("2026-11-23 13:00"), 4.0, "o-a")
+
+
+def test_the_wait_starts_at_the_later_moment_also_across_the_clock_change():
+    """Test that 02:10+01:00 (after the change back) is later than 02:30+02:00 on 25-10-2026."""
+    early = "2026-10-25T02:30:00+02:00"  # 00:30 UTC
+    late = "2026-10-25T02:10:00+01:00"  # 01:10 UTC
+    s = snap(
+        tickets=[ticket("a")],
+        orders=[row("orders", id="o-a", ticket_id="a", ordered_at=early)],
+        events=[row("events", id="e1", ticket_id="a", entity="ticket",
+                    to_status="opdracht_nemesys", at=late)],
+    )  # fmt: skip
+    [w] = unconfirmed_orders(s, datetime(2026, 10, 26, 9, 0, tzinfo=AMSTERDAM), 4, WORKDAY)
+    assert w.since == late
+
+
+def test_an_ordered_report_without_its_order_row_is_skipped_not_the_rest():
+    """Test that a report marked ordered by hand without an order does not hide the others."""
+    s = snap(tickets=[ticket("x"), ticket("a")], orders=[order("a", "2026-11-23 13:00")])
+    waiting = unconfirmed_orders(s, datetime(2026, 11, 23, 17, 0, tzinfo=AMSTERDAM), 4, WORKDAY)
+    assert [w.ticket["id"] for w in waiting] == ["a"]
+
+
+def test_the_working_day_of_the_settings_is_used():
+    """Test that a day from 09:00 to 12:00 counts 3 working hours on a Monday afternoon order."""
+    short = WorkdayConfig(day_start=WORKDAY.day_start.replace(hour=9, minute=0),
+                          day_end=WORKDAY.day_end.replace(hour=12, minute=0))  # fmt: skip
+    s = snap(tickets=[ticket("a")], orders=[order("a", "2026-11-23 13:00")])
+    [w] = unconfirmed_orders(s, datetime(2026, 11, 24, 17, 0, tzinfo=AMSTERDAM), 4, short)
+    assert w.hours == 3.0
+
+
+def test_order_labels_come_newest_first_and_survive_a_missing_ticket():
+    """Test the order of the labels and the '?' of an order whose report is gone."""
+    s = snap(
+        tickets=[ticket("a") | {"location_id": "loc"}, ticket("b") | {"location_id": "loc"}],
+        orders=[
+            order("a", "2026-11-20 13:00"),
+            order("b", "2026-11-23 13:00"),
+            order("gone", "2026-11-21 13:00"),
+        ],
+        locations=[row("locations", id="loc", name="De Zonnebloem")],
+    )
+    assert list(invoice_check.order_labels(s).items()) == [
+        ("o-b", "KIV-b · De Zonnebloem"),
+        ("o-gone", "? · (onbekend)"),
+        ("o-a", "KIV-a · De Zonnebloem"),
+    ]

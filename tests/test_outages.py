@@ -389,7 +389,7 @@ def test_bad_input_changes_nothing(office):
     before = office.repo.read_all()
     with pytest.raises(ValidationError) as refused:
         join(office, staff(2), main, "geen-locatie")
-    assert refused.value.errors["location_id"] == "Kies een geldige waarde voor locatie."
+    assert refused.value.errors["location_id"] == "Locatie: kies een geldige waarde uit de lijst."
     with pytest.raises(IllegalTransition, match="koppelen kan niet"):
         link(office, main, main)
     assert office.repo.read_all() == before

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import billing, services
+from lib import billing, reports, reports_open, services
 from lib.procedure import Actor, IllegalTransition, Role
+from lib.reports_settings import Settings
 from lib.repository import Conflict
 from lib.repository.sql import SqlRepository
 from lib.validation import ValidationError
+from tests import procedure_oracle as oracle
 from tests.flows import Office
 
 ACTIONS = [
     "submit",
+    "reclassify_not_urgent",
     "investigate",
     "triage_urgent",
     "triage_not_urgent",
@@ -74,6 +78,8 @@ def _apply(office: Office, action: str, ticket: dict | None, actor: Actor) -> No
             services.close(desk, fresh)
         case "reopen":
             services.reopen(desk, fresh, "weer stuk")
+        case "reclassify_not_urgent":
+            services.reclassify(desk, snap, fresh, urgent=False, reason="r")
         case "stale_triage":  # acting on the version the ticket had when first read
             services.triage(desk, snap, ticket, urgent=True, reason="r")
 
@@ -104,6 +110,46 @@ def check_invariants(office: Office, expected_ticket_events: int) -> None:
             assert before["to_status"] == after["from_status"]
 
 
+def check_procedure_invariants(office: Office, numbers_seen: list[str]) -> None:
+    """What the procedure promises whatever happened (issue 11), judged by the oracle."""
+    snap = office.snap()
+    tickets = snap.rows("tickets")
+    # Every event's actor was allowed to take that step from that state.
+    for e in snap.rows("events"):
+        step = "investigate" if e["action"] == "note" else e["action"]
+        source = e["from_status"] if e["action"] != "note" else "nieuw"
+        if e["action"] == "note":  # a note is part of investigating: the role is what counts
+            assert e["actor_role"] in oracle.who_may("ticket", step), e
+            continue
+        allowed = oracle.target(e["entity"], step, source, e["actor_role"])
+        assert allowed == e["to_status"], f"{e['actor_role']} {step} from {source!r}"
+    # One reporter-facing mail per reporter-facing change (2.1 step 5): the events
+    # of one change share their moment.
+    for t in tickets:
+        changes = {
+            e["at"]
+            for e in snap.timeline(t["id"])
+            if e["entity"] == "ticket" and e["action"] in oracle.REPORTER_MAIL_ACTIONS
+        }
+        mails = [
+            m
+            for m in snap.rows("messages")
+            if m["ticket_id"] == t["id"] and m["to_address"] == t["reporter_email"]
+        ]
+        assert len(mails) == len(changes), t["status"]
+    # Numbers: unique, increasing in the order reports came in, never reused.
+    in_order = [t["number"] for t in sorted(tickets, key=lambda t: (t["created_at"], t["number"]))]
+    assert in_order == sorted(set(in_order))
+    assert set(numbers_seen) <= set(in_order)
+    # Removed and closed reports are open nowhere: not in the store's list, not in the overview.
+    expected_open = {t["id"] for t in tickets if t["status"] in oracle.OPEN_TICKET_STATES}
+    assert {t["id"] for t in snap.open_tickets()} == expected_open
+    now = office.at + timedelta(minutes=1)
+    chosen = reports.Filters(start=now.date() - timedelta(days=30), end=now.date())
+    view = reports.view(reports.frames(snap.tables), chosen, Settings(), now)
+    assert set(reports_open.open_reports(view)["id"]) == expected_open
+
+
 def _ticket_events(office: Office) -> int:
     return sum(e["entity"] == "ticket" for e in office.snap().rows("events"))
 
@@ -118,6 +164,7 @@ steps = st.lists(
 def _run(office: Office, plan) -> None:
     first_seen: dict[int, dict] = {}
     expected = 0
+    numbers_seen: list[str] = []
     for action, index, role in plan:
         tickets = office.snap().rows("tickets")
         ticket = tickets[index % len(tickets)] if tickets else None
@@ -129,8 +176,10 @@ def _run(office: Office, plan) -> None:
         except (IllegalTransition, ValidationError, Conflict):
             assert _ticket_events(office) == before, "a refused action wrote events"
         expected = _ticket_events(office)
+        numbers_seen += [t["number"] for t in office.snap().rows("tickets")]
         office.later(minutes=7)
     check_invariants(office, expected)
+    check_procedure_invariants(office, numbers_seen)
 
 
 @settings(

@@ -213,3 +213,33 @@ def test_the_period_never_ends_after_now():
         at("2026-03-01 12:00"),
     )
     assert v.end == pd.Timestamp(at("2026-03-01 12:00")) and v.start == v.end - timedelta(days=365)
+
+
+def test_the_figures_do_not_depend_on_the_order_the_store_returns_rows(seeded_year):
+    """PostgreSQL returns an updated row elsewhere than SQLite does: same data, same figures."""
+    from lib import reports_export
+
+    tables = seeded_year
+    backwards = {name: list(reversed(rows)) for name, rows in tables.items()}
+    filters = reports.Filters(start=date(2025, 6, 1), end=date(2026, 7, 31))
+    now = datetime(2026, 8, 1, 9, 0, tzinfo=AMS)
+
+    def figures(data):
+        view = reports.view(reports.frames(data), filters, Settings(), now)
+        return reports_export.collect(view)
+
+    ahead, behind = figures(tables), figures(backwards)
+    assert any(len(f) for f in ahead.values())
+    for name, frame in ahead.items():
+        pd.testing.assert_frame_equal(frame, behind[name], obj=name)
+
+
+@pytest.fixture
+def seeded_year(tmp_path):
+    from lib import demo
+    from lib.repository.sql import SqlRepository
+
+    repo = SqlRepository.at_path(tmp_path / "jaar.db")
+    repo.setup()
+    demo.seed_demo(repo, tickets=24, end=datetime(2026, 6, 30, 12, 0, tzinfo=AMS))
+    return repo.read(reports.TABLES)

@@ -194,7 +194,7 @@ def test_quote_rejection_needs_a_note_and_only_the_directie_decides(office):
         billing.decide_quote(
             office.desk(DIRECTIE), office.ticket(ticket["id"]), quote, approve=False, note=""
         )
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransition, match="'Offerte goedgekeurd' mag niet door de rol Man"):
         billing.decide_quote(
             office.desk(MAZ), office.ticket(ticket["id"]), quote, approve=True, note=""
         )

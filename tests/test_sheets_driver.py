@@ -84,7 +84,7 @@ def test_refused_commit_writes_nothing(sheets_repo, standin):
     sheets_repo.commit([ticket("t1")])
     sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
     standin.reset_counts()
-    with pytest.raises(Exception, match="Iemand anders"):
+    with pytest.raises(Conflict, match="Iemand anders"):
         sheets_repo.commit([ticket("t2"), Update("tickets", "t1", 1, {"status": "y"})])
     assert standin.count() == 1 and writes(standin) == 0
 

@@ -70,3 +70,20 @@ def test_working_hours_across_a_holiday():
 def test_working_hours_outside_office_hours_and_reversed():
     assert working_hours_between(ams(2026, 11, 23, 18, 0), ams(2026, 11, 23, 22, 0)) == 0.0
     assert working_hours_between(ams(2026, 11, 24, 9, 0), ams(2026, 11, 23, 9, 0)) == 0.0
+
+
+def test_extra_days_off_do_not_count_as_working_hours():
+    """Test that a day the organisation closes (a setting) adds no working hours."""
+    start = datetime(2026, 11, 23, 8, 30, tzinfo=AMSTERDAM)  # Monday
+    end = datetime(2026, 11, 24, 17, 0, tzinfo=AMSTERDAM)  # Tuesday
+    closed_monday = WorkdayConfig(extra_days_off=frozenset({date(2026, 11, 23)}))
+    assert working_hours_between(start, end) == 17.0
+    assert working_hours_between(start, end, closed_monday) == 8.5
+
+
+def test_the_check_day_follows_the_amsterdam_date_not_the_given_zone():
+    """Test that 23:30 UTC on Monday is Tuesday 00:30 in Amsterdam: checked on Wednesday."""
+    from datetime import UTC
+
+    reported = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    assert next_check_moment(reported) == datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)

@@ -23,6 +23,7 @@ ENGLISH_LEFT = {
     "Select all": "the multiselect's bulk option (Streamlit 1.67 has no label parameter)",
     "Help for": "screen-reader label of a help icon (aria-label, not shown)",
     "Open": "screen-reader label of a select box's arrow (aria-label, not shown)",
+    "Clear value": "screen-reader label of a chosen select box's clear button (aria-label)",
 }
 
 

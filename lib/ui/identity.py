@@ -51,7 +51,7 @@ def _local_actor() -> Actor | None:
     if (
         row is None
         or not row["active"]
-        or tokens.get(email, "") != st.session_state.get(SESSION_TOKEN)
+        or tokens.get(email, "") != st.session_state.get(SESSION_TOKEN, "")
     ):
         # Removed, made inactive, or the password was reset meanwhile: sign in again.
         for key in (SIGNED_IN, SESSION_TOKEN, MUST_CHANGE):

@@ -102,14 +102,21 @@ class AppServer:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
-    path = chromium_path()
+def playwright() -> Iterator:
+    """One Playwright per test run: a second sync one in the same thread is refused."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator:
+    chromium = playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

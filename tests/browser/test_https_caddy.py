@@ -168,15 +168,13 @@ def behind_caddy(tmp_path) -> Iterator[tuple[Caddy, SqlRepository, object]]:
             app.stop()
 
 
-def test_a_staff_member_signs_in_and_reports_over_https_through_caddy(behind_caddy):
+def test_a_staff_member_signs_in_and_reports_over_https_through_caddy(behind_caddy, playwright):
     """Test that through Caddy (internal CA) the page is HTTPS with HSTS, sign-in at
     the provider returns to the HTTPS redirect URI, the websocket runs over wss, and a
     report sent there is stored under the signed-in person."""
     caddy, repo, provider = behind_caddy
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
+    if True:  # one Playwright per run (tests/browser/conftest.py)
+        browser = playwright.chromium.launch(
             executable_path=chromium_path(),
             args=[*CHROMIUM_FLAGS, f"--ignore-certificate-errors-spki-list={caddy.spki_hashes()}"],
             headless=True,
