@@ -37,8 +37,8 @@ BUGS: dict[str, tuple[str, str, str]] = {
     ),
     "next_number counts rows": (
         "lib/repository/base.py",
-        "highest = max((int(s) for s in taken if s.isdigit()), default=0)",
-        "highest = len(taken)",
+        "return max((int(s) for s in taken if s.isdigit()), default=0)",
+        "return len(taken)",
     ),
     "no reporter mail on follow-up solved": (
         "lib/audience.py",
@@ -62,8 +62,8 @@ BUGS: dict[str, tuple[str, str, str]] = {
     ),
     "removed reports counted as open": (
         "lib/procedure.py",
-        "OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.REMOVED}",
-        "OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED}",
+        "OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.REMOVED, Ticket.LINKED}",
+        "OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.LINKED}",
     ),
     "Sheet duplicate-id guard removed": (
         "lib/repository/sheets.py",

@@ -40,6 +40,7 @@ STATES: dict[str, tuple[str, ...]] = {
         "opgelost",
         "afgesloten",
         "verwijderd",
+        "gekoppeld",  # issue 14: part of another report's outage
     ),
     "quote": ("ontvangen", "goedgekeurd", "afgewezen"),
     "invoice": (
@@ -55,7 +56,8 @@ STATES: dict[str, tuple[str, ...]] = {
 }
 
 # A report still someone's work: everything but closed and removed (2.1 step 8, 2.2 step 4).
-OPEN_TICKET_STATES = frozenset(STATES["ticket"]) - {"afgesloten", "verwijderd"}
+# A linked report is no work of its own: its outage is (issue 14: one outage, one order).
+OPEN_TICKET_STATES = frozenset(STATES["ticket"]) - {"afgesloten", "verwijderd", "gekoppeld"}
 
 # The reporter hears of these changes by mail (2.1 step 5: "kept informed of the status").
 # The receipt (submit) and every change the reporter would call news: assessed,
@@ -74,6 +76,7 @@ REPORTER_MAIL_ACTIONS = frozenset(
         "resolve",
         "close",
         "reopen",
+        "link_duplicate",  # issue 14: "the reporter ... is told so"
     }
 )
 
@@ -110,6 +113,15 @@ STEPS: list[Step] = [
     *_s("ticket", "reclassify_urgent", ["wacht_op_controle"], "urgent", _MAZ, "design"),
     *_s("ticket", "reclassify_not_urgent", ["urgent"], "wacht_op_controle", _MAZ, "design"),
     *_s("ticket", "place_order", ["urgent"], "opdracht_nemesys", _MAZ, "2.1.3b"),
+    *_s(
+        "ticket",
+        "link_duplicate",
+        ["nieuw", "in_onderzoek"],
+        "gekoppeld",
+        _MAZ,
+        "2.1.2 + issue 14: the MAZ, assessing, finds it is a known outage",
+    ),
+    *_s("ticket", "unlink", ["gekoppeld"], "nieuw", _MAZ, "issue 14: undo while the main is open"),
     *_s("ticket", "follow_up_solved", ["wacht_op_controle"], "verwijderd", _MAZ, "2.2.4"),
     *_s("ticket", "follow_up_not_solved", ["wacht_op_controle"], "opdracht_nemesys", _MAZ, "2.2.4"),
     *_s("ticket", "confirm", ["opdracht_nemesys"], "bevestigd_nemesys", _MAZ, "2.1.4"),

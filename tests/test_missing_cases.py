@@ -97,10 +97,6 @@ def test_a_report_after_a_gap_in_the_numbers_gets_a_fresh_number(sql_repo):
     assert new["number"] > last["number"] > first["number"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9 (branch sheets): after demo-reset new reports reuse the demo set's numbers",
-)
 def test_numbers_of_removed_demo_reports_are_never_handed_out_again(sql_repo):
     """A number once given (also to a demo report that was later removed) is never given again."""
     o = Office(sql_repo)

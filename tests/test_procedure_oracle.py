@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib import billing, procedure, services
+from lib import billing, outages, procedure, services
 from lib.procedure import Actor, IllegalTransition, Role
 from lib.repository import Update
 from tests import procedure_oracle as oracle
@@ -75,8 +75,16 @@ def test_a_person_with_two_roles_may_do_what_either_role_may():
 # ---------------------------------------------------------------------------
 
 
+def _main(o: Office) -> dict:
+    """The open report of a known outage that reports are linked to (issue 14)."""
+    if not hasattr(o, "main_id"):
+        o.main_id = o.submit(category="server")["id"]
+    return o.ticket(o.main_id)
+
+
 def _at(o: Office, state: str) -> dict:
     """A fresh report in `state`, reached by the MAZ walking the procedure."""
+    _main(o)  # made first, so a refused attempt's footprint never includes it
     if state == "urgent":  # triage passes urgent on to Nemesys at once; set it directly
         t = o.submit()
         o.repo.commit([Update("tickets", t["id"], t["version"], {"status": "urgent"})])
@@ -91,6 +99,7 @@ def _at(o: Office, state: str) -> dict:
         "offerte_bij_directie": ["triage_urgent", "confirm", "await_quote_decision"],
         "opgelost": ["triage_urgent", "confirm", "resolve"],
         "afgesloten": ["triage_urgent", "confirm", "resolve", "close"],
+        "gekoppeld": ["link_duplicate"],
     }
     t = o.submit()
     for op in walks[state]:
@@ -120,7 +129,15 @@ def _run(op: str):
             case "reclassify_urgent" | "reclassify_not_urgent":
                 services.reclassify(desk, snap, t, urgent=op == "reclassify_urgent", reason="R")
             case "follow_up_solved" | "follow_up_not_solved":
+                # 2.2 step 4 is the next working day's check; ordering before it is a
+                # reclassification (issue 12, tests/test_follow_up_rule.py).
+                o.later(days=4)
+                desk, snap = o.desk(actor), o.snap()
                 services.follow_up(desk, snap, t, solved=op == "follow_up_solved", notes="Gebeld")
+            case "link_duplicate":
+                outages.link(desk, snap, t, _main(o))
+            case "unlink":
+                outages.unlink(desk, snap, t)
             case "confirm":
                 services.confirm_order(desk, t, _order(o, t), reference="NEM-9")
             case "await_quote_decision":
@@ -163,6 +180,8 @@ SERVICES = {
     "resolve": ([("ticket", "resolve")], _run("resolve")),
     "close": ([("ticket", "close")], _run("close")),
     "reopen": ([("ticket", "reopen")], _run("reopen")),
+    "link_duplicate": ([("ticket", "link_duplicate")], _run("link_duplicate")),
+    "unlink": ([("ticket", "unlink")], _run("unlink")),
 }
 
 
