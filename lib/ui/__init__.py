@@ -27,7 +27,7 @@ from lib.schema import SHARED_TABLES
 from lib.services import Desk
 from lib.snapshot import Snapshot
 from lib.store import open_repository
-from lib.ui import outage
+from lib.ui import outage, shared_frames
 from lib.validation import ValidationError
 
 
@@ -74,12 +74,6 @@ def _read(label: str, nonce: str, generation: int) -> dict:
     rows = repository().read((*SHARED_TABLES, "accounts"))
     rows["accounts"] = accounts.session_tokens(rows["accounts"])
     return rows
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _derive(label: str, nonce: str, generation: int, name: str, tables: tuple, _build) -> Any:
-    rows = _read(label, nonce, generation)  # the page's own cached read: never a second one
-    return _build({t: rows[t] for t in tables})
 
 
 @st.cache_resource
@@ -141,9 +135,13 @@ def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) ->
     builders apart, since `build` itself is not hashed.
     """
     nonce, generation = _run_generation()
-    return outage.guarded(
-        lambda: _derive(repository().label, nonce, generation, name, tuple(tables), build)
-    )
+
+    def shared():  # issue 10: kept once per data change for all sessions
+        label = repository().label
+        read = lambda: _read(label, nonce, generation)  # noqa: E731
+        return shared_frames.built(label, nonce, generation, name, tuple(tables), build, read)
+
+    return outage.guarded(shared)
 
 
 def invalidate() -> None:
