@@ -110,8 +110,17 @@ def effective_config() -> config_module.Config:
 def snapshot() -> Snapshot:
     """The one read of this page view (one batched request, briefly cached)."""
     nonce, generation = _run_generation()
+    # One Snapshot per script run (issue 10): its indexes are built once, and the cached
+    # read is unpickled once, however often the page, desk() and effective_config() ask.
+    ctx = get_script_run_ctx()
+    memo = getattr(ctx, "_kivido_snapshot", None)
+    if ctx is not None and memo and memo[0] is ctx.cursors and memo[1] == (nonce, generation):
+        return memo[2]
     read = lambda: _read(repository().label, nonce, generation)  # noqa: E731
-    return Snapshot(outage.guarded_read(read, repository(), config()))
+    snap = Snapshot(outage.guarded_read(read, repository(), config()))
+    if ctx is not None:
+        ctx._kivido_snapshot = (ctx.cursors, (nonce, generation), snap)
+    return snap
 
 
 def _run_generation() -> tuple[str, int]:

@@ -44,5 +44,12 @@ def built(
     read: Callable[[], dict],
 ) -> Any:
     """`build` over `tables` of `read()`, from the shared cache when the data is the same."""
-    version = _version(label, nonce, generation, tables, read)
-    return _built(label, name, tables, version, build, read)
+    rows: list[dict] = []
+
+    def read_once() -> dict:  # a cold view reads (or unpickles) once for both caches
+        if not rows:
+            rows.append(read())
+        return rows[0]
+
+    version = _version(label, nonce, generation, tables, read_once)
+    return _built(label, name, tables, version, build, read_once)
