@@ -57,6 +57,7 @@ export: $(VENV)/.runtime
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.postvak
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) data export test-artifacts
