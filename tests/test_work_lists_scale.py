@@ -109,11 +109,11 @@ def counted_timelines():
 
 @pytest.mark.parametrize("path", ["pages/nemesys.py", "pages/beoordelen.py", "pages/opvolgen.py"])
 def test_a_work_page_draws_as_many_cards_and_timelines_whatever_the_closed_history(
-    app_store,
+    app_store,  # noqa: F811
     tmp_path,
     monkeypatch,
     counted_timelines,
-    path,  # noqa: F811
+    path,
 ):
     """Test that 20 or 200 closed reports make no difference to cards drawn and timelines built."""
     seen = []
