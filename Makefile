@@ -58,6 +58,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.postvak
 	$(BIN)/python -m bench.sheets_writers
+	$(BIN)/python -m bench.pages
 
 # Mutation testing of lib/ (not part of `make test`: it takes long). One worker.
 # MODULES="procedure validation" narrows it; see README "Mutation testing".

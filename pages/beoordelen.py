@@ -9,8 +9,8 @@ import streamlit as st
 
 from lib import follow_up_rule, queues, services, ui, workdays
 from lib.procedure import Ticket, status_label
+from lib.ui import cards
 from lib.ui import outages as outage_ui
-from lib.ui import worklist
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -126,12 +126,12 @@ queue = queues.triage_queue(snap, now)
 st.subheader(f"Te beoordelen ({len(queue)})")
 if not queue:
     st.info("Er zijn geen nieuwe meldingen.")
-for row in queue:
+for row in cards.paged(queue, "beoordelen", lambda r: r.ticket["number"]):
     seen = ui.as_seen("tickets", row.ticket)
-    focus = row.ticket["number"] == worklist.focused_number()  # opened from a Start link
-    with st.expander(
-        f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}", expanded=focus
-    ):
+    label = f"{row.title} · {row.age} · voorstel: {row.suggested.lower()}"
+    with cards.card(label, "beoordelen", row.ticket) as shown:  # a Start link opens it
+        if not shown:
+            continue
         _details(row)
         outage_ui.duplicates(desk, snap, row.ticket, seen)
         _investigation_form(row.ticket, seen)
@@ -144,8 +144,11 @@ assessed = queues.reclassify_queue(snap, now)
 if assessed:
     st.subheader("Herbeoordelen")
     st.caption("Zolang Nemesys nog geen opdracht heeft, kunt u uw beoordeling herzien.")
-for row in assessed:
+for row in cards.paged(assessed, "herbeoordelen", lambda r: r.ticket["number"]):
     seen = ui.as_seen("tickets", row.ticket)
-    with st.expander(f"{row.title} · {status_label(row.ticket['status'])}"):
+    label = f"{row.title} · {status_label(row.ticket['status'])}"
+    with cards.card(label, "beoordelen", row.ticket) as shown:  # stays open once assessed
+        if not shown:
+            continue
         ticket_header(snap, row.ticket)
         _reclassify_form(row.ticket, seen)

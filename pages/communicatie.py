@@ -9,7 +9,8 @@ import streamlit as st
 from lib import audience, billing, formatting, people, procedure, texts, ui
 from lib.audience import Audience
 from lib.procedure import Communication, Ticket
-from lib.ui.timeline import plain, show_timeline, ticket_header
+from lib.ui import cards
+from lib.ui.timeline import plain, show_timeline, ticket_header, ticket_title
 
 who = ui.guard("pages/communicatie.py")
 st.title("Communicatie met ouders en medewerkers")
@@ -68,9 +69,13 @@ def channel_block(task: dict, ticket: dict, location: dict, phase: str, channel:
 
 
 def task_card(task: dict) -> None:
+    """One task as a card: its texts, ticks and timeline drawn only when it is opened."""
     ticket = snap.ticket(task["ticket_id"])
     location = snap.location(task["location_id"])
-    with st.container(border=True):
+    label = f"{ticket_title(snap, ticket)} · {procedure.status_label(ticket['status'])}"
+    with cards.card(label, "communicatie", ticket) as shown:
+        if not shown:
+            return
         ticket_header(snap, ticket)
         st.caption(f"Taak aangemaakt: {formatting.moment(task['created_at'])}")
         unit_manager(location)
@@ -92,7 +97,7 @@ def task_card(task: dict) -> None:
             on_click=_complete,
             args=(task,),
         )
-        with st.expander("Tijdlijn"):
+        with st.popover("Tijdlijn"):  # an expander may not hold another expander
             office = who.roles & audience.READ_ALL
             show_timeline(snap, ticket["id"], Audience.OFFICE if office else Audience.REPORTER)
 
@@ -114,5 +119,5 @@ st.caption(
 )
 if not tasks:
     st.success("Er zijn geen openstaande communicatietaken.")
-for task in tasks:
+for task in cards.paged(tasks, "communicatie", lambda t: snap.ticket(t["ticket_id"])["number"]):
     task_card(task)

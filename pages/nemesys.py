@@ -12,7 +12,8 @@ import streamlit as st
 
 from lib import formatting, inbound, invoice_check, procedure, services, ui
 from lib.procedure import Ticket
-from lib.ui.timeline import plain, show_timeline, ticket_header
+from lib.ui import cards
+from lib.ui.timeline import plain, show_timeline, ticket_header, ticket_title
 from lib.workdays import AMSTERDAM
 
 ACTIONS = ("confirm", "resolve", "close", "reopen")
@@ -104,8 +105,14 @@ def order_facts(ticket: dict, order: dict | None) -> None:
 
 
 def ticket_card(ticket: dict, wait: invoice_check.Waiting | None) -> None:
-    order = snap.order_for(ticket["id"])
-    with st.container(border=True):
+    """One order as a card: its facts, forms and timeline drawn only when it is opened."""
+    label = ticket_title(snap, ticket) + f" · {procedure.status_label(ticket['status'])}"
+    if wait and wait.overdue:
+        label += f" · nog niet bevestigd na {formatting.hours(wait.hours)}"
+    with cards.card(label, "nemesys", ticket) as shown:  # open or closed: one card
+        if not shown:
+            return
+        order = snap.order_for(ticket["id"])
         if wait and wait.overdue:
             st.markdown(
                 f":red[**Nog niet bevestigd na {formatting.hours(wait.hours)}**] "
@@ -120,7 +127,7 @@ def ticket_card(ticket: dict, wait: invoice_check.Waiting | None) -> None:
                 confirm_form(ticket, order)
             elif step.action in NOTE_FORMS:
                 note_form(ticket, step.action)
-        with st.expander("Tijdlijn"):
+        with st.popover("Tijdlijn"):  # an expander may not hold another expander
             show_timeline(snap, ticket["id"])
 
 
@@ -226,13 +233,12 @@ first = [w.ticket for w in waiting]
 rest = [t for t in snap.tickets_in(*OPEN_ORDER_STATES) if t["id"] not in waits]
 if not first and not rest:
     st.success("Er staan geen opdrachten open bij Nemesys.")
-for ticket in first + rest:
+for ticket in cards.paged(first + rest, "nemesys", lambda t: t["number"], noun="opdracht(en)"):
     ticket_card(ticket, waits.get(ticket["id"]))
 
 closed = sorted(snap.tickets_in(Ticket.CLOSED), key=lambda t: t["updated_at"], reverse=True)
 if closed:
     st.subheader("Afgesloten opdrachten")
     st.caption("Blijkt een afgesloten storing toch niet opgelost? Heropen de melding.")
-    for ticket in closed[:10]:
-        with st.expander(f"{ticket['number']} · {snap.location(ticket['location_id'])['name']}"):
-            ticket_card(ticket, None)
+    for ticket in cards.paged(closed, "nemesys-afgesloten", lambda t: t["number"], size=10):
+        ticket_card(ticket, None)

@@ -8,7 +8,8 @@ import streamlit as st
 
 from lib import amount_check, billing, formatting, invoice_check, procedure, ui
 from lib.procedure import Quote
-from lib.ui.timeline import entity_status_label, show_timeline, ticket_header
+from lib.ui import cards
+from lib.ui.timeline import entity_status_label, show_timeline, ticket_header, ticket_title
 
 ACTIONS = ("register", "approve", "reject")
 
@@ -96,7 +97,10 @@ def quote_facts(quote: dict) -> None:
 
 def pending_card(quote: dict) -> None:
     ticket = snap.ticket(quote["ticket_id"])
-    with st.container(border=True):
+    label = f"{ticket_title(snap, ticket)} · {formatting.money(quote['amount_cents'])}"
+    with cards.card(label, "offertes", ticket) as shown:  # drawn only when opened
+        if not shown:
+            return
         ticket_header(snap, ticket)
         quote_facts(quote)
         allowed = {s.action for s in procedure.allowed_actions("quote", quote["status"], who)}
@@ -115,7 +119,7 @@ def pending_card(quote: dict) -> None:
                             on_click=_decide,
                             args=(ticket, quote, action == "approve", key),
                         )
-        with st.expander("Tijdlijn"):
+        with st.popover("Tijdlijn"):  # an expander may not hold another expander
             show_timeline(snap, ticket["id"])
 
 
@@ -129,7 +133,7 @@ pending = sorted(
 st.subheader("Wacht op besluit van de directie")
 if not pending:
     st.caption("Geen offertes die op een besluit wachten.")
-for quote in pending:
+for quote in cards.paged(pending, "offertes", lambda q: snap.ticket(q["ticket_id"])["number"]):
     pending_card(quote)
 
 decided = [q for q in quotes if q["status"] != Quote.RECEIVED]

@@ -7,7 +7,7 @@ either removes the report (solved; the history stays) or orders at Nemesys.
 import streamlit as st
 
 from lib import follow_up_rule, formatting, queues, services, ui, workdays
-from lib.ui import worklist
+from lib.ui import cards
 from lib.ui.forms import note_and_choice
 from lib.ui.timeline import plain, show_timeline, ticket_header
 
@@ -64,12 +64,13 @@ def _follow_up_form(ticket: dict) -> None:
         )
 
 
-def _show(rows: list[queues.QueueRow]) -> None:
-    for row in rows:
+def _show(scope: str, rows: list[queues.QueueRow]) -> None:
+    for row in cards.paged(rows, f"opvolgen-{scope}", lambda r: r.ticket["number"]):
         seen = ui.as_seen("tickets", row.ticket)
         due = formatting.moment(row.ticket["check_due_at"])
-        focus = row.ticket["number"] == worklist.focused_number()  # a Start link
-        with st.expander(f"{row.title} · controle {due}", expanded=focus):
+        with cards.card(f"{row.title} · controle {due}", "opvolgen", row.ticket) as shown:
+            if not shown:  # drawn only when opened; a Start link opens it
+                continue
             ticket_header(snap, row.ticket)
             _contacts(row)
             st.text(row.ticket["description"])
@@ -93,4 +94,4 @@ for title, rows in (
     st.subheader(f"{title} ({len(rows)})")
     if not rows:
         st.caption("Geen.")
-    _show(rows)
+    _show(title.lower().replace(" ", "-"), rows)

@@ -45,7 +45,10 @@ from lib.procedure import (
 )
 from lib.repository import Insert, Update
 from tests.app_checks import counts
-from tests.apptest_support import app_store, page, signed_in  # noqa: F401
+from tests.apptest_support import app_store, signed_in  # noqa: F401
+
+# Work-list cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import Office, report_form
 
 STAFF, UM, MAZ, DIR, FIN = Role.STAFF, Role.UNIT_MANAGER, Role.MAZ, Role.DIRECTIE, Role.FINANCE

@@ -4,7 +4,10 @@ import pytest
 
 from lib import billing, formatting, services, texts
 from lib.procedure import Communication
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+
+# The work list's cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import MAZ, Office
 
 PAGE = "pages/communicatie.py"

@@ -7,7 +7,10 @@ import pytest
 from lib import billing, services
 from lib.procedure import Ticket
 from lib.workdays import AMSTERDAM
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+
+# The work list's cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import MAZ, Office
 
 PAGE = "pages/nemesys.py"

@@ -14,7 +14,10 @@ import pytest
 from lib import services
 from lib.procedure import Ticket
 from tests.app_checks import counts
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+
+# The work list's cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import MAZ, Office
 from tests.test_inbound import TICKET_ID, order_placed, sample
 

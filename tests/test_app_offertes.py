@@ -5,7 +5,12 @@ import streamlit as st
 
 from lib import billing, services
 from lib.procedure import Quote, Ticket
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+from tests.apptest_support import page as closed_cards_page
+from tests.cards_support import open_cards
+
+# The work list's cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import DIRECTIE, Office
 
 PAGE = "pages/offertes.py"
@@ -57,11 +62,12 @@ def fill(at, amount="1.234,56", reference="OFF-7", url="https://nemesys.example/
 def test_maz_registers_a_quote_and_the_ticket_waits_on_the_directie(office):
     """Test that a quote typed the Dutch way is stored in cents and the ticket waits."""
     ticket = confirmed(office)
-    at = fill(page(PAGE).run())
+    at = fill(closed_cards_page(PAGE).run())
     assert not at.exception
     assert values(at.success) == [
         f"Offerte geregistreerd bij {ticket['number']}; de directie beslist."
     ]
+    at = open_cards(at, number=ticket["number"])  # the new card, as the user opens it
     [quote] = office.snap().quotes_for(ticket["id"])
     assert (quote["amount_cents"], quote["reference"], quote["status"]) == (
         123456,

@@ -10,7 +10,10 @@ from lib.procedure import Actor, Role, Ticket
 from lib.workdays import AMSTERDAM
 from tests.app_checks import counts
 from tests.app_checks import texts as escaped_texts
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+
+# Work-list cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import MAZ, Office, report_form
 
 MONDAY_13 = datetime(2026, 11, 23, 13, 0, tzinfo=AMSTERDAM)

@@ -78,3 +78,25 @@ def test_sheet_writers_bench_prints_before_and_after():
         (kind, n) for kind in ("submit", "triage") for n in ("1", "2", "4")
     }
     assert all(r[-1] == "0" for r in rows)  # lost
+
+
+def test_the_pages_benchmark_prints_every_view_per_size_and_the_growth():
+    """Test that `python -m bench.pages` at tiny sizes prints cold, warm and expired per page."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--sizes", "20,40", "--baseline", "none"]
+        + ["--pages", "pages/home.py,pages/nemesys.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line.split() for line in done.stdout.splitlines()]
+    header = next(line for line in lines if line[:2] == ["page", "view"])
+    assert header[2:] == ["now", "20", "now", "40", "now", "x"]
+    rows = [line for line in lines if line and line[0] in ("home", "nemesys")]
+    assert [(r[0], r[1]) for r in rows] == [
+        (p, v) for p in ("home", "nemesys") for v in ("cold", "warm", "expired")
+    ]
+    assert all(float(r[2]) >= 0 and float(r[3]) >= 0 for r in rows)  # figures, not dashes
+    assert all(float(r[2]) > 0 for r in rows if r[1] == "cold")  # a cold view does work

@@ -16,7 +16,10 @@ from lib.procedure import Ticket
 from lib.validation import ValidationError
 from lib.workdays import AMSTERDAM
 from tests.app_checks import counts
-from tests.apptest_support import app_store, page  # noqa: F401
+from tests.apptest_support import app_store  # noqa: F401
+
+# Work-list cards draw their forms only when opened: these tests open them first.
+from tests.cards_support import page_with_open_cards as page
 from tests.flows import Office
 
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)  # check due Tuesday 09:00

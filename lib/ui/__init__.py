@@ -27,7 +27,7 @@ from lib.schema import SHARED_TABLES
 from lib.services import Desk
 from lib.snapshot import Snapshot
 from lib.store import open_repository
-from lib.ui import outage
+from lib.ui import outage, shared_frames
 from lib.validation import ValidationError
 
 
@@ -76,12 +76,6 @@ def _read(label: str, nonce: str, generation: int) -> dict:
     return rows
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _derive(label: str, nonce: str, generation: int, name: str, tables: tuple, _build) -> Any:
-    rows = _read(label, nonce, generation)  # the page's own cached read: never a second one
-    return _build({t: rows[t] for t in tables})
-
-
 @st.cache_resource
 def _generations() -> dict:
     return {"lock": threading.Lock(), "started": {}}
@@ -116,8 +110,17 @@ def effective_config() -> config_module.Config:
 def snapshot() -> Snapshot:
     """The one read of this page view (one batched request, briefly cached)."""
     nonce, generation = _run_generation()
+    # One Snapshot per script run (issue 10): its indexes are built once, and the cached
+    # read is unpickled once, however often the page, desk() and effective_config() ask.
+    ctx = get_script_run_ctx()
+    memo = getattr(ctx, "_kivido_snapshot", None)
+    if ctx is not None and memo and memo[0] is ctx.cursors and memo[1] == (nonce, generation):
+        return memo[2]
     read = lambda: _read(repository().label, nonce, generation)  # noqa: E731
-    return Snapshot(outage.guarded_read(read, repository(), config()))
+    snap = Snapshot(outage.guarded_read(read, repository(), config()))
+    if ctx is not None:
+        ctx._kivido_snapshot = (ctx.cursors, (nonce, generation), snap)
+    return snap
 
 
 def _run_generation() -> tuple[str, int]:
@@ -141,9 +144,13 @@ def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) ->
     builders apart, since `build` itself is not hashed.
     """
     nonce, generation = _run_generation()
-    return outage.guarded(
-        lambda: _derive(repository().label, nonce, generation, name, tuple(tables), build)
-    )
+
+    def shared():  # issue 10: kept once per data change for all sessions
+        label = repository().label
+        read = lambda: _read(label, nonce, generation)  # noqa: E731
+        return shared_frames.built(label, nonce, generation, name, tuple(tables), build, read)
+
+    return outage.guarded(shared)
 
 
 def invalidate() -> None:

@@ -145,7 +145,12 @@ def widget(scope: Locator, testid: str, label: str) -> Locator:
 
 
 def card(page: Page, text: str | re.Pattern, button_name: str | None = None) -> Locator:
-    """The innermost block of the main area showing `text` (and the button, if named)."""
+    """The innermost block of the main area showing `text` (and the button, if named).
+
+    A work list's card (lib/ui/cards.py) draws its content only once opened: opened first.
+    """
+    if main(page).get_by_test_id("stExpander").filter(has_text=text).count():
+        expander(page, text)
     blocks = main(page).get_by_test_id("stVerticalBlock").filter(has_text=text)
     if button_name:
         blocks = blocks.filter(has=button(page, button_name))

@@ -132,6 +132,9 @@ def test_typed_triage_reason_survives_a_failed_save(app_on_sheet, standin):
     reason = "Hele locatie onbereikbaar, direct naar Nemesys."
     f.get_by_label("Reden van uw beoordeling (verplicht)").fill(reason)
     _outage(standin)
+    # Opening the card (a rerun) read the store just now: wait out cache_seconds (1 s) so
+    # that the press reads afresh and meets the outage, as after a person's typing.
+    walk.page.wait_for_timeout(1200)
     _press_slowly(walk.page, f, choice, re.compile("antwoordt op dit moment niet|reageert niet"))
     walk.shot()
     f = steps.form_with(steps.expander(walk.page, number), choice)

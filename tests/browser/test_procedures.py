@@ -220,7 +220,8 @@ def test_urgent_telephony_outage_from_report_to_paid_invoice(walk_in, store):
 
     walk.as_person(UNIT_MANAGER)
     walk.visit("Communicatie")
-    steps.expect_text(steps.main(page), "Telefoon: 06-12340001")  # phones may be down: mobile
+    task = steps.expander(page, number)  # the task's card, opened
+    steps.expect_text(task, "Telefoon: 06-12340001")  # phones may be down: mobile
     steps.tick_channels(page, number, "Er is een storing")
     walk.shot()
 

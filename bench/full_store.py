@@ -1,0 +1,79 @@
+"""A realistic full store for the page benchmark: reports with everything around them.
+
+bench.generate gives reports, events, orders, quotes and invoices; on top come
+what a year of real work also leaves: the mails (receipt to the reporter and a
+status mail per step, the order to Nemesys), all sent but for the last few
+hours' ones still queued, and the communication tasks of telephone and mail
+outages with the ticks of their announcements (done once the report is closed).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import bench
+from lib import workdays
+from lib.catalog import COMMUNICATION_CATEGORIES
+from lib.procedure import Communication, Message, Ticket
+from lib.repository.base import complete_row
+from lib.repository.sql import SqlRepository
+
+DONE = {Ticket.CLOSED, Ticket.REMOVED}
+
+
+def _mail(i: int, ticket: dict, at: str, kind: str, to: str, queued: bool) -> dict:
+    status = Message.QUEUED if queued else Message.SENT
+    return complete_row(
+        "messages",
+        {
+            "id": f"bench-mail-{i:07d}",
+            "ticket_id": ticket["id"],
+            "kind": kind,
+            "status": status,
+            "created_at": at,
+            "to_address": to,
+            "subject": f"[{ticket['number']}] {kind}",
+            "body": "Beste collega,\n\nEr is nieuws over uw melding.\n" * 3,
+            "sent_at": "" if queued else at,
+            "message_id": f"<bench-mail-{i:07d}@kivido.nl>",
+            "thread_ref": f"<melding-{ticket['id']}@kivido.nl>",
+        },
+    )
+
+
+def extras(tables: dict[str, list[dict]], now) -> dict[str, list[dict]]:
+    """Mails and communication tasks for the reports in `tables`."""
+    recent = (now - timedelta(hours=2)).isoformat(timespec="seconds")
+    tickets = {t["id"]: t for t in tables["tickets"]}
+    mails: list[dict] = []
+    for e in tables["events"]:
+        ticket = tickets[e["ticket_id"]]
+        to = "support@nemesys.nl" if e["action"] == "place_order" else "melder@kivido.example"
+        mails.append(_mail(len(mails), ticket, e["at"], e["action"], to, e["at"] > recent))
+    tasks, ticks = [], []
+    for t in tables["tickets"]:
+        if t["category"] not in COMMUNICATION_CATEGORIES or t["status"] == Ticket.NEW:
+            continue
+        done = t["status"] in DONE
+        task = {"id": f"{t['id']}-c", "ticket_id": t["id"], "location_id": t["location_id"]}
+        task |= {"status": Communication.DONE if done else Communication.OPEN}
+        tasks.append(complete_row("communication_tasks", task | {"created_at": t["created_at"]}))
+        phases = ("storing", "opgelost") if done else ("storing",)
+        for phase in phases:
+            tick = {"id": f"{task['id']}-{phase}", "task_id": task["id"], "phase": phase}
+            tick |= {"channel": "klasbord", "at": t["updated_at"], "actor_name": "Bench"}
+            ticks.append(complete_row("communication_ticks", tick))
+    return {"messages": mails, "communication_tasks": tasks, "communication_ticks": ticks}
+
+
+def build(n: int, db: Path, *, seed: int = 11) -> dict[str, int]:
+    """Write a store of `n` reports to the SQLite file `db`; the row count per table."""
+    now = workdays.now()
+    tables = bench.generate(n, seed=seed, end=now)
+    tables |= extras(tables, now)
+    repo = SqlRepository.at_path(db)
+    repo.setup()
+    bench.write(repo, tables)
+    repo.engine.dispose()
+    return {name: len(rows) for name, rows in tables.items()}

@@ -1,0 +1,123 @@
+"""One code tree's page views, timed: the worker behind `python -m bench.pages`.
+
+Run as a script (not as part of the package) so that it can time another
+checkout of the app, e.g. the branch point in a `git worktree`:
+
+    python bench/page_views.py --root /path/to/checkout --db store.db --runs 3
+
+It imports the app only from --root and prints one JSON line per page and mode,
+with the CPU seconds of the process (all threads) and the wall seconds:
+
+  cold     Streamlit's caches emptied, a new session: includes opening the store
+  warm     the same session viewing the page again within cache_seconds
+  expired  the same session more than cache_seconds after the last read (the
+           clock of the read cache is moved on; nothing is emptied by hand)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# role, page: each page as the role that does its work
+PAGES = (
+    ("maz", "pages/home.py"),
+    ("maz", "pages/beoordelen.py"),
+    ("maz", "pages/opvolgen.py"),
+    ("maz", "pages/nemesys.py"),
+    ("maz", "pages/communicatie.py"),
+    ("maz", "pages/postvak.py"),
+    ("directie", "pages/offertes.py"),
+    ("financien", "pages/facturen.py"),
+    ("maz", "pages/mijn_meldingen.py"),
+    ("directie", "pages/overzicht.py"),
+)
+CACHE_SECONDS = 600.0
+_offset = [0.0]
+
+
+def _shift_clock() -> None:
+    """time.time() moved on past cache_seconds: the next view is an expired one."""
+    real = time.time
+    if not getattr(real, "_bench", False):
+
+        def shifted() -> float:
+            return real() + _offset[0]
+
+        shifted._bench = True  # type: ignore[attr-defined]
+        time.time = shifted
+    _offset[0] += CACHE_SECONDS + 1
+
+
+def _timed(fn) -> tuple[float, float]:
+    cpu, wall = time.process_time(), time.perf_counter()
+    fn()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def _check(at) -> None:
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+
+
+def measure(root: Path, path: str, role: str, runs: int) -> dict[str, tuple[float, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    def session():
+        at = AppTest.from_file(str(root / path), default_timeout=900)
+        at.session_state["demo_role"] = role
+        at.session_state["demo_email"] = f"{role}@kivido.example"
+        return at
+
+    results: dict[str, list[tuple[float, float]]] = {"cold": [], "warm": [], "expired": []}
+    for _ in range(runs):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = session()
+        results["cold"].append(_timed(lambda: _check(at.run())))  # noqa: B023
+        results["warm"].append(_timed(lambda: _check(at.run())))  # noqa: B023
+        _shift_clock()
+        results["expired"].append(_timed(lambda: _check(at.run())))  # noqa: B023
+    return {
+        mode: (statistics.median(c for c, _ in xs), statistics.median(w for _, w in xs))
+        for mode, xs in results.items()
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--root", required=True, type=Path)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
+    args = parser.parse_args()
+    root = args.root.resolve()
+    sys.path[:] = [str(root)] + [
+        p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent
+    ]
+    os.chdir(root)
+    os.environ.update(
+        KIVIDO_DB=args.db,
+        KIVIDO_STORE="sqlite",
+        KIVIDO_DEMO_MODE="true",
+        KIVIDO_CACHE_SECONDS=str(CACHE_SECONDS),
+        KIVIDO_SECRETS=str(root / "no-secrets.toml"),
+    )
+    wanted = {p.strip() for p in args.pages.split(",") if p.strip()}
+    measure(root, PAGES[0][1], PAGES[0][0], 1)  # warm-up: imports, the working-day calendar
+    for role, path in PAGES:
+        if wanted and path not in wanted:
+            continue
+        for mode, (cpu, wall) in measure(root, path, role, args.runs).items():
+            print(json.dumps({"page": path, "mode": mode, "cpu": cpu, "wall": wall}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
