@@ -8,6 +8,7 @@ stand-in of the Sheets API (tests/sheets_standin.py), never to Google.
 from __future__ import annotations
 
 import itertools
+import sys
 import time
 
 import pytest
@@ -17,6 +18,15 @@ from lib.repository.sheets import SheetsRepository
 from lib.repository.sql import SqlRepository
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest runs a page script as `__main__` and leaves it there; a process started
+    with "spawn" (tests/test_several_writers.py) would then run that page first."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(autouse=True, scope="session")
