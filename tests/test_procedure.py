@@ -86,7 +86,8 @@ def test_allowed_actions_are_only_those_of_the_persons_roles():
     """Test that staff are offered nothing on a new report and the MAZ her assessment steps."""
     assert procedure.allowed_actions("ticket", Ticket.NEW, Role.STAFF) == []
     offered = [t.action for t in procedure.allowed_actions("ticket", Ticket.NEW, Role.MAZ)]
-    assert offered == ["investigate", "triage_urgent", "triage_not_urgent"]
+    # Issue 14: a new report may also be linked to a known outage.
+    assert offered == ["investigate", "triage_urgent", "triage_not_urgent", "link_duplicate"]
 
 
 def test_roles_for_lists_who_may_take_any_of_the_steps_in_role_order():

@@ -64,15 +64,16 @@ def test_a_document_link_is_kept_and_checked_by_its_default_name():
     with pytest.raises(ValueError, match=r"^Link naar document moet beginnen met http"):
         validation.url("javascript:alert(1)")
     with pytest.raises(
-        ValueError, match=r"^Link naar document is te lang \(2001 tekens, maximaal 2000\)"
+        ValueError, match=r"^Link naar document is te lang \(2\.001 tekens, maximaal 2\.000\)"
     ):
         validation.url(link + "b")
 
 
-def test_a_choice_outside_the_list_names_the_field_in_lower_case():
-    """Test 'Kies een geldige waarde voor locatie.' for a value not offered."""
+def test_a_choice_outside_the_list_names_the_field_first():
+    """Test 'Locatie: kies een geldige waarde uit de lijst.' (issue 12: the field's own label
+    first) for a value not offered."""
     assert validation.choice("a", {"a", "b"}, "Locatie") == "a"
-    with pytest.raises(ValueError, match=r"^Kies een geldige waarde voor locatie\.$"):
+    with pytest.raises(ValueError, match=r"^Locatie: kies een geldige waarde uit de lijst\.$"):
         validation.choice("z", {"a", "b"}, "Locatie")
 
 
