@@ -32,6 +32,9 @@ def test_that_the_overview_renders_its_charts_with_demo_data(page_in, tmp_path):
         steps.expect_text(area, "Exporteren")
         charts = area.get_by_test_id("stVegaLiteChart")
         charts.first.wait_for()
+        # Counted once the run is over: a loaded machine draws the figures after the charts.
+        steps.settle(page)
+        area.get_by_test_id("stMetric").first.wait_for()
         assert charts.count() >= 4
         assert area.get_by_test_id("stMetric").count() >= 3
         walk.shot()
