@@ -11,6 +11,7 @@ no `values`, errors are `{"error": {"code", "message", "status"}}`.
     ... point the client at server.url instead of https://sheets.googleapis.com ...
     server.inject("429", kind="values.batchGet")   # the next batchGet is refused
     server.count("values.batchUpdate")             # requests of that kind so far
+    server.unshare(key)                            # from now on Google's 403 for it
     server.stop()
 
 Only the Sheets host is served (no Drive API): seed spreadsheets with
@@ -166,6 +167,7 @@ class SheetsStandIn:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._books: dict[str, Spreadsheet] = {}
+        self._unshared: set[str] = set()
         self._counts: Counter[str] = Counter()
         self._faults: list[_Fault] = []
         self.latency = 0.0  # seconds added to every request (bench: Google's round trip)
@@ -236,6 +238,12 @@ class SheetsStandIn:
             if found is None:
                 raise KeyError(sheet)
             return found.box(0, 0, found.rows - 1, found.cols - 1, "FORMULA")
+
+    def unshare(self, spreadsheet_id: str) -> None:
+        """Take the caller's access away, as an owner who stops sharing with the service
+        account does: every request on it is then refused with Google's 403."""
+        with self._lock:
+            self._unshared.add(spreadsheet_id)
 
     def count(self, kind: str | None = None) -> int:
         with self._lock:
@@ -310,6 +318,8 @@ class SheetsStandIn:
                 book = self._books.get(sid or "")
                 if kind == "unknown" or book is None:
                     raise ApiError(404, "Requested entity was not found.")
+                if book.spreadsheet_id in self._unshared:
+                    raise ApiError(403, "The caller does not have permission")
                 return 200, self._call(book, kind, rng or "", params, ranges, body)
         except ApiError as err:
             return err.code, err.body()

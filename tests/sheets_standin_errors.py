@@ -15,6 +15,7 @@ class ApiError(Exception):
 
     STATUS = {
         400: "INVALID_ARGUMENT",
+        403: "PERMISSION_DENIED",
         404: "NOT_FOUND",
         429: "RESOURCE_EXHAUSTED",
         500: "INTERNAL",

@@ -268,6 +268,18 @@ def test_the_sheet_reachable_and_not_found(good, make_sheets_repo, standin, monk
     expect_failure(good, "niet gevonden", "Deel de Sheet als bewerker")
 
 
+def test_a_sheet_no_longer_shared_with_the_service_account(good, make_sheets_repo, standin):
+    """The owner stops sharing the Sheet: Google answers 403, and the doctor says so with
+    the remedy (share it as editor with the service account), not "not found"."""
+    sheet = make_sheets_repo()
+    good.tables["store"] = {"driver": "sheets"}
+    good.tables["sheets"] = {"spreadsheet_key": sheet.key, "api_root": standin.url}
+    assert good.run()[0] == 0
+    standin.unshare(sheet.key)
+    report = expect_failure(good, "Geen toegang", "Deel de Sheet als bewerker")
+    assert "niet gevonden" not in report
+
+
 @pytest.fixture(scope="module")
 def dovecot():
     if dovecot_binary() is None:

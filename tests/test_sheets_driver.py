@@ -79,6 +79,17 @@ def test_unknown_spreadsheet_is_a_dutch_error(standin):
         repo.read(["tickets"])
 
 
+def test_a_sheet_not_shared_is_a_dutch_error_at_once(sheets_repo, standin):
+    """Test that Google's 403 (the Sheet no longer shared with the service account) says
+    "no access" with the remedy, and is not retried: waiting will not share it."""
+    sheets_repo.commit([ticket("t1")])
+    standin.unshare(sheets_repo.key)
+    standin.reset_counts()
+    with pytest.raises(StoreUnavailable, match="Geen toegang.*service-account"):
+        sheets_repo.commit([ticket("t2")])
+    assert standin.count() == 1
+
+
 def test_refused_commit_writes_nothing(sheets_repo, standin):
     """Test that a Conflict costs only the read and sends no write at all."""
     sheets_repo.commit([ticket("t1")])
