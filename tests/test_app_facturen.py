@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import billing
 from lib.procedure import Invoice
+from tests.app_checks import counts
 from tests.apptest_support import app_store, page  # noqa: F401
 from tests.flows import FINANCE, MAZ, Office
 
@@ -20,10 +21,6 @@ def office(app_store):  # noqa: F811
     office.urgent_until_closed(ticket, quote="1.000,00")
     office.ticket_id = ticket["id"]
     return office
-
-
-def counts(office: Office) -> dict[str, int]:
-    return {name: len(rows) for name, rows in office.repo.read_all().items()}
 
 
 def values(elements) -> list[str]:

@@ -7,6 +7,7 @@ import pytest
 from lib import billing, services
 from lib.procedure import Ticket
 from lib.workdays import AMSTERDAM
+from tests.app_checks import counts
 from tests.apptest_support import app_store  # noqa: F401
 
 # The work list's cards draw their forms only when opened: these tests open them first.
@@ -20,10 +21,6 @@ PAGE = "pages/nemesys.py"
 def office(app_store):  # noqa: F811
     """An office whose first reports came in ten days ago (the page reads the real clock)."""
     return Office(app_store, start=datetime.now(AMSTERDAM) - timedelta(days=10))
-
-
-def counts(office: Office) -> dict[str, int]:
-    return {name: len(rows) for name, rows in office.repo.read_all().items()}
 
 
 def ordered(office: Office, **report) -> dict:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import billing, services
 from lib.procedure import Quote, Ticket
+from tests.app_checks import counts
 from tests.apptest_support import app_store  # noqa: F401
 from tests.apptest_support import page as closed_cards_page
 from tests.cards_support import open_cards
@@ -20,10 +21,6 @@ FORM = "quote-register"
 @pytest.fixture
 def office(app_store):  # noqa: F811
     return Office(app_store)
-
-
-def counts(office: Office) -> dict[str, int]:
-    return {name: len(rows) for name, rows in office.repo.read_all().items()}
 
 
 def values(elements) -> list[str]:

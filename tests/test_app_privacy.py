@@ -8,10 +8,11 @@ from datetime import datetime
 
 import pytest
 
-from lib import demo, privacy, workdays
+from lib import billing, demo, privacy, services, workdays
 from lib.repository import Insert
 from tests.app_checks import texts
 from tests.apptest_support import app_store, page  # noqa: F401
+from tests.cards_support import card_keys, open_cards
 from tests.flows import Office
 from tests.test_app_melden import fill, staff, submit
 
@@ -94,6 +95,61 @@ def test_a_reporter_reading_their_own_report_is_not_logged(office):
     office.submit(reporter_email="ruben@kivido.example", description="Mijn printer.")
     at = page(MIJN, role="medewerker", name="Ruben", email="ruben@kivido.example").run()
     assert "Mijn printer." in [t.value for t in at.text]
+    assert office.repo.read(["access_log"])["access_log"] == []
+
+
+def _triaged_urgent(office: Office) -> dict:
+    return office.triage(office.submit(), urgent=True)
+
+
+def _quote_waiting(office: Office) -> dict:
+    ticket = _triaged_urgent(office)
+    services.confirm_order(
+        office.desk(), office.ticket(ticket["id"]), office.order(ticket["id"]), reference="N-1"
+    )
+    billing.register_quote(
+        office.desk(),
+        office.ticket(ticket["id"]),
+        office.order(ticket["id"]),
+        {"amount": "450,00", "reference": "OFF-1"},
+    )
+    return office.ticket(ticket["id"])
+
+
+# Each work list, with who works it and a report by Ruben waiting there (issue 13 point 4:
+# opening a report's detail by someone other than its reporter is logged, on every page).
+WORK_LISTS = {
+    "pages/beoordelen.py": ("maz", "nathalie@kivido.nl", lambda o: o.submit()),
+    "pages/opvolgen.py": ("maz", "nathalie@kivido.nl", lambda o: o.waiting()),
+    "pages/nemesys.py": ("maz", "nathalie@kivido.nl", _triaged_urgent),
+    "pages/offertes.py": ("directie", "stefanie@kivido.example", _quote_waiting),
+    "pages/communicatie.py": ("unitmanager", "sanne@kivido.example", _triaged_urgent),
+}
+
+
+@pytest.mark.parametrize("path", WORK_LISTS)
+def test_opening_a_card_on_a_work_list_is_logged_once(office, path):
+    """Test that opening a report's card on a work page logs who opened which report,
+    once per opening, and that a closed card is neither drawn nor logged."""
+    role, email, make = WORK_LISTS[path]
+    ticket = make(office)
+    at = page(path, role=role, name="Kijker", email=email).run()
+    assert not at.exception, at.exception
+    assert card_keys(at) == [f"card-{path[6:-3]}-{ticket['id']}"]
+    assert office.repo.read(["access_log"])["access_log"] == []
+    open_cards(at).run()  # open, then one more click elsewhere: still one view
+    assert not at.exception, at.exception
+    log = office.repo.read(["access_log"])["access_log"]
+    assert [(r["kind"], r["actor_email"], r["actor_role"], r["ticket_id"]) for r in log] == [
+        ("bekeken", email, role, ticket["id"])
+    ]
+
+
+def test_a_work_list_card_of_ones_own_report_is_not_logged(office):
+    """Test that the MAZ opening her own report on Beoordelen leaves no view in the log."""
+    office.submit(reporter_email="nathalie@kivido.nl")
+    at = open_cards(page("pages/beoordelen.py", role="maz", email="nathalie@kivido.nl").run())
+    assert not at.exception and card_keys(at)
     assert office.repo.read(["access_log"])["access_log"] == []
 
 

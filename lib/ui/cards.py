@@ -14,7 +14,8 @@ from typing import TypeVar
 
 import streamlit as st
 
-from lib.ui import worklist
+from lib import ui
+from lib.ui import privacy, worklist
 
 PAGE_SIZE = 25
 KEY_PREFIX = "card-"
@@ -31,6 +32,7 @@ def card_key(scope: str, ticket: dict) -> str:
 def card(label: str, scope: str, ticket: dict, *, expanded: bool = False) -> Iterator[bool]:
     """An expander that yields whether its content is to be drawn (only when open).
 
+    Opening it is a view of someone's report, logged as lib/ui/privacy.py says.
     The card a Start link names (?melding=) opens by itself. An open card stays
     open when its label changes (its age, its status after an action): Streamlit
     treats a new label as a new expander, so the card remembers itself as open.
@@ -44,7 +46,8 @@ def card(label: str, scope: str, ticket: dict, *, expanded: bool = False) -> Ite
     else:
         remembered.discard(key)
     with box:
-        yield bool(box.open)
+        # A work list shows other people's reports: opening one is logged (issue 13).
+        yield privacy.logged_open(ui.actor(), ticket, key, bool(box.open))
 
 
 def _matches(query: str, number: str) -> bool:

@@ -47,6 +47,32 @@ def confirmed(text: str, submission: str, key: str = "melden-privacy") -> bool:
 # --- a report's detail, logged when someone else opens it -------------------------
 
 
+def _own(who: Actor | None, ticket: dict) -> bool:
+    return bool(who and who.email) and people.normal_email(ticket["reporter_email"]) == who.email
+
+
+def logged_open(who: Actor | None, ticket: dict, key: str, is_open: bool) -> bool:
+    """Whether an opened detail may be drawn: once its view is in the access log.
+
+    One log row per opening: the key is forgotten when the detail is closed, so
+    opening it again later is a new view. A reporter reading their own report
+    is not logged. When the log cannot be written, the content stays hidden.
+    """
+    seen = st.session_state.setdefault("_privacy_viewed", set())
+    if not is_open:
+        seen.discard(key)
+        return False
+    if who is None or _own(who, ticket) or key in seen:
+        return who is not None
+    try:
+        privacy_access.log_view(ui.repository(), who, ticket)
+    except StoreUnavailable as e:
+        st.error(str(e))
+        return False
+    seen.add(key)
+    return True
+
+
 @contextlib.contextmanager
 def detail(
     who: Actor, ticket: dict, label: str, key: str, *, expanded: bool = False
@@ -56,26 +82,13 @@ def detail(
     Yields whether the content may be drawn. Someone other than the reporter
     sees it only after the view is in the access log.
     """
-    if who.email and people.normal_email(ticket["reporter_email"]) == who.email:
+    if _own(who, ticket):
         with st.expander(label, key=key, expanded=expanded):  # their own report: nothing to log
             yield True
         return
-    seen = st.session_state.setdefault("_privacy_viewed", set())
     box = st.expander(label, key=key, expanded=expanded, on_change="rerun")
     with box:
-        if not box.open:
-            seen.discard(key)
-            yield False
-            return
-        if key not in seen:
-            try:
-                privacy_access.log_view(ui.repository(), who, ticket)
-            except StoreUnavailable as e:
-                st.error(str(e))
-                yield False
-                return
-            seen.add(key)
-        yield True
+        yield logged_open(who, ticket, key, bool(box.open))
 
 
 # --- Beheer ------------------------------------------------------------------
