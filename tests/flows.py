@@ -88,6 +88,20 @@ class Office:
     def order(self, ticket_id: str) -> dict:
         return self.snap().order_for(ticket_id)
 
+    def quote_waiting(
+        self, ticket: dict, *, amount: str = "450,00", reference: str = "OFF-1", order="NEM-1"
+    ) -> None:
+        """Nemesys confirms the urgent ticket's order and sends a quote for the directie."""
+        services.confirm_order(
+            self.desk(), self.ticket(ticket["id"]), self.order(ticket["id"]), reference=order
+        )
+        billing.register_quote(
+            self.desk(),
+            self.ticket(ticket["id"]),
+            self.order(ticket["id"]),
+            {"amount": amount, "reference": reference},
+        )
+
     def urgent_until_closed(self, ticket: dict, *, quote: str | None = None) -> None:
         services.triage(
             self.desk(),

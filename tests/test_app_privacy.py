@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from lib import billing, demo, privacy, services, workdays
+from lib import demo, privacy, workdays
 from lib.repository import Insert
 from tests.app_checks import texts
 from tests.apptest_support import app_store, page  # noqa: F401
@@ -104,15 +104,7 @@ def _triaged_urgent(office: Office) -> dict:
 
 def _quote_waiting(office: Office) -> dict:
     ticket = _triaged_urgent(office)
-    services.confirm_order(
-        office.desk(), office.ticket(ticket["id"]), office.order(ticket["id"]), reference="N-1"
-    )
-    billing.register_quote(
-        office.desk(),
-        office.ticket(ticket["id"]),
-        office.order(ticket["id"]),
-        {"amount": "450,00", "reference": "OFF-1"},
-    )
+    office.quote_waiting(ticket)
     return office.ticket(ticket["id"])
 
 

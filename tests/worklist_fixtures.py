@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from lib import billing, services
+from lib import billing
 from lib.workdays import AMSTERDAM
 from tests.flows import Office
 
@@ -50,15 +50,7 @@ def build(office: Office) -> OneOfEach:
     )
     quoted = office.triage(office.submit(category="server", **OTHER), urgent=True, reason="Stil")
     office.later(minutes=20)
-    services.confirm_order(
-        office.desk(), office.ticket(quoted["id"]), office.order(quoted["id"]), reference="NEM-9"
-    )
-    billing.register_quote(
-        office.desk(),
-        office.ticket(quoted["id"]),
-        office.order(quoted["id"]),
-        {"amount": "450,00", "reference": "OFF-9"},
-    )
+    office.quote_waiting(quoted, reference="OFF-9", order="NEM-9")
     phone = office.submit(category="telefonie", **OTHER)  # step 6 task for De Zonnebloem
     office.urgent_until_closed(phone)
     mail = office.submit(category="mail", location_id="demo-regenboog", **OTHER)
