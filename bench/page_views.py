@@ -102,7 +102,7 @@ def measure(root: Path, path: str, role: str, runs: int) -> dict[str, tuple[floa
         peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()
-    summary["peak MiB"] = (peak, 0.0)
+    summary["peak_MiB"] = (peak, 0.0)
     return summary
 
 

@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, root in trees.items():
                 results[(name, n)] = views(root, db, args.runs, args.pages)
     print(f"\nCPU seconds per AppTest view, {os.cpu_count()} CPUs, median of {args.runs}")
-    print("('peak MiB': memory allocated at the peak of a cold and an expired view)")
+    print("('peak_MiB': memory allocated at the peak of a cold and an expired view)")
     print_table(sizes, results)
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())
