@@ -6,6 +6,7 @@ Pages read the live store; Mijn meldingen reaches into the archive when asked
 
 import pytest
 
+from lib import queues
 from lib.repository import Update
 from tests.app_checks import texts
 from tests.apptest_support import app_store, page  # noqa: F401
@@ -62,3 +63,15 @@ def test_a_link_naming_an_archived_report_opens_it(archived):
     assert not at.exception
     assert any(archived["number"] in e.label for e in at.expander)
     assert "Oude storing, lang geleden opgelost." in texts(at)
+
+
+def test_the_postvak_finds_the_mail_of_an_archived_report_by_number(archived, app_store):  # noqa: F811
+    mails = [
+        m for m in app_store.read(["messages"])["messages"] if m["ticket_id"] == archived["id"]
+    ]
+    assert mails, "closing a report sends mail"
+    at = page("pages/postvak.py", role="maz").run()
+    at.selectbox(key="postvak-view").set_value(list(queues.POSTVAK_VIEWS)[-1]).run()
+    at.text_input(key="postvak-number").set_value(archived["number"]).run()
+    assert not at.exception
+    assert mails[0]["subject"] in texts(at)
