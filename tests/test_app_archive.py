@@ -75,3 +75,26 @@ def test_the_postvak_finds_the_mail_of_an_archived_report_by_number(archived, ap
     at.text_input(key="postvak-number").set_value(archived["number"]).run()
     assert not at.exception
     assert mails[0]["subject"] in texts(at)
+
+
+def test_the_shared_read_keeps_a_bounded_number_of_entries(office):
+    """Test that many writing sessions (each its own read) leave at most LIVE_READS reads kept."""
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
+
+    from lib import ui
+
+    office.submit()
+    for i in range(ui.LIVE_READS + 6):
+        at = page("pages/home.py", role="maz")
+        at.session_state["_write_nonce"] = f"session-{i}"  # as after this session's own write
+        at.run()
+        assert not at.exception
+    caches = [
+        cache
+        for per_function in _resource_caches._function_caches.values()
+        for cache in per_function.values()
+        if cache.display_name.endswith("_read_live")
+    ]
+    assert len(caches) == 1
+    # Every session read once (its own nonce), but only the newest LIVE_READS are kept.
+    assert len(caches[0]._mem_cache) == ui.LIVE_READS

@@ -179,3 +179,37 @@ def test_archive_cut_decides_whether_a_period_needs_the_full_read():
 def test_figures_frame_types_hold(seeded):  # the frames accept a live read with no rows left
     data = seeded.read(reports.TABLES, live_only=True)
     assert isinstance(reports.frames(data).tickets, pd.DataFrame)
+
+
+def test_an_existing_sheet_gains_the_column(make_sheets_repo, standin):
+    """A Sheet made before issue 10 (tickets without archived_at) is completed by setup."""
+    from lib.repository.sheets import SheetsRepository, _column_letter
+
+    repo = make_sheets_repo()
+    demo.seed_demo(repo, tickets=3, end=END, config=CONFIG)
+    width = len(TABLES["tickets"].columns) - 1
+    old = [row[:width] for row in standin.values(repo.key, "tickets")]
+    assert old[0][-1] == "is_demo"
+    repo._http.values_clear(repo.key, f"'tickets'!A1:{_column_letter(width + 1)}")
+    repo._http.values_update(
+        repo.key, "'tickets'!A1", params={"valueInputOption": "RAW"}, body={"values": old}
+    )
+    again = SheetsRepository(
+        spreadsheet_key=repo.key, credentials=repo._http.auth, api_root=standin.url
+    )
+    assert "Werkblad 'tickets': kopregel aangevuld (archived_at)." in again.setup()
+    assert standin.values(repo.key, "tickets")[0] == TABLES["tickets"].column_names
+    tickets = again.read(["tickets"])["tickets"]
+    assert len(tickets) == 3 and all(t["archived_at"] == "" for t in tickets)
+
+
+def test_a_live_read_on_the_sheet_is_one_request_whatever_the_archive(sheets_repo, standin):
+    demo.seed_demo(sheets_repo, tickets=40, end=END, config=CONFIG)
+    standin.reset_counts()
+    sheets_repo.read(SHARED_TABLES, live_only=True)
+    assert (standin.count(), standin.count("values.batchGet")) == (1, 1)
+    assert _run(sheets_repo).tickets
+    standin.reset_counts()
+    live_rows = sheets_repo.read(SHARED_TABLES, live_only=True)
+    assert (standin.count(), standin.count("values.batchGet")) == (1, 1)
+    assert not [t for t in live_rows["tickets"] if t["archived_at"]]
