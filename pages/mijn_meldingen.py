@@ -25,7 +25,8 @@ ui.flash()
 snap = ui.snapshot()
 # Issue 10: archived reports are read only when asked for: the toggle, a search by
 # number or a link naming a report (they may be archived).
-searching = any(str(v).strip() for k, v in st.session_state.items() if str(k).startswith("zoek-"))
+SEARCHES = ("Mijn meldingen", "Meldingen van mijn locatie", "Alle meldingen")  # the sections
+searching = any(str(st.session_state.get(f"zoek-{title}", "")).strip() for title in SEARCHES)
 if (
     st.toggle("Ook gearchiveerde meldingen tonen", key="mm-archief")
     or searching
