@@ -160,8 +160,11 @@ class SqlRepository(Repository):
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
 
 
-def _rows(conn: sa.Connection, query: sa.Select) -> list[dict]:
-    return [dict(m) for m in conn.execute(query).mappings()]
+def _rows(conn: sa.Connection, query: sa.Select, skip: set[str] | None = None) -> list[dict]:
+    """The rows as dicts, but those whose id (the first column) is in `skip`."""
+    result = conn.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result if not skip or row[0] not in skip]
 
 
 def _live_read(conn: sa.Connection, names: list[str]) -> dict[str, list[dict]]:
@@ -172,9 +175,11 @@ def _live_read(conn: sa.Connection, names: list[str]) -> dict[str, list[dict]]:
         return {name: _rows(conn, sa.select(SQL_TABLES[name])) for name in names}
     invoices: set[str] = set()
     if {"invoices", "events"} & set(names):  # invoices name their orders in a list: in process
-        gone = set(conn.execute(sa.select(orders.c.id).where(orders.c.ticket_id.in_(archived))))
-        every = _rows(conn, sa.select(SQL_TABLES["invoices"]))
-        invoices = live.archived_invoices(every, {o for (o,) in gone})
+        query = sa.select(orders.c.id).where(orders.c.ticket_id.in_(archived))
+        gone = set(conn.execute(query).scalars())
+        table = SQL_TABLES["invoices"]
+        lists = conn.execute(sa.select(table.c.id, table.c.order_ids))
+        invoices = live.archived_invoices([{"id": i, "order_ids": o} for i, o in lists], gone)
     out = {}
     for name in names:
         table = SQL_TABLES[name]
@@ -186,10 +191,8 @@ def _live_read(conn: sa.Connection, names: list[str]) -> dict[str, list[dict]]:
         elif name == "communication_ticks":
             gone_tasks = sa.select(tasks.c.id).where(tasks.c.ticket_id.in_(archived))
             query = query.where(table.c.task_id.not_in(gone_tasks))
-        rows = _rows(conn, query)
-        if name == "invoices":
-            rows = [r for r in rows if r["id"] not in invoices]
-        elif name == "events" and invoices:
+        rows = _rows(conn, query, invoices if name == "invoices" else None)
+        if name == "events" and invoices:
             rows = [
                 e for e in rows if not (e["entity"] == "invoice" and e["entity_id"] in invoices)
             ]
