@@ -10,8 +10,8 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
   log_KiB   bytes of its answers within a minute of the last read: only the new
             change-log rows (the driver keeps the worksheets for WORKSHEET_REFRESH)
   reread_KiB  the same view once the worksheets are read again (every minute)
-  full_KiB  bytes of one read of every shared table as a page read it before
-            archiving existed (the base at 932dfc8 reads that on every view)
+  full_KiB  bytes of one read of every shared table, archive included (what the
+            base at 932dfc8 reads when it reads the worksheets again)
 
 The live read is filtered in process, so one request stays one request, but the
 bytes of a worksheet re-read still grow with the archive (the issue's archive
