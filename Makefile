@@ -59,6 +59,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench.postvak
 	$(BIN)/python -m bench.sheets_writers
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.pages --sizes 500,1000,10000 --live 500 --baseline none
+	$(BIN)/python -m bench.sheet_views --sizes 1000,10000 --live 500
 
 # Mutation testing of lib/ (not part of `make test`: it takes long). One worker.
 # MODULES="procedure validation" narrows it; see README "Mutation testing".

@@ -9,6 +9,9 @@ bench/page_views.py) in a fresh process for two code trees, side by side:
         HEAD main`), unpacked with `git archive` into a temporary folder
   now   this checkout
 
+With --live N, all but N reports are archived after writing (issue 10:
+bench/archived_store.py), so a size shows what history costs beside open work.
+
 Figures are CPU seconds of the viewing process (median of --runs); "x" is the
 growth from the smallest to the largest size (10x the reports at 1,000 -> 10,000).
 """
@@ -25,6 +28,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from bench.archived_store import archive_all_but
 from bench.full_store import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="views per page and mode (median)")
     parser.add_argument("--baseline", default="merge-base", help="git ref, or 'none'")
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
+    parser.add_argument(
+        "--live",
+        type=int,
+        default=0,
+        help="archive the oldest reports (lib/archive.py's rule) until this many remain live",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results: dict[tuple[str, int], dict] = {}
@@ -120,12 +130,15 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             db = Path(tmp) / f"store-{n}.db"
             counts = build(n, db)
+            if args.live:
+                counts["archived"] = archive_all_but(db, args.live)
             print(
                 f"{n:,} reports: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True
             )
             for name, root in trees.items():
                 results[(name, n)] = views(root, db, args.runs, args.pages)
     print(f"\nCPU seconds per AppTest view, {os.cpu_count()} CPUs, median of {args.runs}")
+    print("('peak_MiB': memory allocated at the peak of a cold and an expired view)")
     print_table(sizes, results)
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())

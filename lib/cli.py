@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lib import (
     accounts,
+    archive,
     demo,
     digest,
     inbound,
@@ -129,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     privacy.add_arguments(
         sub.add_parser("purge", help="persoonsgegevens van oude meldingen opschonen (AVG)")
     )
+    archive.add_arguments(
+        sub.add_parser("archive", help="archiveer oude afgesloten en verwijderde meldingen")
+    )
     args = parser.parse_args(argv)
 
     if args.command in ops_commands.COMMANDS:
@@ -141,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         return privacy.purge_command(
             config, open_repository(config), dry_run=args.dry_run, by=args.door
         )
+    if args.command == "archive":
+        config = config_module.load()
+        return archive.archive_command(config, open_repository(config), dry_run=args.dry_run)
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)

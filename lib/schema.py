@@ -88,6 +88,8 @@ TICKETS = _mutable(
     _t("check_due_at", "Controlemoment"),
     _t("followup_notes", "Opvolging"),
     _b("is_demo", "Demo"),
+    # Issue 10: set when the report is archived (lib/archive.py); "" while it is live.
+    _t("archived_at", "Gearchiveerd op"),
 )
 
 EVENTS = _append_only(

@@ -23,6 +23,16 @@ who = ui.guard("pages/mijn_meldingen.py")
 st.title("Mijn meldingen")
 ui.flash()
 snap = ui.snapshot()
+# Issue 10: archived reports are read only when asked for: the toggle, a search by
+# number or a link naming a report (they may be archived).
+SEARCHES = ("Mijn meldingen", "Meldingen van mijn locatie", "Alle meldingen")  # the sections
+searching = any(str(st.session_state.get(f"zoek-{title}", "")).strip() for title in SEARCHES)
+if (
+    st.toggle("Ook gearchiveerde meldingen tonen", key="mm-archief")
+    or searching
+    or worklist.focused_number()
+):
+    snap = ui.snapshot(full=True)
 
 
 def reporter_card(ticket: dict, section: str) -> None:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import formatting, reports, ui, workdays
+from lib import archive, formatting, reports, ui, workdays
 from lib import reports_costs as costs
 from lib import reports_export as export
 from lib import reports_open as opened
@@ -46,6 +46,8 @@ with st.sidebar:
         for f, options in choices.items()
     }
     filters = reports.Filters(start=start, end=end, **chosen)
+if archive.reaches_archive(start, archive.archive_cut(ui.snapshot())):  # issue 10: history
+    data = ui.derived("overzicht", reports.TABLES, reports.frames, full=True)
 v = reports.view(data, filters, settings, now)
 st.caption(f"Periode {formatting.day(start)} t/m {formatting.day(end)}; open = open aan het eind.")
 

@@ -34,6 +34,8 @@ view = left.selectbox(
 )
 number = middle.text_input("Meldingsnummer", key="postvak-number")
 recipient = right.text_input("Ontvanger", key="postvak-recipient")
+if number.strip():  # issue 10: a report's mail stays findable after it is archived
+    snap = ui.snapshot(full=True)
 messages = queues.postvak(snap, view, number=number, recipient=recipient)
 
 

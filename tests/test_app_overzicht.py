@@ -190,3 +190,35 @@ def test_exports_hold_the_filtered_rows(demo_store, downloads):
     assert len(lines) - 1 == len(expected["Open meldingen"])
     summary = downloads[next(n for n in downloads if n.endswith(".html"))]().decode()
     assert "maandoverzicht" in summary and "<svg" in summary and "De Zonnebloem" in summary
+
+
+def test_a_period_reaching_into_the_archive_counts_the_archived_reports(demo_store):
+    """Issue 10: after archiving, Overzicht over a period before the archive cut reads the
+    archive too, so its figures are those of before; the live read alone would show fewer."""
+    from lib import archive
+    from lib import reports_outages as outage_counts
+    from lib.config import Config
+    from lib.procedure import Actor, Role
+
+    today = workdays.now().date()
+    period = (today - timedelta(days=364), today)
+
+    def reported() -> str:
+        at = page(PAGE, role="directie").run()
+        at.date_input(key="ov-period").set_value(period).run()
+        assert not at.exception
+        return metric(at, "Storingen gemeld")
+
+    before = reported()
+    later = workdays.now() + timedelta(days=183)
+    done = archive.archive(demo_store, Actor("Marije", Role.MAZ), Config(), clock=lambda: later)
+    assert done.tickets
+    st.cache_data.clear()
+    assert reported() == before
+    live = reports.view(
+        reports.frames(demo_store.read(reports.TABLES, live_only=True)),
+        reports.Filters(*period),
+        Settings(),
+        workdays.now(),
+    )
+    assert str(outage_counts.per_location_and_category(live).storingen.sum()) != before

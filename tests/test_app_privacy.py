@@ -259,3 +259,22 @@ def test_beheer_shows_who_opened_which_report(office):
     assert shown[["Soort", "Melding", "Door", "E-mail"]].values.tolist() == [
         ["Melding bekeken", ticket["number"], "Sanne Jansen", "sanne@kivido.example"]
     ]
+
+
+def test_beheer_archives_old_finished_reports_and_loses_nothing(old_store):
+    """Test that 'Nu archiveren' (issue 10) archives the old closed reports, row counts equal."""
+    before = {name: len(rows) for name, rows in old_store.read_all().items()}
+    at = maz()
+    at.button(key="archive-dry-run").click().run()
+    assert not at.exception
+    assert not [t for t in old_store.read(["tickets"])["tickets"] if t["archived_at"]]
+    assert "melding(en)." in "\n".join(t.value for t in at.text)  # the dry run's list
+    at.button(key="archive-run").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Oude meldingen gearchiveerd."
+    archived = [t for t in old_store.read(["tickets"])["tickets"] if t["archived_at"]]
+    assert archived and all(t["status"] in ("afgesloten", "verwijderd") for t in archived)
+    after = {name: len(rows) for name, rows in old_store.read_all().items()}
+    assert after == before | {"settings": before["settings"] + 1}  # the archive cut
+    live = old_store.read(["tickets"], live_only=True)["tickets"]
+    assert len(live) == before["tickets"] - len(archived)

@@ -96,7 +96,43 @@ def test_the_pages_benchmark_prints_every_view_per_size_and_the_growth():
     assert header[2:] == ["now", "20", "now", "40", "now", "x"]
     rows = [line for line in lines if line and line[0] in ("home", "nemesys")]
     assert [(r[0], r[1]) for r in rows] == [
-        (p, v) for p in ("home", "nemesys") for v in ("cold", "warm", "expired")
+        (p, v) for p in ("home", "nemesys") for v in ("cold", "warm", "expired", "peak_MiB")
     ]
     assert all(float(r[2]) >= 0 and float(r[3]) >= 0 for r in rows)  # figures, not dashes
     assert all(float(r[2]) > 0 for r in rows if r[1] == "cold")  # a cold view does work
+
+
+def test_the_pages_benchmark_archives_all_but_the_live_reports():
+    """Test that `python -m bench.pages --live N` archives the rest and says how many."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--sizes", "60", "--live", "20"]
+        + ["--baseline", "none", "--pages", "pages/home.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    counts = next(line for line in done.stdout.splitlines() if line.startswith("60 reports"))
+    archived = int(counts.rsplit("archived ", 1)[1].replace(",", ""))
+    assert 30 <= archived <= 40  # all but 20, as far as the rule allows (open work stays)
+    rows = [line.split() for line in done.stdout.splitlines() if line.startswith("home")]
+    assert [r[1] for r in rows] == ["cold", "warm", "expired", "peak_MiB"]
+
+
+def test_the_sheet_views_benchmark_prints_one_request_per_work_page_view():
+    """Test that `python -m bench.sheet_views` at a tiny size prints every page, and that a
+    work page's expired view is one Sheet request with most reports archived."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sheet_views", "--sizes", "60", "--live", "20"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("60 ")]
+    pages = {r[2]: r for r in rows}
+    assert set(pages) >= {"home", "beoordelen", "nemesys", "postvak", "overzicht"}
+    assert all(int(pages[p][1]) >= 30 for p in pages)  # most of the 60 archived
+    assert all(pages[p][3] == "1" for p in pages if p != "overzicht")

@@ -135,3 +135,48 @@ def test_purge_refuses_a_retention_period_of_zero_in_dutch(embedded, capsys, mon
     assert cli.main(["purge"]) == 1
     assert "minstens 1 maand" in capsys.readouterr().err
     assert embedded.read_all() == before
+
+
+def test_archive_dry_run_lists_and_archive_is_idempotent(embedded, capsys):
+    """Test that `archive --dry-run` names a report closed in 2023 and changes nothing;
+    `archive` archives it (still in the full read, out of the live read); again: nothing."""
+    from datetime import datetime
+
+    from lib import workdays
+
+    office = Office(embedded, start=datetime(2023, 3, 6, 10, 0, tzinfo=workdays.AMSTERDAM))
+    ticket = office.submit(description="Printer kapot")
+    office.urgent_until_closed(office.ticket(ticket["id"]))
+    # Mail waiting in the Postvak and an open communication task are work left: the
+    # report stays live until they are done.
+    assert cli.main(["archive", "--dry-run"]) == 0
+    assert "0 melding(en)." in capsys.readouterr().out
+    from lib.repository import Update
+
+    data = embedded.read(["messages", "communication_tasks"])
+    waiting = [m for m in data["messages"] if m["status"] == "wachtrij"]
+    assert waiting and data["communication_tasks"]
+    embedded.commit(
+        [Update("messages", m["id"], m["version"], {"status": "verzonden"}) for m in waiting]
+    )
+    assert cli.main(["archive", "--dry-run"]) == 0
+    assert "0 melding(en)." in capsys.readouterr().out
+    embedded.commit(
+        [
+            Update("communication_tasks", c["id"], c["version"], {"status": "afgerond"})
+            for c in data["communication_tasks"]
+        ]
+    )
+    before = embedded.read_all()
+    assert cli.main(["archive", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert ticket["number"] in out and "Proefdraai: er is niets veranderd." in out
+    assert embedded.read_all() == before
+    assert cli.main(["archive"]) == 0
+    assert "1 melding(en)." in capsys.readouterr().out
+    assert embedded.get("tickets", ticket["id"])["archived_at"]
+    assert embedded.read(["tickets"], live_only=True)["tickets"] == []
+    after = embedded.read_all()
+    assert cli.main(["archive"]) == 0
+    assert "0 melding(en)." in capsys.readouterr().out
+    assert embedded.read_all() == after

@@ -176,8 +176,12 @@ class Repository(abc.ABC):
         """Create missing tables/worksheets, verify existing ones; report in Dutch."""
 
     @abc.abstractmethod
-    def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
-        """All rows of the given tables, in one request to the store."""
+    def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
+        """All rows of the given tables, in one request to the store.
+
+        With `live_only`, archived reports and the rows belonging to them are left
+        out (lib/repository/live.py): what the work pages need, whatever the history.
+        """
 
     @abc.abstractmethod
     def commit(self, changes: Sequence[Change]) -> list[dict]:

@@ -35,7 +35,7 @@ from typing import Any
 import gspread
 from gspread.exceptions import APIError
 
-from lib.repository import sheets_log
+from lib.repository import live, sheets_log
 from lib.repository.base import (
     Change,
     OutcomeUnknown,
@@ -126,7 +126,7 @@ class SheetsRepository(Repository):
 
     # -- the contract -------------------------------------------------------
 
-    def read(self, tables: Iterable[str]) -> dict[str, list[dict]]:
+    def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
         """The rows of the tables: the worksheets with the log laid over them.
 
         With `worksheet_refresh` set, worksheets read less than that many seconds
@@ -138,6 +138,8 @@ class SheetsRepository(Repository):
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
+        if live_only:  # the same one request, with what decides the archive; filtered here
+            return live.live_rows(self.read(live.helper_tables(names)), names)
         now = time.monotonic()
         with self._shared.lock:
             cached = {n: self._shared.worksheets.get(n) for n in names}

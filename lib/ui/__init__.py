@@ -67,13 +67,37 @@ def repository() -> Repository:
     return _config_and_repo(str(sorted(_secrets())))[1]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _read(label: str, nonce: str, generation: int) -> dict:
+# Issue 10: the read is kept once per process and handed to every session as it is
+# (st.cache_resource: no pickled copy per session and period; callers never change
+# rows). Bounded: a few live reads (one per period and per writing session) and
+# fewer full reads (the archive included), each dropped after READ_TTL seconds.
+READ_TTL = 300
+LIVE_READS = 16
+FULL_READS = 2
+
+
+def _read_store(live: bool) -> dict:
     # Local accounts ride along in the same request, reduced to their session tokens
     # (lib/accounts.py): a password reset ends open sessions without a second read.
-    rows = repository().read((*SHARED_TABLES, "accounts"))
+    rows = repository().read((*SHARED_TABLES, "accounts"), live_only=live)
     rows["accounts"] = accounts.session_tokens(rows["accounts"])
     return rows
+
+
+@st.cache_resource(max_entries=LIVE_READS, ttl=READ_TTL, show_spinner=False)
+def _read_live(label: str, nonce: str, generation: int, epoch: str = "") -> dict:
+    return _read_store(live=True)
+
+
+@st.cache_resource(max_entries=FULL_READS, ttl=READ_TTL, show_spinner=False)
+def _read(label: str, nonce: str, generation: int, epoch: str = "") -> dict:
+    return _read_store(live=False)
+
+
+@st.cache_data(show_spinner=False)
+def _read_epoch() -> str:
+    """New after st.cache_data is cleared ("Clear cache", tests): the next view reads anew."""
+    return uuid.uuid4().hex
 
 
 @st.cache_resource
@@ -107,19 +131,30 @@ def effective_config() -> config_module.Config:
     return app_settings.applied(config(), snapshot())
 
 
-def snapshot() -> Snapshot:
-    """The one read of this page view (one batched request, briefly cached)."""
+def snapshot(full: bool = False) -> Snapshot:
+    """The one read of this page view (one batched request, briefly cached).
+
+    Live by default: archived reports and their rows left out (lib/archive.py).
+    `full` adds the archive, for what reaches into history (a search by number,
+    Mijn meldingen's archive, Overzicht over an old period).
+    """
     nonce, generation = _run_generation()
-    # One Snapshot per script run (issue 10): its indexes are built once, and the cached
-    # read is unpickled once, however often the page, desk() and effective_config() ask.
+    # One Snapshot per script run (issue 10): its indexes are built once, however
+    # often the page, desk() and effective_config() ask.
     ctx = get_script_run_ctx()
+    key = (nonce, generation, full)
     memo = getattr(ctx, "_kivido_snapshot", None)
-    if ctx is not None and memo and memo[0] is ctx.cursors and memo[1] == (nonce, generation):
-        return memo[2]
-    read = lambda: _read(repository().label, nonce, generation)  # noqa: E731
+    if ctx is not None and memo and memo[0] is ctx.cursors and key in memo[1]:
+        return memo[1][key]
+    cached = _read if full else _read_live
+    epoch = _read_epoch()
+    read = lambda: cached(repository().label, nonce, generation, epoch)  # noqa: E731
     snap = Snapshot(outage.guarded_read(read, repository(), config()))
     if ctx is not None:
-        ctx._kivido_snapshot = (ctx.cursors, (nonce, generation), snap)
+        if not (memo and memo[0] is ctx.cursors):
+            memo = (ctx.cursors, {})
+            ctx._kivido_snapshot = memo
+        memo[1][key] = snap
     return snap
 
 
@@ -136,18 +171,22 @@ def _run_generation() -> tuple[str, int]:
     return nonce, generation
 
 
-def derived(name: str, tables: tuple[str, ...], build: Callable[[dict], Any]) -> Any:
+def derived(
+    name: str, tables: tuple[str, ...], build: Callable[[dict], Any], full: bool = False
+) -> Any:
     """`build` applied to `tables` of the cached read, itself cached as long.
 
     For pages that summarise many rows (Overzicht): the cache keeps the compact
     built value (DataFrames), so a warm view skips the build. `name` tells
-    builders apart, since `build` itself is not hashed.
+    builders apart, since `build` itself is not hashed. Live, or with `full`
+    the archive included (see `snapshot`).
     """
     nonce, generation = _run_generation()
 
     def shared():  # issue 10: kept once per data change for all sessions
-        label = repository().label
-        read = lambda: _read(label, nonce, generation)  # noqa: E731
+        label = repository().label + (" (met archief)" if full else "")
+        cached, epoch = (_read if full else _read_live), _read_epoch()
+        read = lambda: cached(repository().label, nonce, generation, epoch)  # noqa: E731
         return shared_frames.built(label, nonce, generation, name, tuple(tables), build, read)
 
     return outage.guarded(shared)

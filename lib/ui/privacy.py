@@ -97,6 +97,10 @@ def detail(
 def beheer_tab(repo: Repository, who: Actor, snap: Snapshot) -> None:
     _retention(repo, who)
     st.divider()
+    from lib.ui import archive as archive_ui  # issue 10: old reports leave the work lists
+
+    archive_ui.section(repo, who)
+    st.divider()
     _data_request(repo, who)
     st.divider()
     _access_log(repo, snap)

@@ -1,0 +1,171 @@
+"""python -m bench.sheet_views [--sizes 1000,10000] [--live 500]: Sheet requests per page view.
+
+For each size a full store (bench.full_store) is written into the Sheets stand-in
+(tests/sheets_standin.py: real gspread over HTTP on loopback), all but --live
+reports archived by the app's rule (bench/archived_store.py), and each page is
+viewed in AppTest on the Sheet driver. Printed per page, for an expired view
+(after cache_seconds; the worksheets are read again, as every minute in use):
+
+  requests  Sheet API requests of the view (the floor is one values.batchGet)
+  log_KiB   bytes of its answers within a minute of the last read: only the new
+            change-log rows (the driver keeps the worksheets for WORKSHEET_REFRESH)
+  reread_KiB  the same view once the worksheets are read again (every minute)
+  full_KiB  bytes of one read of every shared table, archive included (what the
+            base at 932dfc8 reads when it reads the worksheets again)
+
+The live read is filtered in process, so one request stays one request, but the
+bytes of a worksheet re-read still grow with the archive (the issue's archive
+spreadsheet is not done). Overzicht makes a second read (the archive included)
+when its period starts before the archive cut, as here, where the archived
+reports all lie in the one year the generated store spans.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import bench
+from bench.full_store import extras
+from bench.page_views import PAGES
+from lib import archive, workdays
+from lib.repository.sheets_http import RetryingHTTPClient
+from lib.schema import SHARED_TABLES
+from lib.snapshot import Snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+_traffic = {"requests": 0, "bytes": 0}
+
+
+def _count_traffic() -> None:
+    original = RetryingHTTPClient.request
+
+    def counted(self, *args, **kwargs):
+        response = original(self, *args, **kwargs)
+        _traffic["requests"] += 1
+        _traffic["bytes"] += len(response.content)
+        return response
+
+    RetryingHTTPClient.request = counted
+
+
+def _tables(n: int, live: int) -> dict[str, list[dict]]:
+    now = workdays.now()
+    tables = bench.generate(n, seed=11, end=now)
+    tables |= extras(tables, now)
+    later = now + timedelta(days=3 * 365)
+    plan = archive.plan(Snapshot(tables), now=later, months=12)
+    chosen = {t["id"] for t in plan.tickets[: max(n - live, 0)]}
+    at = now.isoformat(timespec="seconds")
+    for t in tables["tickets"]:
+        if t["id"] in chosen:
+            t["archived_at"] = at
+    cut = {"id": "setting-archive_cut", "key": archive.CUT_KEY, "value": at, "version": 1}
+    tables["settings"] = [*tables.get("settings", []), cut]
+    return tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sheet_views")
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--live", type=int, default=500)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    import streamlit as st
+    from google.auth.credentials import AnonymousCredentials
+    from streamlit.testing.v1 import AppTest
+
+    from lib.repository import sheets as sheets_module
+    from lib.repository.sheets import SheetsRepository
+    from tests.sheets_standin import SheetsStandIn
+
+    _count_traffic()
+    rows = []
+    with SheetsStandIn() as standin:
+        for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
+            key = standin.create_spreadsheet(f"bench {n}")
+            repo = SheetsRepository(
+                spreadsheet_key=key, credentials=AnonymousCredentials(), api_root=standin.url
+            )
+            repo.setup()
+            tables = _tables(n, args.live)
+            _load_rows(standin, repo, tables)
+            archived = sum(1 for t in tables["tickets"] if t["archived_at"])
+            before = dict(_traffic)
+            repo.read(SHARED_TABLES)
+            full = _traffic["bytes"] - before["bytes"]
+            os.environ.update(
+                KIVIDO_STORE="sheets",
+                KIVIDO_SHEET_KEY=key,
+                KIVIDO_SHEETS_API_ROOT=standin.url,
+                KIVIDO_DEMO_MODE="true",
+                KIVIDO_CACHE_SECONDS="600",
+                KIVIDO_SECRETS=str(ROOT / "no-secrets.toml"),
+            )
+            for role, path in PAGES:
+                st.cache_data.clear()
+                st.cache_resource.clear()
+                at = AppTest.from_file(str(ROOT / path), default_timeout=900)
+                at.session_state["demo_role"] = role
+                at.session_state["demo_email"] = f"{role}@kivido.example"
+                at.run()  # cold: opens the store (setup), not counted
+                st.cache_data.clear()  # the read expired: the next view reads again
+                before = dict(_traffic)
+                at.run()
+                if at.exception:
+                    raise RuntimeError(at.exception[0].message)
+                requests = _traffic["requests"] - before["requests"]
+                got = _traffic["bytes"] - before["bytes"]
+                # A minute on: the driver reads the worksheets again, not only the log.
+                sheets_module._SHARED[key].worksheets.clear()
+                st.cache_data.clear()
+                before = dict(_traffic)
+                at.run()
+                again = _traffic["bytes"] - before["bytes"]
+                rows.append(
+                    (n, archived, Path(path).stem, requests, got / 1024, again / 1024, full / 1024)
+                )
+                print(rows[-1], file=sys.stderr, flush=True)
+    head = ("reports", "archived", "page", "requests", "log_KiB", "reread_KiB", "full_KiB")
+    print("{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}".format(*head))
+    for n, archived, page, requests, got, again, full in rows:
+        cells = f"{n:>8,} {archived:>8,}  {page:<16}{requests:>9}"
+        print(cells + f"{got:>9,.0f}{again:>11,.0f}{full:>10,.0f}")
+    print()
+    print(__doc__.split("\n\n", 1)[1].rstrip())
+    return 0
+
+
+def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
+    """Grow each worksheet to fit, then write its rows (the stand-in holds them in memory)."""
+    from lib.repository.sheets import _cells, _quote
+
+    grid = repo._load_grid()
+    grow = []
+    for name, rows in tables.items():
+        need = len(rows) + 1 - grid[name]["rowCount"]
+        if need > 0:
+            grow.append(
+                {
+                    "appendDimension": {"sheetId": grid[name]["sheetId"]}
+                    | {"dimension": "ROWS", "length": need}
+                }
+            )
+    if grow:
+        repo._http.batch_update(repo.key, {"requests": grow})
+    for name, rows in tables.items():
+        if not rows:
+            continue
+        values = [_cells(name, r) for r in rows]
+        body = {
+            "valueInputOption": "RAW",
+            "data": [{"range": f"{_quote(name)}!A2", "values": values}],
+        }
+        repo._http.values_batch_update(repo.key, body)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""Which rows belong to the live store: everything but archived reports and what hangs on them.
+
+Issue 10: a page's cost must grow with the open work, not with history. A report
+gets `archived_at` set (lib/archive.py) once it is closed or removed long enough;
+the live read (`Repository.read(tables, live_only=True)`) then leaves out the
+report and every row belonging to it:
+
+- rows with its `ticket_id` (events, orders, quotes, mails, communication tasks,
+  affected people, links);
+- communication ticks of its communication task;
+- invoices whose orders all belong to archived reports, and the events of those
+  invoices (they carry no ticket_id, only the invoice as entity_id).
+
+Rows tied to no report (locations, users, settings, mails without a report) are
+always live. The full read (the default) is what it always was: exports,
+migrate, the privacy purge and backups see every row.
+
+Drivers apply this in their own way (the SQL store filters in its query, the
+Sheet in process), but both must give the rows `live_rows` gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# Tables whose rows name their report in `ticket_id`.
+BY_TICKET = ("events", "orders", "quotes", "messages", "communication_tasks", "affected", "links")
+
+# What must be read besides the asked tables to decide what is archived.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "communication_ticks": ("communication_tasks",),
+    "invoices": ("orders",),
+    "events": ("orders", "invoices"),
+}
+
+
+def helper_tables(tables: Iterable[str]) -> tuple[str, ...]:
+    """The asked tables plus those needed to filter them, tickets first."""
+    names = ["tickets"]
+    for name in tables:
+        names += [*_NEEDS.get(name, ()), name]
+    return tuple(dict.fromkeys(names))
+
+
+def archived_invoices(invoices: list[dict], archived_orders: set[str]) -> set[str]:
+    """Invoices whose every order belongs to an archived report."""
+    out = set()
+    for invoice in invoices:
+        orders = [o for o in invoice["order_ids"].split(",") if o]
+        if orders and all(o in archived_orders for o in orders):
+            out.add(invoice["id"])
+    return out
+
+
+def live_rows(data: dict[str, list[dict]], tables: Iterable[str]) -> dict[str, list[dict]]:
+    """`tables` of a full read `data` (holding `helper_tables(tables)`), archive left out."""
+    archived = {t["id"] for t in data["tickets"] if t["archived_at"]}
+    out: dict[str, list[dict]] = {}
+    names = list(dict.fromkeys(tables))
+    if not archived:
+        return {name: data[name] for name in names}
+    orders = {o["id"] for o in data.get("orders", []) if o["ticket_id"] in archived}
+    invoices = archived_invoices(data.get("invoices", []), orders)
+    tasks = {c["id"] for c in data.get("communication_tasks", []) if c["ticket_id"] in archived}
+    for name in names:
+        rows = data[name]
+        if name == "tickets":
+            rows = [t for t in rows if not t["archived_at"]]
+        elif name == "events":
+            rows = [
+                e
+                for e in rows
+                if e["ticket_id"] not in archived
+                and not (e["entity"] == "invoice" and e["entity_id"] in invoices)
+            ]
+        elif name in BY_TICKET:
+            rows = [r for r in rows if r["ticket_id"] not in archived]
+        elif name == "communication_ticks":
+            rows = [r for r in rows if r["task_id"] not in tasks]
+        elif name == "invoices":
+            rows = [r for r in rows if r["id"] not in invoices]
+        out[name] = rows
+    return out
