@@ -131,10 +131,32 @@ def advance_ticket(
     3b "at once") become one row update and one event per step.
     """
     at = desk.now()
-    status, changes = ticket["status"], []
+    status, changes = status_changes(desk, ticket, actions, at=at, values=values, note=note)
+    if audience.stage(status) == audience.stage(ticket["status"]):
+        return changes  # nothing the reporter would call news
+    mail = texts.status_mail({**ticket, **(values or {})}, status)
+    news = [message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
+    news += [  # issue 14: everyone else the outage affects hears it too, once per address
+        message(desk, ticket=ticket, kind="status", mail=m, at=at)
+        for m in _affected_mails(desk, {**ticket, **(values or {})}, status)
+    ]
+    return [*changes, *news]
+
+
+def status_changes(
+    desk: Desk,
+    ticket: dict,
+    actions: Sequence[str],
+    *,
+    at: str,
+    values: dict | None = None,
+    note: str = "",
+) -> tuple[str, list[Change]]:
+    """The new status, and the ticket's row update followed by one event per checked step."""
+    status, events = ticket["status"], []
     for action in actions:
         step = procedure.check("ticket", action, status, desk.actor)
-        changes.append(
+        events.append(
             event(
                 desk,
                 ticket_id=ticket["id"],
@@ -154,15 +176,7 @@ def advance_ticket(
         ticket["version"],
         {**(values or {}), "status": status, "updated_at": at},
     )
-    if audience.stage(status) == audience.stage(ticket["status"]):
-        return [update, *changes]  # nothing the reporter would call news
-    mail = texts.status_mail({**ticket, **(values or {})}, status)
-    news = [message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
-    news += [  # issue 14: everyone else the outage affects hears it too, once per address
-        message(desk, ticket=ticket, kind="status", mail=m, at=at)
-        for m in _affected_mails(desk, {**ticket, **(values or {})}, status)
-    ]
-    return [update, *changes, *news]
+    return status, [update, *events]
 
 
 def _affected_mails(desk: Desk, ticket: dict, status: str) -> list[texts.Mail]:
