@@ -9,7 +9,7 @@
 
 Every write also bumps the main report's version: a status change of the main
 report based on a read from before someone joined is refused as a Conflict, so
-no update is ever computed without them (lib/services.py mails everyone affected).
+no update is ever computed without them (lib/desk.py mails everyone affected).
 """
 
 from __future__ import annotations

@@ -53,12 +53,12 @@ BUGS: dict[str, tuple[str, str, str]] = {
         "Ticket.WAITING: RECEIVED,",
     ),
     "no reporter mail on reclassification": (
-        "lib/services.py",
+        "lib/desk.py",
         'if audience.stage(status) == audience.stage(ticket["status"]):',
         'if audience.stage(status) == audience.stage(ticket["status"]) or "reclassify" in actions[0]:',
     ),
     "no reporter mail on reopen": (
-        "lib/services.py",
+        "lib/desk.py",
         'if audience.stage(status) == audience.stage(ticket["status"]):',
         'if audience.stage(status) == audience.stage(ticket["status"]) or "reopen" in actions:',
     ),

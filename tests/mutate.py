@@ -43,6 +43,8 @@ MODULES = (
     "invoice_check",
     "billing",
     "services",
+    "desk",
+    "nemesys_steps",
     "reports",
     "repository",
 )
