@@ -53,7 +53,8 @@ MODULES = (
 SKIPPED_TESTS = (
     "tests/browser",
     "tests/test_app_*.py",
-    "tests/test_access_matrix.py",
+    "tests/test_access_pages.py",
+    "tests/test_access_controls.py",
     "tests/test_request_budget.py",
     "tests/test_bench_smoke.py",
     "tests/test_inbound_imap.py",
