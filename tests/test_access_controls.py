@@ -17,18 +17,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.access_actions import ACTIONS
+from tests.access_inputs import (
+    fill,
+    fill_invoice,
+    fill_person,
+    fill_report,
+    fill_report_for_a_caller,
+    no_input,
+    type_into,
+)
 from tests.access_people import (
     DIR,
     MAZ,
     PERSONS,
     REGENBOOG,
-    STAFF,
     UM,
     VLINDER,
     ZONNEBLOEM,
     person_id,
 )
-from tests.access_states import invoice_form
 from tests.access_support import as_account, keys, run_as, tree, with_two_role_people
 from tests.apptest_support import app_store  # noqa: F401
 from tests.flows import Office
@@ -42,56 +49,6 @@ def office(app_store) -> Office:  # noqa: F811
 # ---------------------------------------------------------------------------
 # Part 3: the actions on the pages (AppTest, signed in with a local account)
 # ---------------------------------------------------------------------------
-
-
-def _type(at: AppTest, key: str, value: str) -> None:
-    kinds = {k: t for t, k in tree(at) if k}
-    getattr(at, kinds[key])(key=key).input(value)
-
-
-def fill(**values: str) -> Callable[[AppTest, dict, str], None]:
-    """Type into the widgets `key-suffix: value`, the ids of the context filled in."""
-
-    def apply(at: AppTest, c: dict, pressed: str) -> None:
-        prefix = pressed.rsplit("-", 1)[0]
-        for suffix, value in values.items():
-            _type(at, f"{prefix}-{suffix}", value)
-
-    return apply
-
-
-def fill_report(at: AppTest, c: dict, pressed: str) -> None:
-    at.selectbox(key="melden-location_id").set_value(ZONNEBLOEM)
-    at.selectbox(key="melden-category").set_value("printen")
-    at.text_area(key="melden-description").input("De printer doet niets.")
-
-
-def fill_report_for_a_caller(at: AppTest, c: dict, pressed: str) -> None:
-    at.toggle(key="melden-namens").set_value(True).run()
-    at.text_input(key="melden-reporter_name").input("Beller")
-    at.text_input(key="melden-reporter_email").input("beller@kivido.example")
-    fill_report(at, c, pressed)
-
-
-def fill_invoice(at: AppTest, c: dict, pressed: str) -> None:
-    prefix = pressed.removesuffix("-go")
-    for field, value in invoice_form(c).items():
-        if field == "order_ids":
-            at.multiselect(key=f"{prefix}-{field}").set_value(value)
-        elif field == "corrects_invoice_id":
-            at.selectbox(key=f"{prefix}-{field}").set_value(value)
-        else:
-            at.text_input(key=f"{prefix}-{field}").input(value)
-
-
-def fill_person(at: AppTest, c: dict, pressed: str) -> None:
-    at.text_input(key="persoon-nieuw-name").input("Kees")
-    at.text_input(key="persoon-nieuw-email").input("kees@kivido.example")
-    at.multiselect(key="persoon-nieuw-roles").set_value([STAFF])
-
-
-def no_input(at: AppTest, c: dict, pressed: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -141,7 +98,7 @@ CONTROLS = [
         "beoordelen niet urgent",
         "pages/beoordelen.py",
         lambda c: f"triage-{tid(c)}-not-urgent",
-        lambda at, c, k: _type(at, f"triage-{tid(c)}-reason", "Kan wachten"),
+        lambda at, c, k: type_into(at, f"triage-{tid(c)}-reason", "Kan wachten"),
     ),
     Control(
         "herbeoordelen urgent",
@@ -165,7 +122,7 @@ CONTROLS = [
         "opvolgen niet opgelost",
         "pages/opvolgen.py",
         lambda c: f"opvolgen-{tid(c)}-not-solved",
-        lambda at, c, k: _type(at, f"opvolgen-{tid(c)}-notes", "Melder gebeld"),
+        lambda at, c, k: type_into(at, f"opvolgen-{tid(c)}-notes", "Melder gebeld"),
     ),
     Control(
         "bevestiging vastleggen",
@@ -201,7 +158,7 @@ CONTROLS = [
         "offerte afwijzen",
         "pages/offertes.py",
         lambda c: f"decide-{c['quote']['id']}-reject",
-        lambda at, c, k: _type(at, f"decide-{c['quote']['id']}-note", "Te duur"),
+        lambda at, c, k: type_into(at, f"decide-{c['quote']['id']}-note", "Te duur"),
     ),
     Control(
         "factuur registreren", "pages/facturen.py", lambda c: "invoice-register-*-go", fill_invoice
@@ -215,14 +172,14 @@ CONTROLS = [
         "factuur afkeuren",
         "pages/facturen.py",
         lambda c: f"invoice-{c['invoice']['id']}-reject",
-        lambda at, c, k: _type(at, f"invoice-{c['invoice']['id']}-reason", "Fout bedrag"),
+        lambda at, c, k: type_into(at, f"invoice-{c['invoice']['id']}-reason", "Fout bedrag"),
     ),
     Control("factuur betalen", "pages/facturen.py", lambda c: f"invoice-{c['invoice']['id']}-pay"),
     Control(
         "nemesys benaderen",
         "pages/facturen.py",
         lambda c: f"invoice-{c['invoice']['id']}-contact_nemesys",
-        lambda at, c, k: _type(at, f"invoice-{c['invoice']['id']}-note", "Gebeld"),
+        lambda at, c, k: type_into(at, f"invoice-{c['invoice']['id']}-note", "Gebeld"),
     ),
     Control(
         "gecorrigeerde factuur registreren",
@@ -255,7 +212,7 @@ CONTROLS = [
         "locatie opslaan",
         "pages/beheer.py",
         lambda c: f"locatie-{VLINDER}-save",
-        lambda at, c, k: _type(at, f"locatie-{VLINDER}-phone", "06-999"),
+        lambda at, c, k: type_into(at, f"locatie-{VLINDER}-phone", "06-999"),
     ),
     Control(
         "wachtwoord instellen",
