@@ -1,6 +1,6 @@
 """Who an outage affects besides its reporter, and who hears of it (issue 14).
 
-Pure look-ups, no writes: lib/services.py asks it whom a reporter-facing update
+Pure look-ups, no writes: lib/desk.py asks it whom a reporter-facing update
 of a report also goes to, lib/outages.py (the use cases) how rows are named.
 A person is affected on a report by pressing "Ik heb dit ook" at Melden or
 because their own report was linked to it at Beoordelen.

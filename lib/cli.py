@@ -88,14 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         default=config_module.DEFAULT_DB,
         help="bij --to postgresql: het databasebestand dat over moet (standaard data/kivido.db)",
     )
-    add = sub.add_parser(
+    add = _explained_parser(
+        sub,
         "add-user",
-        help="voeg een persoon met rollen toe (of werk bij), met of zonder wachtwoord",
-        description=ADD_USER_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        add_help=False,
+        "voeg een persoon met rollen toe (of werk bij), met of zonder wachtwoord",
+        ADD_USER_HELP,
     )
-    _help(add)
     add.add_argument("--name", required=True, help="volledige naam")
     add.add_argument(
         "--email", required=True, help="e-mailadres (waarmee de persoon zich aanmeldt)"
@@ -104,14 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument(
         "--password-stdin", action="store_true", help="lees het wachtwoord als één regel van stdin"
     )
-    pw = sub.add_parser(
+    pw = _explained_parser(
+        sub,
         "set-password",
-        help="nieuw wachtwoord voor iemand in de personenlijst (vergeten wachtwoord)",
-        description=SET_PASSWORD_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        add_help=False,
+        "nieuw wachtwoord voor iemand in de personenlijst (vergeten wachtwoord)",
+        SET_PASSWORD_HELP,
     )
-    _help(pw)
     pw.add_argument("--email", required=True, help="e-mailadres van de persoon")
     pw.add_argument(
         "--temporary",
@@ -211,6 +207,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _help(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-h", "--help", action="help", help="toon deze uitleg en stop")
+
+
+def _explained_parser(sub, name: str, summary: str, explanation: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help shows `explanation` as written (line breaks kept), in Dutch."""
+    parser = sub.add_parser(
+        name,
+        help=summary,
+        description=explanation,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+    )
+    _help(parser)
+    return parser
 
 
 def _people_command(args: argparse.Namespace) -> int:

@@ -57,3 +57,8 @@ def hours(value: float) -> str:
     if value < 1:
         return "minder dan een uur"
     return f"{format_decimal(round(value, 1), format='#,##0.#', locale=LOCALE)} uur"
+
+
+def whole_euros(cents) -> str:
+    """Whole euros, so a large amount fits a metric; the tables show cents."""
+    return "€ " + number(round(int(cents) / 100))

@@ -202,6 +202,25 @@ class IntakeQueue:
             conn.close()
 
 
+def submit_or_keep(
+    desk: services.Desk, snapshot: Snapshot, form: dict, *, submission_id: str, on_behalf: bool
+) -> dict | None:
+    """Register the report; if the store does not answer, keep it in the queue (None)."""
+    try:
+        return services.submit_report(
+            desk, snapshot, form, submission_id=submission_id, on_behalf=on_behalf
+        )
+    except StoreUnavailable:
+        IntakeQueue(queue_path(desk.config)).put(
+            submission_id=submission_id,
+            form=form,
+            actor=desk.actor,
+            on_behalf=on_behalf,
+            at=desk.clock(),
+        )
+        return None
+
+
 def services_form_fields() -> tuple[str, ...]:
     """The form fields submit_report reads."""
     return (

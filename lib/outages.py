@@ -9,7 +9,7 @@
 
 Every write also bumps the main report's version: a status change of the main
 report based on a read from before someone joined is refused as a Conflict, so
-no update is ever computed without them (lib/services.py mails everyone affected).
+no update is ever computed without them (lib/desk.py mails everyone affected).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from lib import affected, audience, formatting, people, procedure, texts, validation
 from lib.procedure import OPEN_TICKET_STATES, Ticket, refuse
 from lib.repository import Change, Conflict, Insert, Update
-from lib.services import Desk, _communication_task, event, message
+from lib.services import Desk, _communication_task, event, message, status_changes
 from lib.snapshot import Snapshot
 
 DEFAULT_WINDOW_HOURS = 24.0
@@ -203,23 +203,9 @@ def link(desk: Desk, snapshot: Snapshot, ticket: dict, main: dict) -> list[dict]
             desk.actor, f"Melding {main['number']} is niet (meer) open; koppelen kan niet."
         )
     at = desk.now()
-    changes: list[Change] = [
-        Update(
-            "tickets", ticket["id"], ticket["version"], {"status": step.target, "updated_at": at}
-        ),
-        event(
-            desk,
-            ticket_id=ticket["id"],
-            entity="ticket",
-            entity_id=ticket["id"],
-            action=step.action,
-            from_status=ticket["status"],
-            to_status=step.target,
-            note=f"Hoort bij {main['number']}",
-            at=at,
-        ),
-        _link_row(snapshot, ticket, main, at),
-    ]
+    note = f"Hoort bij {main['number']}"
+    _, changes = status_changes(desk, ticket, [step.action], at=at, note=note)
+    changes.append(_link_row(snapshot, ticket, main, at))
     people_here = [
         {
             "name": ticket["reporter_name"],
@@ -267,23 +253,9 @@ def unlink(desk: Desk, snapshot: Snapshot, ticket: dict) -> list[dict]:
             f"Melding {main['number']} is al afgesloten; de koppeling blijft staan.",
         )
     at = desk.now()
-    changes: list[Change] = [
-        Update(
-            "tickets", ticket["id"], ticket["version"], {"status": step.target, "updated_at": at}
-        ),
-        event(
-            desk,
-            ticket_id=ticket["id"],
-            entity="ticket",
-            entity_id=ticket["id"],
-            action=step.action,
-            from_status=ticket["status"],
-            to_status=step.target,
-            note=f"Losgekoppeld van {main['number']}",
-            at=at,
-        ),
-        Update("links", link_row["id"], link_row["version"], {"active": False}),
-    ]
+    note = f"Losgekoppeld van {main['number']}"
+    _, changes = status_changes(desk, ticket, [step.action], at=at, note=note)
+    changes.append(Update("links", link_row["id"], link_row["version"], {"active": False}))
     changes += [
         Update("affected", r["id"], r["version"], {"active": False})
         for r in affected.active_rows(snapshot.rows("affected"), main["id"])

@@ -4,173 +4,60 @@ Each function validates its input, checks the step against `lib.procedure`,
 builds the changes (row updates, one event per step, the reporter's status
 mail) and commits them in one all-or-nothing write. Step numbers refer to the
 procedure (2.1 urgent, 2.2 not urgent).
+
+The building blocks (Desk, events, mails, status steps) are lib/desk.py; the
+steps with Nemesys and the outbox are lib/nemesys_steps.py. Every name stays
+importable from here.
 """
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Sequence
 
-from lib import affected, audience, follow_up_rule, procedure, texts, validation, workdays
+from lib import affected, follow_up_rule, procedure, texts, validation, workdays
 from lib.catalog import CATEGORIES, COMMUNICATION_CATEGORIES, REPORTER_ROLES, suggest_urgency
-from lib.config import Config
-from lib.procedure import Actor, Communication, Message, Ticket
-from lib.repository import Change, Insert, Repository, Update
+from lib.desk import (
+    MAX_HTML,
+    MAX_NOTES,
+    Desk,
+    _append,
+    _note,
+    advance_ticket,
+    event,
+    mail_domain,
+    message,
+    new_id,
+    status_changes,
+)
+from lib.nemesys_steps import close, confirm_order, mark_sent, reopen, resolve, retry_message
+from lib.procedure import Communication, Ticket
+from lib.repository import Change, Insert, Update
 from lib.repository.base import NUMBER_SLOT
 from lib.snapshot import Snapshot
 
-
-@dataclass(frozen=True)
-class Desk:
-    """What every use case needs: where to write, who acts, settings, the clock."""
-
-    repo: Repository
-    actor: Actor
-    config: Config = field(default_factory=Config)
-    clock: Callable[[], datetime] = workdays.now
-    # The page's read, when there is one: who else an update goes to (issue 14)
-    # comes from it, so an action costs no second read. Without it, the store is asked.
-    snapshot: Snapshot | None = None
-
-    def now(self) -> str:
-        return self.clock().astimezone(workdays.AMSTERDAM).isoformat(timespec="seconds")
-
-    @property
-    def workday_config(self) -> workdays.WorkdayConfig:
-        c = self.config
-        return workdays.WorkdayConfig(c.check_time, c.day_start, c.day_end)
-
-
-def new_id() -> str:
-    """A unique id that sorts in creation order, so same-second events keep their order."""
-    return f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}"
-
-
-def event(
-    desk: Desk,
-    *,
-    ticket_id: str,
-    entity: str,
-    entity_id: str,
-    action: str,
-    from_status: str,
-    to_status: str,
-    note: str,
-    at: str,
-    id: str = "",
-) -> Insert:
-    return Insert(
-        "events",
-        {
-            "id": id or new_id(),
-            "ticket_id": ticket_id,
-            "entity": entity,
-            "entity_id": entity_id,
-            "at": at,
-            "actor_name": validation.actor_name(desk.actor.name),
-            "actor_role": str(procedure.acting_role(entity, _step(action), desk.actor)),
-            "action": action,
-            "from_status": from_status,
-            "to_status": to_status,
-            "note": note,
-        },
-    )
-
-
-def _step(action: str) -> str:
-    """The transition a bookkeeping event belongs to (a note is part of investigating)."""
-    return "investigate" if action == "note" else action
-
-
-def message(
-    desk: Desk, *, ticket: dict, kind: str, mail: texts.Mail, at: str, id: str = ""
-) -> Insert:
-    """A mail queued for sending (lib/mailer.py), in the thread of its report.
-
-    Its Message-ID is made here, before any attempt to send, so a retry after an
-    unclear answer is the same message to every mail program. Demo reports'
-    mails are marked sent at once: demo data never floods the Postvak.
-    """
-    message_id = id or new_id()
-    domain = mail_domain(desk)
-    thread = f"<melding-{ticket['id']}@{domain}>" if ticket.get("id") else ""
-    demo = bool(ticket.get("is_demo"))
-    return Insert(
-        "messages",
-        {
-            "id": message_id,
-            "ticket_id": ticket.get("id", ""),
-            "kind": kind,
-            "status": Message.SENT if demo else Message.QUEUED,
-            "created_at": at,
-            "to_address": mail.to,
-            "subject": mail.subject,
-            "body": mail.body,
-            "html_body": mail.html if len(mail.html) <= MAX_HTML else "",
-            # The receipt opens the report's thread; every later mail refers to it.
-            "message_id": thread if kind == "ontvangst" else f"<{message_id}@{domain}>",
-            "thread_ref": thread,
-            "is_demo": demo,
-        },
-    )
-
-
-def mail_domain(desk: Desk) -> str:
-    return desk.config.mail_from.rpartition("@")[2] or "kivido.nl"
-
-
-def advance_ticket(
-    desk: Desk, ticket: dict, actions: Sequence[str], *, values: dict | None = None, note: str = ""
-) -> list[Change]:
-    """The one place a ticket's status changes: check each step, log it, tell the reporter.
-
-    Several steps taken at once (triage as urgent and place the order, 2.1 step
-    3b "at once") become one row update and one event per step.
-    """
-    at = desk.now()
-    status, changes = ticket["status"], []
-    for action in actions:
-        step = procedure.check("ticket", action, status, desk.actor)
-        changes.append(
-            event(
-                desk,
-                ticket_id=ticket["id"],
-                entity="ticket",
-                entity_id=ticket["id"],
-                action=action,
-                from_status=status,
-                to_status=step.target,
-                note=note,
-                at=at,
-            )
-        )
-        status = step.target
-    update = Update(
-        "tickets",
-        ticket["id"],
-        ticket["version"],
-        {**(values or {}), "status": status, "updated_at": at},
-    )
-    if audience.stage(status) == audience.stage(ticket["status"]):
-        return [update, *changes]  # nothing the reporter would call news
-    mail = texts.status_mail({**ticket, **(values or {})}, status)
-    news = [message(desk, ticket=ticket, kind="status", mail=mail, at=at)]
-    news += [  # issue 14: everyone else the outage affects hears it too, once per address
-        message(desk, ticket=ticket, kind="status", mail=m, at=at)
-        for m in _affected_mails(desk, {**ticket, **(values or {})}, status)
-    ]
-    return [update, *changes, *news]
-
-
-def _affected_mails(desk: Desk, ticket: dict, status: str) -> list[texts.Mail]:
-    if desk.snapshot is not None:
-        rows = desk.snapshot.rows("affected")
-    else:
-        rows = desk.repo.read(["affected"])["affected"]
-    return [texts.affected_mail(ticket, status, row) for row in affected.recipients(ticket, rows)]
+__all__ = [
+    "MAX_HTML",
+    "MAX_NOTES",
+    "Desk",
+    "add_investigation_note",
+    "advance_ticket",
+    "close",
+    "confirm_order",
+    "event",
+    "follow_up",
+    "investigate",
+    "mail_domain",
+    "mark_sent",
+    "message",
+    "new_id",
+    "reclassify",
+    "reopen",
+    "resolve",
+    "retry_message",
+    "status_changes",
+    "submit_report",
+    "triage",
+]
 
 
 # --- 2.1 step 1 / 2.2 step 1: a report comes in ----------------------------------
@@ -273,21 +160,6 @@ def submit_report(
 # --- 2.1 steps 2-3 / 2.2 steps 2-3: the MAZ assesses ------------------------------
 
 
-def _note(value: str | None, label: str, *, required: bool) -> str:
-    f = validation.Form()
-    note = f.check(
-        "note",
-        validation.text,
-        value,
-        label,
-        required=required,
-        max_len=validation.MAX_LONG,
-        multiline=True,
-    )
-    f.done()
-    return note
-
-
 def investigate(desk: Desk, ticket: dict, notes: str) -> list[dict]:
     """2.1 step 3a: the MAZ looks into it first; notes go on the ticket."""
     notes = _note(notes, "Onderzoeksnotitie", required=False)
@@ -330,28 +202,6 @@ def add_investigation_note(desk: Desk, ticket: dict, notes: str) -> list[dict]:
             ),
         ]
     )
-
-
-# Google refuses a cell over 50,000 characters, and the order mail to Nemesys
-# carries both kinds of notes and the description (5,000): each kind of notes
-# stops at 20,000, so the mail's text always fits in one cell.
-MAX_NOTES = 20_000
-# An HTML part longer than this (escaping can make '<' four times as long) is
-# left out; the plain text part carries everything.
-MAX_HTML = 45_000
-
-
-def _append(existing: str, note: str) -> str:
-    combined = f"{existing}\n{note}".strip() if note else existing
-    if len(combined) > MAX_NOTES:
-        raise validation.ValidationError(
-            {
-                "note": "De notities bij deze melding zijn vol "
-                f"(samen meer dan {MAX_NOTES:,} tekens). ".replace(",", ".")
-                + "Vat ze samen in een korte notitie of zet de details in een document."
-            }
-        )
-    return combined
 
 
 def _assessment(
@@ -486,76 +336,3 @@ def follow_up(
         values.update(urgency="urgent", urgency_reason=notes)
     changes = advance_ticket(desk, ticket, actions, values=values, note=notes)
     return desk.repo.commit(changes + _order_changes(desk, snapshot, {**ticket, **values}))
-
-
-# --- 2.1 steps 4 and 8: Nemesys confirms; resolved; closed; reopened -------------
-
-
-def confirm_order(
-    desk: Desk, ticket: dict, order: dict, *, reference: str, confirmed_at: datetime | None = None
-) -> list[dict]:
-    """2.1 step 4: Nemesys confirmed the order by e-mail, with their reference and time."""
-    f = validation.Form()
-    reference = f.check("reference", validation.text, reference, "Referentie van Nemesys")
-    when = (confirmed_at or desk.clock()).astimezone(workdays.AMSTERDAM)
-    ordered = datetime.fromisoformat(order["ordered_at"]) if order.get("ordered_at") else None
-    if when > desk.clock() + timedelta(minutes=5):
-        f.errors["confirmed_at"] = "Het moment van bevestiging ligt in de toekomst."
-    elif ordered and when < ordered - timedelta(minutes=1):
-        f.errors["confirmed_at"] = "Nemesys kan niet bevestigen voordat de opdracht is gegeven."
-    f.done()
-    changes = advance_ticket(desk, ticket, ["confirm"], note=f"Referentie Nemesys: {reference}")
-    changes.insert(
-        1,
-        Update(
-            "orders",
-            order["id"],
-            order["version"],
-            {"nemesys_reference": reference, "confirmed_at": when.isoformat(timespec="seconds")},
-        ),
-    )
-    return desk.repo.commit(changes)
-
-
-def resolve(desk: Desk, ticket: dict, note: str = "") -> list[dict]:
-    return desk.repo.commit(
-        advance_ticket(desk, ticket, ["resolve"], note=_note(note, "Toelichting", required=False))
-    )
-
-
-def close(desk: Desk, ticket: dict, note: str = "") -> list[dict]:
-    """2.1 step 8: resolved to satisfaction, the order is closed."""
-    return desk.repo.commit(
-        advance_ticket(desk, ticket, ["close"], note=_note(note, "Toelichting", required=False))
-    )
-
-
-def reopen(desk: Desk, ticket: dict, reason: str) -> list[dict]:
-    return desk.repo.commit(
-        advance_ticket(desk, ticket, ["reopen"], note=_note(reason, "Reden", required=True))
-    )
-
-
-# --- the outbox (2.1 step 5) -----------------------------------------------------
-
-
-def mark_sent(desk: Desk, message_row: dict) -> list[dict]:
-    """The MAZ sent a waiting message by hand (the mailto: link of the Postvak)."""
-    step = procedure.check("message", "send", message_row["status"], desk.actor)
-    return desk.repo.commit(
-        [
-            Update(
-                "messages",
-                message_row["id"],
-                message_row["version"],
-                {"status": step.target, "sent_at": desk.now()},
-            )
-        ]
-    )
-
-
-def retry_message(desk: Desk, message_row: dict) -> list[dict]:
-    """The MAZ sends a failed message again: back in the queue, same Message-ID."""
-    step = procedure.check("message", "retry", message_row["status"], desk.actor)
-    values = {"status": step.target, "attempts": 0, "last_error": ""}
-    return desk.repo.commit([Update("messages", message_row["id"], message_row["version"], values)])

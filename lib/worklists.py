@@ -12,8 +12,10 @@ an outage follows it. A person with several roles gets every role's lists.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lib import audience, formatting, invoice_check, people, procedure, queues, workdays
 from lib.catalog import CATEGORIES
@@ -56,38 +58,28 @@ def _ticket_text(snapshot: Snapshot, ticket: dict) -> str:
 def _maz_lists(snapshot: Snapshot, now: datetime, alert_hours: float, workday_config) -> list:
     buckets = queues.follow_up_buckets(snapshot, now)
     opvolgen, beoordelen = "pages/opvolgen.py", "pages/beoordelen.py"
-    overdue = tuple(
-        Item(
-            f"{r.title} · controle was {formatting.moment(r.ticket['check_due_at'])}",
-            opvolgen,
-            r.ticket["number"],
-        )
-        for r in buckets.overdue
+    overdue = _report_items(
+        buckets.overdue,
+        opvolgen,
+        lambda r: f"{r.title} · controle was {formatting.moment(r.ticket['check_due_at'])}",
     )
-    today = tuple(
-        Item(
-            f"{r.title} · controle om {formatting.moment(r.ticket['check_due_at'])[-5:]}",
-            opvolgen,
-            r.ticket["number"],
-        )
-        for r in buckets.today
+    today = _report_items(
+        buckets.today,
+        opvolgen,
+        lambda r: f"{r.title} · controle om {formatting.moment(r.ticket['check_due_at'])[-5:]}",
     )
-    new = tuple(
-        Item(
-            f"{r.title} · {status_label(r.ticket['status'])} · gemeld {_ago(r.age)}",
-            beoordelen,
-            r.ticket["number"],
-        )
-        for r in queues.triage_queue(snapshot, now)
+    new = _report_items(
+        queues.triage_queue(snapshot, now),
+        beoordelen,
+        lambda r: f"{r.title} · {status_label(r.ticket['status'])} · gemeld {_ago(r.age)}",
     )
-    unconfirmed = tuple(
-        Item(
+    unconfirmed = _report_items(
+        invoice_check.unconfirmed_orders(snapshot, now, alert_hours, workday_config),
+        "pages/nemesys.py",
+        lambda w: (
             f"{_ticket_text(snapshot, w.ticket)} · opdracht sinds {formatting.moment(w.since)}"
-            + (" · te lang onbevestigd" if w.overdue else ""),
-            "pages/nemesys.py",
-            w.ticket["number"],
-        )
-        for w in invoice_check.unconfirmed_orders(snapshot, now, alert_hours, workday_config)
+            + (" · te lang onbevestigd" if w.overdue else "")
+        ),
     )
     invoices = tuple(
         _invoice_item(snapshot, i, "pages/facturen.py")
@@ -126,6 +118,11 @@ def _maz_lists(snapshot: Snapshot, now: datetime, alert_hours: float, workday_co
             invoices,
         ),
     ]
+
+
+def _report_items(rows: Iterable, page: str, describe: Callable[[Any], str]) -> tuple[Item, ...]:
+    """One line per queued report (anything with a `.ticket`), acted on at `page`."""
+    return tuple(Item(describe(r), page, r.ticket["number"]) for r in rows)
 
 
 def _ago(age: str) -> str:

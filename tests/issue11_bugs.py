@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.tree_copy import copy_tracked_files
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "test-artifacts" / "bugs"
 
@@ -51,12 +53,12 @@ BUGS: dict[str, tuple[str, str, str]] = {
         "Ticket.WAITING: RECEIVED,",
     ),
     "no reporter mail on reclassification": (
-        "lib/services.py",
+        "lib/desk.py",
         'if audience.stage(status) == audience.stage(ticket["status"]):',
         'if audience.stage(status) == audience.stage(ticket["status"]) or "reclassify" in actions[0]:',
     ),
     "no reporter mail on reopen": (
-        "lib/services.py",
+        "lib/desk.py",
         'if audience.stage(status) == audience.stage(ticket["status"]):',
         'if audience.stage(status) == audience.stage(ticket["status"]) or "reopen" in actions:',
     ),
@@ -86,22 +88,6 @@ TESTS = [
 ]
 
 
-def _copy() -> None:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    names = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    for name in names:
-        if (ROOT / name).is_file():
-            (WORK / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, WORK / name)
-
-
 def catch(name: str) -> list[str]:
     path, good, bad = BUGS[name]
     source = (ROOT / path).read_text()
@@ -126,7 +112,7 @@ def catch(name: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    _copy()
+    copy_tracked_files(ROOT, WORK)
     survived = 0
     for name in argv or list(BUGS):
         caught = catch(name)

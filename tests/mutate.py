@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from tests.tree_copy import copy_tracked_files
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "test-artifacts" / "mutate"
@@ -42,6 +43,8 @@ MODULES = (
     "invoice_check",
     "billing",
     "services",
+    "desk",
+    "nemesys_steps",
     "reports",
     "repository",
 )
@@ -50,7 +53,8 @@ MODULES = (
 SKIPPED_TESTS = (
     "tests/browser",
     "tests/test_app_*.py",
-    "tests/test_access_matrix.py",
+    "tests/test_access_pages.py",
+    "tests/test_access_controls.py",
     "tests/test_request_budget.py",
     "tests/test_bench_smoke.py",
     "tests/test_inbound_imap.py",
@@ -72,24 +76,6 @@ def _config(modules: list[str]) -> str:
     lines += ["pytest_add_cli_args_test_selection =", "    tests"]
     lines += ["pytest_add_cli_args ="] + [f"    {a}" for a in ("-p", "no:cacheprovider", *ignores)]
     return "\n".join(lines) + "\n"
-
-
-def _copy_tracked_files() -> None:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    for name in files:
-        source = ROOT / name
-        if source.is_file() and not name.startswith(".venv"):
-            target = WORK / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
 
 
 def _mutmut(*args: str, capture: bool = False) -> str:
@@ -143,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         unknown = set(args.modules) - set(MODULES)
         if unknown:
             parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
-        _copy_tracked_files()
+        copy_tracked_files(ROOT, WORK)
         (WORK / "setup.cfg").write_text(_config(args.modules or list(MODULES)))
         _mutmut("run", "--max-children", "1")
     return report(show_diffs=not args.no_diffs)

@@ -17,22 +17,11 @@ import pytest
 from lib import outages, procedure, services
 from lib.procedure import Actor, IllegalTransition, Role
 from lib.repository import Update
+from tests import procedure_oracle
 from tests.flows import Office, report_form
 
-STATES = (
-    "nieuw",
-    "in_onderzoek",
-    "urgent",
-    "wacht_op_controle",
-    "opdracht_nemesys",
-    "bevestigd_nemesys",
-    "offerte_bij_directie",
-    "opgelost",
-    "afgesloten",
-    "verwijderd",
-    "gekoppeld",
-)
-ROLES = ("medewerker", "unitmanager", "maz", "directie", "financien")
+STATES = procedure_oracle.STATES["ticket"]
+ROLES = procedure_oracle.ROLES
 
 # (action, from state, role) -> state after, for every allowed use; all others refused.
 ORACLE_ROWS = {
