@@ -70,9 +70,7 @@ def test_a_log_append_landing_after_a_later_write_changes_nothing(
     assert snap.order_for(ticket["id"]) is None
 
 
-def test_worksheet_rows_landing_late_are_overruled_by_the_log_and_mended(
-    make_sheets_repo, standin
-):
+def test_worksheet_rows_landing_late_are_overruled_by_the_log_and_mended(make_sheets_repo, standin):
     """A commit's request lands after a newer change reached the worksheet: the older row it
     carries lands over the newer one, but reads stay right and the next write mends it."""
     late = make_sheets_repo(max_attempts=1, timeout=0.3)
