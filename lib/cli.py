@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lib import (
     accounts,
+    compact_log,
     demo,
     digest,
     inbound,
@@ -129,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     privacy.add_arguments(
         sub.add_parser("purge", help="persoonsgegevens van oude meldingen opschonen (AVG)")
     )
+    compact_log.add_arguments(
+        sub.add_parser(
+            "compact-log",
+            help="Google Sheet: werkbladen bijwerken en het wijzigingenlog samenvatten (cron)",
+        )
+    )
     args = parser.parse_args(argv)
 
     if args.command in ops_commands.COMMANDS:
@@ -141,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         return privacy.purge_command(
             config, open_repository(config), dry_run=args.dry_run, by=args.door
         )
+    if args.command == "compact-log":
+        config = config_module.load()
+        return compact_log.run(config, open_repository(config), args.older_than)
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)

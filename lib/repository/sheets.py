@@ -367,14 +367,7 @@ class SheetsRepository(Repository):
         longest time a commit can take from its read to its append landing
         (Google ends a request after minutes; an hour is the default).
         """
-        names = list(TABLES)
-        sheets, fold = self._fetch(names)
-        with self._shared.lock:
-            known = fold.count
-            behind = {}
-            for name in names:
-                for row_id in overlay(name, sheets[name], fold)[1]:
-                    behind[(name, row_id)] = fold.rows[name][row_id]
+        sheets, behind, known = self._lagging()
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
         (values,) = self._batch_get(
             [_LOG_TAIL.format(title=quote(sheets_log.TITLE), start=1)], params
@@ -384,7 +377,7 @@ class SheetsRepository(Repository):
         covers = len(values)
         for number, cells in enumerate(values[1:], start=2):
             entry = sheets_log.parse(cells)
-            if entry is not None and entry.kind == sheets_log.COMMIT and entry.at >= cutoff:
+            if entry is not None and entry.kind == sheets_log.COMMIT and entry.at > cutoff:
                 covers = number - 1  # the first row younger than min_age
                 break
         done = sheets_log.Fold(count=1)
@@ -406,9 +399,23 @@ class SheetsRepository(Repository):
             f"Wijzigingenlog samengevat tot en met rij {covers}; die rijen zijn leeg gemaakt.",
         ]
 
+    def _lagging(self) -> tuple[dict[str, Sheet], dict[tuple[str, str], dict], int]:
+        """Every worksheet, every row where the log is ahead of it, and the log row read up to."""
+        names = list(TABLES)
+        sheets, fold = self._fetch(names)
+        with self._shared.lock:
+            behind = {}
+            for name in names:
+                for row_id in overlay(name, sheets[name], fold)[1]:
+                    behind[(name, row_id)] = fold.rows[name][row_id]
+            return sheets, behind, fold.count
+
     def scrub_history(self) -> None:
-        """Take text that winning redacts overwrote out of the earlier log rows too."""
+        """Take text that winning redacts overwrote out of the earlier log rows too, and
+        bring the worksheets up to date, so the redacted text leaves them at once."""
         self._scrub(rounds=3)
+        sheets, behind, _ = self._lagging()
+        self._send(None, sheets, behind, mend_required=True)
 
     def _scrub(self, rounds: int) -> None:
         """Rewrite the log rows that still hold redacted text (sheets_log.Fold.scrub).
