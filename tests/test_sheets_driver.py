@@ -461,3 +461,25 @@ def test_setup_hides_and_protects_an_existing_log_once(make_sheets_repo, standin
     assert writes(standin) == 0 and log_guards(repo) == (True, [True])
     repo.commit([ticket("t1")])  # the app still writes the hidden, protected log
     assert [r["id"] for r in repo.read(["tickets"])["tickets"]] == ["t1"]
+
+
+def test_a_fix_by_hand_in_a_row_waiting_for_its_latest_change_is_kept(sheets_repo, standin):
+    """Test that a typo fixed by hand in a worksheet row that still shows the version before
+    the app's latest change survives that change reaching the worksheet, where the change
+    left the field alone; where both changed a field, the app's change wins."""
+    tickets = TABLES["tickets"].column_names
+    sheets_repo.commit([ticket("t1", description="Printr kapot", location_id="loc-a")])
+    sheets_repo.compact_log()  # the worksheet shows version 1
+    sheets_repo.commit([Update("tickets", "t1", 1, {"status": "wacht", "location_id": "loc-b"})])
+    for column, value in (("description", "Printer kapot"), ("location_id", "loc-c")):
+        cell = f"'tickets'!{chr(65 + tickets.index(column))}2"
+        sheets_repo._http.values_update(
+            sheets_repo.key, cell, {"valueInputOption": "RAW"}, {"values": [[value]]}
+        )
+    sheets_repo.commit([ticket("t2")])  # brings version 2 of t1 to the worksheet
+    shown = {r["id"]: r for r in sheets_repo.read(["tickets"])["tickets"]}["t1"]
+    assert (shown["version"], shown["status"]) == (2, "wacht")
+    assert (shown["description"], shown["location_id"]) == ("Printer kapot", "loc-b")
+    raw = standin.values(sheets_repo.key, "tickets")[1]
+    assert raw[tickets.index("description")] == "Printer kapot"
+    assert raw[tickets.index("version")] == 2

@@ -76,7 +76,7 @@ from lib.repository.sheets_cells import (
 )
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
-from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
+from lib.repository.sheets_plan import Sheet, mended, overlay, plan, refusal
 from lib.schema import TABLES
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -192,7 +192,7 @@ class SheetsRepository(Repository):
             state, behind = {}, {}
             for name in names:
                 state[name], lagging = overlay(name, sheets[name], fold)
-                behind.update({(name, i): fold.rows[name][i] for i in lagging[:HEAL_LIMIT]})
+                behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
         entry, results = plan(state, fold, changes, self._clock())
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
@@ -406,9 +406,17 @@ class SheetsRepository(Repository):
         with self._shared.lock:
             behind = {}
             for name in names:
-                for row_id in overlay(name, sheets[name], fold)[1]:
-                    behind[(name, row_id)] = fold.rows[name][row_id]
+                lagging = overlay(name, sheets[name], fold)[1]
+                behind.update(self._behind(name, sheets[name], fold, lagging))
             return sheets, behind, fold.count
+
+    @staticmethod
+    def _behind(name: str, sheet: Sheet, fold: Fold, lagging: list[str]) -> dict:
+        """The rows to write where the worksheet lags, with fixes made there by hand kept."""
+        return {
+            (name, i): mended(sheet.rows.get(i), fold.rows[name][i], fold.previous.get((name, i)))
+            for i in lagging
+        }
 
     def scrub_history(self) -> None:
         """Take text that winning redacts overwrote out of the earlier log rows too, and

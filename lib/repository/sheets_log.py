@@ -130,6 +130,9 @@ class Fold:
     # (table, id) -> field -> (value a winning redact set, the log row it is in)
     redactions: dict[tuple[str, str], dict[str, tuple[Any, int]]] = field(default_factory=dict)
     idle: set[int] = field(default_factory=set)  # log rows that changed nothing
+    # (table, id) -> the row before its latest change: to keep a hand edit made in the
+    # worksheet meanwhile (sheets_plan.mended)
+    previous: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def start(self, values: list[list]) -> None:
         """A fresh fold (values from row 1): begin at the basis covering the most rows."""
@@ -217,7 +220,10 @@ class Fold:
             staged[(table, row["id"])] = row
             results.append(row)
         for (table, row_id), row in staged.items():
-            self.rows.setdefault(table, {})[row_id] = row
+            was = self.rows.setdefault(table, {}).get(row_id)
+            if was is not None and TABLES[table].mutable:
+                self.previous[(table, row_id)] = was
+            self.rows[table][row_id] = row
         self.highest = highest
         for name, found in keys.items():
             self.keys.setdefault(name, {}).update(found)
