@@ -40,7 +40,6 @@ import logging
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,36 +57,31 @@ from lib.repository.base import (
     check_changes,
 )
 from lib.repository.sheets_cells import (
-    LOG_HEADER_RANGE,
-    add_sheet,
     answered_rows,
     append_dimension,
     append_row,
-    column_letter,
     dims,
-    log_row_range,
     parse_sheet,
     quote,
     refusal_message,
     row_cells,
-    row_range,
     trimmed,
     update_row,
 )
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
-from lib.repository.sheets_plan import Sheet, mended, overlay, plan, refusal
+from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
+from lib.repository.sheets_setup import SheetsSetup
+from lib.repository.sheets_upkeep import LOG_TAIL, SheetsUpkeep
 from lib.schema import TABLES
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
-COMPACT_AGE = 3600.0  # seconds: compact_log summarises only log rows older than this
 HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 # The app's setting (lib/store.py): a hand edit in a worksheet shows within a
 # minute; everything written through the app at once (it is in the log).
 WORKSHEET_REFRESH = 60.0
 _log = logging.getLogger("kivido.sheets")
-_LOG_TAIL = "{title}!A{start}:" + column_letter(sheets_log.WIDTH)
 
 
 @dataclass
@@ -110,7 +104,7 @@ def _shared(key: str) -> _Shared:
         return _SHARED.setdefault(key, _Shared())
 
 
-class SheetsRepository(Repository):
+class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
     def __init__(
         self,
         *,
@@ -254,7 +248,7 @@ class SheetsRepository(Repository):
         """
         with self._shared.lock:
             start = max(self._shared.fold.count, 1)
-        tail = _LOG_TAIL.format(title=quote(sheets_log.TITLE), start=start)
+        tail = LOG_TAIL.format(title=quote(sheets_log.TITLE), start=start)
         tries = 2 if mend_required or not behind else 3
         for attempt in range(tries):
             grid = self._grid([name for name, _ in behind], refresh=attempt == 1)
@@ -351,230 +345,6 @@ class SheetsRepository(Repository):
         with shared.lock:
             return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
 
-    def compact_log(self, min_age: float = COMPACT_AGE) -> list[str]:
-        """Bring every worksheet up to date with the log, and summarise its old rows.
-
-        One request writes every row the worksheets lag behind on and appends a
-        basis row (sheets_log: the numbers and unique keys as they stood after the
-        last row older than `min_age` seconds, the row it covers). A process
-        starting afresh then begins at the basis; the covered rows are cleared in
-        a second request, which a crash may skip without harm (they are skipped
-        by every reader that starts at the basis; a process that read them keeps
-        its state, which the basis repeats). Rows are cleared, never deleted: the
-        positions of the later rows stay, so no process, verdict or in-place
-        scrub loses its place. Safe beside writers: their appends land after the
-        basis or before it, and both orders fold alike. `min_age` must exceed the
-        longest time a commit can take from its read to its append landing
-        (Google ends a request after minutes; an hour is the default).
-        """
-        sheets, behind, known = self._lagging()
-        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
-        (values,) = self._batch_get(
-            [_LOG_TAIL.format(title=quote(sheets_log.TITLE), start=1)], params
-        )
-        values = values[:known]
-        cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - min_age))
-        covers = len(values)
-        for number, cells in enumerate(values[1:], start=2):
-            entry = sheets_log.parse(cells)
-            if entry is not None and entry.kind == sheets_log.COMMIT and entry.at > cutoff:
-                covers = number - 1  # the first row younger than min_age
-                break
-        done = sheets_log.Fold(count=1)
-        done.start(values)  # the rows the last basis covers already
-        entry = None
-        if covers > done.count:
-            base = sheets_log.fold_through(values, covers)
-            entry = sheets_log.basis(base, f"basis-{uuid.uuid4().hex}", self._clock())
-        self._send(entry, sheets, behind, mend_required=True)
-        lines = [f"Werkbladen bijgewerkt: {len(behind)} rij(en) liepen achter op het log."]
-        if entry is None:
-            return [*lines, "Het wijzigingenlog had geen nieuwe oude rijen om samen te vatten."]
-        self._verdict(entry.change_id)
-        end = column_letter(sheets_log.WIDTH)
-        clear = {"ranges": [f"{quote(sheets_log.TITLE)}!A2:{end}{covers}"]}
-        self._call(self._http.values_batch_clear, self.key, None, clear)
-        return [
-            *lines,
-            f"Wijzigingenlog samengevat tot en met rij {covers}; die rijen zijn leeg gemaakt.",
-        ]
-
-    def _lagging(self) -> tuple[dict[str, Sheet], dict[tuple[str, str], dict], int]:
-        """Every worksheet, every row where the log is ahead of it, and the log row read up to."""
-        names = list(TABLES)
-        sheets, fold = self._fetch(names)
-        with self._shared.lock:
-            behind = {}
-            for name in names:
-                lagging = overlay(name, sheets[name], fold)[1]
-                behind.update(self._behind(name, sheets[name], fold, lagging))
-            return sheets, behind, fold.count
-
-    @staticmethod
-    def _behind(name: str, sheet: Sheet, fold: Fold, lagging: list[str]) -> dict:
-        """The rows to write where the worksheet lags, with fixes made there by hand kept."""
-        return {
-            (name, i): mended(sheet.rows.get(i), fold.rows[name][i], fold.previous.get((name, i)))
-            for i in lagging
-        }
-
-    def scrub_history(self) -> None:
-        """Take text that winning redacts overwrote out of the earlier log rows too, and
-        bring the worksheets up to date, so the redacted text leaves them at once."""
-        self._scrub(rounds=3)
-        sheets, behind, _ = self._lagging()
-        self._send(None, sheets, behind, mend_required=True)
-
-    def _scrub(self, rounds: int) -> None:
-        """Rewrite the log rows that still hold redacted text (sheets_log.Fold.scrub).
-
-        The log rows are rewritten in place, never removed: every process keeps
-        its folded copy and its verdicts (see Fold.scrub). Two purges at once may
-        each write a row with only its own redactions; so the rows are read again
-        after the write, with the log caught up, until none needs a rewrite.
-        """
-        for _ in range(rounds):
-            _, fold = self._fetch([])
-            with self._shared.lock:
-                count = fold.count
-            if count < 2:
-                return
-            (found,) = self._batch_get(
-                [f"{quote(sheets_log.TITLE)}!A2:Z{count}"],
-                {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"},
-            )
-            data = []
-            with self._shared.lock:
-                for number, cells in enumerate(found, start=2):
-                    clean = fold.scrub(sheets_log.parse(cells), number)
-                    if clean is None:
-                        continue
-                    try:
-                        written = clean.cells()
-                    except ValueError:  # the marker made a change near the limit too long
-                        _log.warning("Log row %s is too long to rewrite; left as it is.", number)
-                        continue
-                    padded = written + [""] * (sheets_log.WIDTH - len(written))
-                    data.append({"range": log_row_range(number), "values": [padded]})
-            if not data:
-                return
-            body = {"valueInputOption": "RAW", "data": data}
-            self._call(self._http.values_batch_update, self.key, body)
-
-    # -- the readable worksheets ------------------------------------------
-
-    def setup(self) -> list[str]:
-        with self._shared.lock:
-            try:
-                return self._setup()
-            except StoreUnavailable as err:
-                # addSheet is the one request that is not idempotent: after a lost
-                # answer its retry meets the sheet it made itself. Look again.
-                if "already exists" not in str(err.__cause__):
-                    raise
-                return self._setup()
-
-    def _setup(self) -> list[str]:
-        grid = self._load_grid()
-        headers = self._headers([name for name in TABLES if name in grid], grid)
-        lines, problems, add, grow, write = [], [], [], [], []
-        for name, table in TABLES.items():
-            names = table.column_names
-            if name not in grid:
-                add.append(add_sheet(table.name, len(table.columns)))
-                write.append(name)
-                lines.append(f"Werkblad '{name}' aangemaakt.")
-                continue
-            if grid[name]["columnCount"] < len(names):
-                grow.append(
-                    append_dimension(grid[name], "COLUMNS", len(names) - grid[name]["columnCount"])
-                )
-            got = headers[name]
-            if got[: len(names)] == names:
-                lines.append(f"Werkblad '{name}' bestond al.")
-            elif got == names[: len(got)]:  # empty, or the schema gained columns
-                write.append(name)
-                done = f"aangevuld ({', '.join(names[len(got) :])})" if got else "geschreven"
-                lines.append(f"Werkblad '{name}': kopregel {done}.")
-            else:
-                problems.append(f"'{name}' heeft {got}, verwacht {names}")
-        log_line, log_header = self._setup_log(grid, add)
-        lines.append(log_line)
-        if problems:
-            raise ValueError(
-                "De Google Sheet heeft niet de verwachte kopregels; er is niets veranderd. "
-                "Herstel de eerste rij van deze werkbladen: " + "; ".join(problems) + "."
-            )
-        guard = self._guard_log(grid, add)
-        if guard:
-            lines.append(f"Werkblad '{sheets_log.TITLE}' verborgen en beveiligd (waarschuwing).")
-        if add or grow or guard:
-            self._restructure(add + grow + guard)
-        if write or log_header:
-            data = [
-                {"range": row_range(TABLES[n], 1), "values": [TABLES[n].column_names]}
-                for n in write
-            ]
-            if log_header:
-                data.append({"range": LOG_HEADER_RANGE, "values": [sheets_log.HEADER]})
-            self._call(
-                self._http.values_batch_update, self.key, {"valueInputOption": "RAW", "data": data}
-            )
-        return lines
-
-    def _guard_log(self, grid: dict[str, dict], add: list[dict]) -> list[dict]:
-        """Hide the log and protect it with a warning, where it is not yet.
-
-        A warning, not a lock: the service account writes through the API, which a
-        warning never stops, and the owner can still repair the log by hand. What
-        it prevents is an edit by accident (the README says what not to do there).
-        """
-        made = next(
-            (
-                a["addSheet"]["properties"]
-                for a in add
-                if "addSheet" in a and a["addSheet"]["properties"]["title"] == sheets_log.TITLE
-            ),
-            None,
-        )
-        if made is not None:
-            taken = {d["sheetId"] for d in grid.values()}
-            made["sheetId"] = next(i for i in range(1_000_001, 2**31) if i not in taken)
-            made["hidden"] = True
-            found = {"sheetId": made["sheetId"], "hidden": True, "protected": False}
-        else:
-            found = grid[sheets_log.TITLE]
-        requests = []
-        if not found["hidden"]:
-            properties = {"sheetId": found["sheetId"], "hidden": True}
-            requests.append(
-                {"updateSheetProperties": {"properties": properties, "fields": "hidden"}}
-            )
-        if not found["protected"]:
-            protection = {
-                "range": {"sheetId": found["sheetId"]},
-                "description": "Wijzigingenlog van de app: niet bewerken (zie de handleiding).",
-                "warningOnly": True,
-            }
-            requests.append({"addProtectedRange": {"protectedRange": protection}})
-        return requests
-
-    def _setup_log(self, grid: dict[str, dict], add: list[dict]) -> tuple[str, bool]:
-        """The change log worksheet: made when missing, its header written when empty."""
-        if sheets_log.TITLE not in grid:
-            add.append(add_sheet(sheets_log.TITLE, sheets_log.WIDTH))
-            return f"Werkblad '{sheets_log.TITLE}' aangemaakt.", True
-        (found,) = self._batch_get([LOG_HEADER_RANGE], {})
-        header = trimmed([str(c).strip() for c in (found or [[]])[0]])
-        if header == sheets_log.HEADER:
-            return f"Werkblad '{sheets_log.TITLE}' bestond al.", False
-        if not header:
-            return f"Werkblad '{sheets_log.TITLE}': kopregel geschreven.", True
-        raise ValueError(
-            f"Werkblad '{sheets_log.TITLE}' heeft niet de verwachte kopregel "
-            f"({header}, verwacht {sheets_log.HEADER}); er is niets veranderd."
-        )
-
     # -- requests -----------------------------------------------------------
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -646,30 +416,6 @@ class SheetsRepository(Repository):
             for s in meta.get("sheets", [])
         }
         return self._shared.grid
-
-    def _headers(self, names: list[str], grid: dict[str, dict]) -> dict[str, list[str]]:
-        if not names:
-            return {}
-        # Never ask beyond the grid: Google refuses ranges past the last column.
-        ranges = [
-            row_range(TABLES[n], 1, min(len(TABLES[n].columns), grid[n]["columnCount"]))
-            for n in names
-        ]
-        rows = [(values or [[]])[0] for values in self._batch_get(ranges, {})]
-        return {n: trimmed([str(c).strip() for c in r]) for n, r in zip(names, rows, strict=True)}
-
-    def _restructure(self, requests: list[dict]) -> None:
-        """Send addSheet/appendDimension requests and keep the cached sizes true."""
-        answer = self._call(self._http.batch_update, self.key, {"requests": requests})
-        grid = self._shared.grid
-        try:
-            for req, reply in zip(requests, answer["replies"], strict=True):
-                if "addSheet" in req:
-                    props = reply["addSheet"]["properties"]
-                    grid[props["title"]] = dims(props)
-        except (KeyError, TypeError, ValueError):
-            self._shared.grid = None  # unsure: look again the next time sizes matter
-        self._count_growth(requests)
 
     def _count_growth(self, requests: list[dict]) -> None:
         """Keep the cached sizes true after a batchUpdate that went through."""
