@@ -175,8 +175,7 @@ def test_when_the_log_cannot_be_reached_at_all_the_user_is_told_it_is_unsure(
     """No answer to the change nor to its void row: 'not sure', never 'failed' or 'saved'."""
     repo = make_sheets_repo(max_attempts=1, timeout=0.3)
     office = office_on(repo)
-    standin.inject("lost_answer", kind=WRITE)  # landed, unanswered
-    standin.inject("lost_answer", kind="values.append")  # the void row too
+    standin.inject("lost_answer", kind=WRITE, times=2)  # landed, unanswered; the void row too
     with pytest.raises(OutcomeUnknown, match="niet zeker of uw wijziging is opgeslagen"):
         services.submit_report(
             office.desk(STAFF), office.snap(), report_form(), submission_id="onzeker"

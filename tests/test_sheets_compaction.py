@@ -19,7 +19,7 @@ import pytest
 
 from lib import billing
 from lib.config import ROOT
-from lib.repository import Duplicate
+from lib.repository import Duplicate, StoreUnavailable
 from lib.repository.sheets_log import TITLE as LOG
 from lib.snapshot import Snapshot
 from tests import writers
@@ -189,3 +189,20 @@ def test_the_cli_command_compacts_the_configured_sheet(make_sheets_repo, standin
     assert done.returncode == 0, done.stderr
     assert "Werkbladen bijgewerkt:" in done.stdout and "niet" not in done.stdout.split()[0]
     assert len(standin.values(repo.key, "tickets")) == 2
+
+
+def test_a_void_row_after_compaction_goes_below_the_basis(make_sheets_repo, standin):
+    """Test that when a commit gets no answer after compaction cleared the rows under the
+    header, its void row lands at the end of the log (not in a cleared row, where no
+    process would read it), so the user is told 'failed' and the change stays out."""
+    repo = make_sheets_repo(max_attempts=1)
+    office = Office(repo)
+    office.submit()
+    repo.compact_log(min_age=0)
+    standin.inject("503", kind="spreadsheets.batchUpdate")
+    with pytest.raises(StoreUnavailable, match="niets half opgeslagen"):
+        office.submit()
+    log = standin.values(repo.key, LOG)
+    assert [r[1] for r in log[1:] if r] == ["basis", "void"]
+    assert log[-1][1] == "void"
+    assert len(other_process(repo).read(["tickets"])["tickets"]) == 1

@@ -29,7 +29,7 @@ write worksheet rows that were current when it was sent; where a newer change
 exists the log says so, and the next commit mends the row again.
 
 When the answer never comes, the client appends a `void` row for the change
-(values.append): whichever of the two comes first in the log decides, so the
+(appendCells too): whichever of the two comes first in the log decides, so the
 user is told the truth. No lock is held across requests; the lock below only
 guards this process's copy of the folded log and the cached grid sizes.
 """
@@ -37,7 +37,6 @@ guards this process's copy of the folded log and the cached grid sizes.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -221,10 +220,13 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         it: whichever of the two is first in the log counts."""
         landed = Entry(entry.change_id, sheets_log.VOID)
         try:
-            position = self._append(landed)
+            # appendCells, like the entry: after the last row with data, also when
+            # compact_log cleared the rows below the header (values.append would
+            # take the header alone for "the table" and write into row 2).
+            self._send(landed, {}, {})
         except StoreUnavailable as err:
             raise OutcomeUnknown() from err
-        outcome = self._catch_up(landed, position)
+        outcome = self._verdict(entry.change_id)
         if outcome.reason == "void":
             raise StoreUnavailable(unavailable_message(self._http.max_attempts))
         return outcome
@@ -317,33 +319,6 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         if refresh or grid is None or any(n not in grid for n in [sheets_log.TITLE, *names]):
             grid = self._load_grid()
         return grid
-
-    def _append(self, entry: Entry) -> int:
-        answer = self._call(
-            self._http.values_append,
-            self.key,
-            f"{quote(sheets_log.TITLE)}!A1",
-            {"valueInputOption": "RAW", "insertDataOption": "OVERWRITE"},
-            {"values": [entry.cells()]},
-        )
-        written = answer.get("updates", {}).get("updatedRange", "")
-        match = re.search(r"![A-Z]+(\d+)", written)
-        if not match:
-            raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
-        return int(match.group(1))
-
-    def _catch_up(self, entry: Entry, position: int) -> Outcome:
-        """Fold the log up to `position` (where this entry or its void row landed)."""
-        shared = self._shared
-        with shared.lock:
-            fold = shared.fold
-            if fold.count == position - 1:
-                fold.apply(entry, position)  # nobody appended in between: no read
-            known = fold.count >= position
-        if not known:
-            self._fetch([], through=position)
-        with shared.lock:
-            return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
 
     # -- requests -----------------------------------------------------------
 
