@@ -1,24 +1,25 @@
 """python -m bench.sheets_writers [--actions 6] [--latency 0.1]: the Sheet driver's saves.
 
-Before (the driver of main at BEFORE, loaded side by side from git) and after
-(lib/repository/sheets.py), in one run, against the Sheets stand-in with a fixed
-delay per request as a model of Google's round trip (--latency seconds). Each of
-1, 2 and 4 concurrent writers (threads of one app process, as Streamlit serves
-its users) makes --actions saves of each kind:
+Before (the driver of main at BEFORE: change log, one values.append and one
+values.batchUpdate per action; its modules loaded side by side from git) and after
+(lib/repository/sheets.py: one spreadsheets.batchUpdate per action), in one run,
+against the Sheets stand-in with a fixed delay per request as a model of Google's
+round trip (--latency seconds). Each of 1, 2 and 4 concurrent writers (threads of
+one app process, as Streamlit serves its users) makes --actions saves of each kind:
 
   submit   a new report: ticket with a new number, its event, its receipt mail
-           (before: two commits, as main's Melden did; after: one)
   triage   an update of the writer's own ticket with an event and a mail
 
-and it prints, per driver, kind and number of writers: requests per action
-(all kinds, counted by the stand-in), the median and the slowest save in ms,
-and how many saves were refused (Conflict) or lost (not found afterwards).
+and it prints one line per kind and number of writers, before and after side by
+side: requests per action (all kinds, counted by the stand-in), write requests per
+action, the median and the slowest save in ms, and how many saves were refused
+(Conflict) or lost (not found afterwards).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import statistics
 import subprocess
 import sys
@@ -35,37 +36,36 @@ from lib.repository.sheets import SheetsRepository
 from tests.sheets_standin import SheetsStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
-BEFORE = "19eb42b"  # main before issue 9: one lock per process, no change log
-COLUMNS = (
-    "driver",
-    "action",
-    "writers",
-    "requests/action",
-    "median_ms",
-    "max_ms",
-    "refused",
-    "lost",
-)
+BEFORE = "932dfc8"  # main before the one-write commit: log append + worksheet write
+MODULES = ("sheets", "sheets_log", "sheets_plan", "sheets_http")
+WRITES = ("values.append", "values.batchUpdate", "values.update", "spreadsheets.batchUpdate")
+FIGURES = ("requests/action", "writes/action", "median_ms", "max_ms", "refused", "lost")
 
 
 def before_driver():
-    """main's SheetsRepository at BEFORE, imported under another module name."""
-    source = subprocess.run(
-        ["git", "show", f"{BEFORE}:lib/repository/sheets.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if source.returncode != 0:
-        return None
-    path = Path(tempfile.mkdtemp()) / "sheets_before.py"
-    path.write_text(source.stdout)
-    spec = importlib.util.spec_from_file_location("sheets_before", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sheets_before"] = module
-    spec.loader.exec_module(module)
-    return module.SheetsRepository
+    """main's SheetsRepository at BEFORE, with its own log, plan and HTTP modules, imported
+    as the package `sheets_before` (the rest of lib/ is shared: it did not change)."""
+    folder = Path(tempfile.mkdtemp()) / "sheets_before"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    for name in MODULES:
+        source = subprocess.run(
+            ["git", "show", f"{BEFORE}:lib/repository/{name}.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if source.returncode != 0:
+            return None
+        text = source.stdout.replace(
+            "from lib.repository import sheets_log", "from sheets_before import sheets_log"
+        )
+        for other in MODULES:
+            text = text.replace(f"lib.repository.{other} import", f"sheets_before.{other} import")
+        (folder / f"{name}.py").write_text(text)
+    sys.path.insert(0, str(folder.parent))
+    return importlib.import_module("sheets_before.sheets").SheetsRepository
 
 
 def ticket_row(i: str) -> dict:
@@ -80,16 +80,12 @@ def mail_row(ticket_id: str, subject: str) -> dict:
     return {"id": uuid.uuid4().hex, "ticket_id": ticket_id, "kind": "ontvangst", "subject": subject}
 
 
-def submit(repo, before: bool) -> str:
+def submit(repo) -> str:
     tid = uuid.uuid4().hex
     numbered = Insert("tickets", ticket_row(tid), number_prefix="KIV-2026-")
-    if before:
-        ticket = repo.commit([numbered, Insert("events", event_row(tid))])[0]
-        repo.commit([Insert("messages", mail_row(tid, ticket["number"]))])
-    else:
-        repo.commit(
-            [numbered, Insert("events", event_row(tid)), Insert("messages", mail_row(tid, "x"))]
-        )
+    repo.commit(
+        [numbered, Insert("events", event_row(tid)), Insert("messages", mail_row(tid, "x"))]
+    )
     return tid
 
 
@@ -103,15 +99,16 @@ def triage(repo, tid: str, version: int) -> None:
     )
 
 
-def measure(standin, make, before: bool, writers: int, actions: int) -> list[tuple]:
+def measure(standin, make, writers: int, actions: int) -> dict[str, tuple]:
+    """kind -> the FIGURES of `writers` writers making `actions` saves each."""
     repo = make()
-    rows = []
+    rows = {}
     for kind in ("submit", "triage"):
-        own = {w: [submit(repo, before) for _ in range(actions)] for w in range(writers)}
+        own = {w: [submit(repo) for _ in range(actions)] for w in range(writers)}
         tally = {"times": [], "refused": 0, "done": [], "guard": threading.Lock()}
         standin.reset_counts()
         threads = [
-            threading.Thread(target=work, args=(repo, kind, before, own[w], actions, tally))
+            threading.Thread(target=work, args=(repo, kind, own[w], actions, tally))
             for w in range(writers)
         ]
         for t in threads:
@@ -119,6 +116,7 @@ def measure(standin, make, before: bool, writers: int, actions: int) -> list[tup
         for t in threads:
             t.join()
         requests = standin.count() / (writers * actions)
+        written = sum(standin.count(k) for k in WRITES) / (writers * actions)
         stored = {r["id"]: r for r in repo.read(["tickets"])["tickets"]}
         lost = sum(
             1
@@ -126,29 +124,25 @@ def measure(standin, make, before: bool, writers: int, actions: int) -> list[tup
             if tid not in stored or (kind == "triage" and stored[tid]["status"] != "wacht")
         )
         times = tally["times"]
-        rows.append(
-            (
-                "before" if before else "after",
-                kind,
-                writers,
-                f"{requests:.1f}",
-                f"{statistics.median(times) * 1000:.0f}" if times else "-",
-                f"{max(times) * 1000:.0f}" if times else "-",
-                tally["refused"],
-                lost,
-            )
+        rows[kind] = (
+            f"{requests:.1f}",
+            f"{written:.1f}",
+            f"{statistics.median(times) * 1000:.0f}" if times else "-",
+            f"{max(times) * 1000:.0f}" if times else "-",
+            tally["refused"],
+            lost,
         )
     return rows
 
 
-def work(repo, kind: str, before: bool, own: list[str], actions: int, tally: dict) -> None:
+def work(repo, kind: str, own: list[str], actions: int, tally: dict) -> None:
     """One writer: its own repository object (another user's session), `actions` saves."""
     mine = make_like(repo)
     for a in range(actions):
         start = time.perf_counter()
         try:
             if kind == "submit":
-                tid = submit(mine, before)
+                tid = submit(mine)
             else:
                 tid = own[a]
                 triage(mine, tid, 1)
@@ -193,15 +187,25 @@ def main() -> None:
 
             return make
 
-        rows = []
-        for name, cls in drivers.items():
-            for writers in (1, 2, 4):
-                rows += measure(standin, factory(cls), name == "before", writers, args.actions)
+        found = {
+            (name, writers): measure(standin, factory(cls), writers, args.actions)
+            for name, cls in drivers.items()
+            for writers in (1, 2, 4)
+        }
     print(
-        f"Sheet driver, {args.latency * 1000:.0f} ms per request, {args.actions} saves per writer"
+        f"Sheet driver, {args.latency * 1000:.0f} ms per request, {args.actions} saves per "
+        f"writer; before = main at {BEFORE}, after = this tree (before → after)"
     )
-    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(COLUMNS)]
-    print("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)))
+    columns = ("action", "writers", *FIGURES)
+    rows = []
+    for kind in ("submit", "triage"):
+        for writers in (1, 2, 4):
+            after = found[("after", writers)][kind]
+            before = found.get(("before", writers), {}).get(kind, ("-",) * len(FIGURES))
+            pairs = [f"{b} → {a}" for b, a in zip(before, after, strict=True)]
+            rows.append((kind, writers, *pairs))
+    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
     for r in rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)))
 

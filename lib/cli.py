@@ -12,6 +12,7 @@ from pathlib import Path
 from lib import (
     accounts,
     archive,
+    compact_log,
     demo,
     digest,
     inbound,
@@ -129,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     archive.add_arguments(
         sub.add_parser("archive", help="archiveer oude afgesloten en verwijderde meldingen")
     )
+    compact_log.add_arguments(
+        sub.add_parser(
+            "compact-log",
+            help="Google Sheet: werkbladen bijwerken en het wijzigingenlog samenvatten (cron)",
+        )
+    )
     args = parser.parse_args(argv)
 
     if args.command in ops_commands.COMMANDS:
@@ -144,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "archive":
         config = config_module.load()
         return archive.archive_command(config, open_repository(config), dry_run=args.dry_run)
+    if args.command == "compact-log":
+        config = config_module.load()
+        return compact_log.run(config, open_repository(config), args.older_than)
     if args.command == "fetch-mail":
         config = config_module.load()
         return inbound.fetch_mail_command(config, open_repository(config), config.imap)

@@ -71,8 +71,11 @@ KNOWN_DIFFERENCES = """
 - values.append finds "the table" like Excel's current region around the last filled cell of
   the range (matches every recorded case; Google's exact rule is undocumented).
 - spreadsheets.batchUpdate knows addSheet, deleteSheet, updateSheetProperties,
-  appendDimension, insertDimension, deleteDimension; any other request is refused (400).
-- No Drive API, named ranges, formatting, merges, protected ranges, developer metadata.
+  appendDimension, insertDimension, deleteDimension, appendCells, updateCells (values
+  only: userEnteredValue, stored unparsed) and addProtectedRange (kept and listed in the
+  metadata, never enforced: the stand-in has no users); any other request is refused (400).
+  includeSpreadsheetInResponse gives the metadata, with GridData for responseRanges.
+- No Drive API, named ranges, formatting, merges, developer metadata.
 - Reads of a range beyond the grid are refused like writes (400 "exceeds grid limits").
 """
 

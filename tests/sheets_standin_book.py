@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.sheets_standin_a1 import column_letters, parse_cells, span_text, split_range
+from tests.sheets_standin_cells import CellRequests
 from tests.sheets_standin_errors import DATETIME, RENDER, ApiError, bad, enum, flag
 from tests.sheets_standin_grid import Sheet, Target, grid_error
 from tests.sheets_standin_ops import SpreadsheetOps
@@ -24,7 +25,7 @@ def written_cells(matrix: list, r0: int, c0: int) -> set[tuple[int, int]]:
 
 
 @dataclass
-class Spreadsheet(SpreadsheetOps):
+class Spreadsheet(CellRequests, SpreadsheetOps):
     """One spreadsheet's state; the values.* requests here, the rest in SpreadsheetOps."""
 
     spreadsheet_id: str

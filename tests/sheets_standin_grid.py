@@ -30,6 +30,7 @@ class Sheet:
     frozen_cols: int = 0
     extra: dict = field(default_factory=dict)  # other properties, echoed as given
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)  # only filled cells
+    protected: list[dict] = field(default_factory=list)  # addProtectedRange, as given
 
     def properties(self, index: int) -> dict:
         grid = {"rowCount": self.rows, "columnCount": self.cols}
@@ -64,7 +65,9 @@ class Sheet:
         return result
 
     def clone(self) -> Sheet:
-        return dataclasses.replace(self, extra=dict(self.extra), cells=dict(self.cells))
+        return dataclasses.replace(
+            self, extra=dict(self.extra), cells=dict(self.cells), protected=list(self.protected)
+        )
 
     def resize(self, rows: int, cols: int) -> None:
         self.rows, self.cols = rows, cols
@@ -107,31 +110,37 @@ def grid_error(sheet: Sheet, cells: str) -> ApiError:
     )
 
 
-def grid_data(sheet: Sheet) -> dict:
-    """includeGridData=true: userEnteredValue / effectiveValue / formattedValue per cell."""
+def _typed(value: Any) -> dict:
+    if isinstance(value, bool):
+        return {"boolValue": value}
+    if isinstance(value, int | float):
+        return {"numberValue": value}
+    return {"stringValue": value}
 
-    def typed(value: Any) -> dict:
-        if isinstance(value, bool):
-            return {"boolValue": value}
-        if isinstance(value, int | float):
-            return {"numberValue": value}
-        return {"stringValue": value}
 
+def grid_rows(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> list[dict]:
+    """GridData.rowData of a box: userEnteredValue / effectiveValue / formattedValue per cell."""
     rows = []
-    for r, line in enumerate(sheet.box(0, 0, sheet.rows - 1, sheet.cols - 1, "FORMULA")):
+    for i, line in enumerate(sheet.box(r0, c0, r1, c1, "FORMULA")):
         cells = []
-        for c in range(len(line)):
-            raw = sheet.cells.get((r, c))
+        for j in range(len(line)):
+            raw = sheet.cells.get((r0 + i, c0 + j))
             if raw is None:
                 cells.append({})
                 continue
-            entered = {"formulaValue": raw.text} if isinstance(raw, Formula) else typed(raw)
+            entered = {"formulaValue": raw.text} if isinstance(raw, Formula) else _typed(raw)
             cells.append(
                 {
                     "userEnteredValue": entered,
-                    "effectiveValue": typed(rendered(raw, "UNFORMATTED_VALUE")),
+                    "effectiveValue": _typed(rendered(raw, "UNFORMATTED_VALUE")),
                     "formattedValue": rendered(raw, "FORMATTED_VALUE"),
                 }
             )
         rows.append({"values": cells} if cells else {})
+    return rows
+
+
+def grid_data(sheet: Sheet) -> dict:
+    """includeGridData=true: the whole sheet as GridData."""
+    rows = grid_rows(sheet, 0, 0, sheet.rows - 1, sheet.cols - 1)
     return {"rowData": rows} if rows else {}

@@ -26,6 +26,8 @@ class SpreadsheetOps:
         sheets = []
         for index, sheet in enumerate(self.sheets):
             entry: dict = {"properties": sheet.properties(index)}
+            if sheet.protected:
+                entry["protectedRanges"] = copy.deepcopy(sheet.protected)
             if flag(params.get("includeGridData")):
                 entry["data"] = [grid_data(sheet)]
             sheets.append(entry)
@@ -81,7 +83,10 @@ class SpreadsheetOps:
                 self.check_size("")
             except ApiError as err:
                 raise err.prefixed(prefix) from None
-        return {"spreadsheetId": self.spreadsheet_id, "replies": replies}
+        answer = {"spreadsheetId": self.spreadsheet_id, "replies": replies}
+        if flag(body.get("includeSpreadsheetInResponse")):
+            answer["updatedSpreadsheet"] = self.updated_spreadsheet(body)
+        return answer
 
     def _req_addSheet(self, spec: dict) -> dict:  # Google's request names
         props = spec.get("properties") or {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -62,8 +63,9 @@ def test_the_postvak_benchmark_prints_both_baselines_at_a_tiny_size():
 
 
 def test_sheet_writers_bench_prints_before_and_after():
-    """Test that `python -m bench.sheets_writers` prints both drivers at 1, 2 and 4 writers,
-    and that neither lost a save in its own (single-process) setting."""
+    """Test that `python -m bench.sheets_writers` prints before and after side by side at 1, 2
+    and 4 writers for both actions, that the driver now sends one write request per action
+    (issue 9's budget) where main's sent two, and that neither lost a save."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.sheets_writers", "--actions", "1", "--latency", "0"],
         cwd=ROOT,
@@ -72,12 +74,16 @@ def test_sheet_writers_bench_prints_before_and_after():
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    rows = [line.split() for line in done.stdout.splitlines()[2:]]
-    drivers = {r[0] for r in rows}
-    assert "after" in drivers and {(r[1], r[2]) for r in rows if r[0] == "after"} == {
-        (kind, n) for kind in ("submit", "triage") for n in ("1", "2", "4")
-    }
-    assert all(r[-1] == "0" for r in rows)  # lost
+    lines = done.stdout.splitlines()
+    assert lines[1].split() == [
+        "action", "writers", "requests/action", "writes/action", "median_ms", "max_ms",
+        "refused", "lost",
+    ]  # fmt: skip
+    rows = {tuple(line.split()[:2]): re.findall(r"(\S+) → (\S+)", line) for line in lines[2:]}
+    assert set(rows) == {(kind, n) for kind in ("submit", "triage") for n in ("1", "2", "4")}
+    assert all(len(pairs) == 6 for pairs in rows.values())
+    assert all(pairs[1] == ("2.0", "1.0") for pairs in rows.values())  # writes per action
+    assert all(pairs[5] == ("0", "0") for pairs in rows.values())  # lost
 
 
 def test_the_pages_benchmark_prints_every_view_per_size_and_the_growth():

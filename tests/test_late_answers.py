@@ -20,6 +20,7 @@ from lib.repository.sheets_log import TITLE as LOG
 from tests.flows import MAZ, STAFF, Office, report_form
 
 LATE = 1.0  # the stand-in answers this late; the client waits 0.3 s
+WRITE = "spreadsheets.batchUpdate"  # a commit's one write: the log row and the lagging rows
 
 
 def office_on(repo) -> Office:
@@ -43,7 +44,7 @@ def test_a_log_append_landing_after_a_later_write_changes_nothing(
     office = office_on(late)
     ticket = office.submit()
     snap = office.snap()
-    standin.inject("slow", kind="values.append", times=attempts, delay=LATE)
+    standin.inject("slow", kind=WRITE, times=attempts, delay=LATE)
     with pytest.raises(StoreUnavailable) as caught:
         services.triage(office.desk(), snap, ticket, urgent=True, reason="Gebruiker 1, laat")
     assert not isinstance(caught.value, OutcomeUnknown)
@@ -69,31 +70,34 @@ def test_a_log_append_landing_after_a_later_write_changes_nothing(
     assert snap.order_for(ticket["id"]) is None
 
 
-def test_a_worksheet_write_landing_late_is_overruled_by_the_log_and_mended(
-    make_sheets_repo, standin
-):
-    """The change won in the log; its worksheet write lands after a newer one: reads stay right."""
+def test_worksheet_rows_landing_late_are_overruled_by_the_log_and_mended(make_sheets_repo, standin):
+    """A commit's request lands after a newer change reached the worksheet: the older row it
+    carries lands over the newer one, but reads stay right and the next write mends it."""
     late = make_sheets_repo(max_attempts=1, timeout=0.3)
     office = office_on(late)
-    ticket = office.submit()
-    standin.inject("slow", kind="values.batchUpdate", delay=LATE)
-    services.triage(office.desk(), office.snap(), ticket, urgent=False, reason="Eerst")  # told ok
+    ticket = office.submit()  # in the log; its worksheet row comes with the next commit
+    standin.inject("slow", kind=WRITE, delay=LATE)
+    with pytest.raises(StoreUnavailable):  # told 'failed': its void row comes first
+        services.triage(office.desk(), office.snap(), ticket, urgent=False, reason="Laat")
     services.add_investigation_note(office.desk(), office.ticket(ticket["id"]), "Daarna")
-    time.sleep(LATE + 0.3)
+    late.compact_log()  # the worksheet now holds version 2, the note
     sheet = standin.values(late.key, "tickets")
     version = sheet[0].index("version")
-    assert sheet[1][version] == 2  # the late write did land over the newer row...
+    assert sheet[1][version] == 2
+    time.sleep(LATE + 0.3)  # the late request lands: version 1 over the row
+    assert standin.values(late.key, "tickets")[1][version] == 1
     shown = office.ticket(ticket["id"])
-    assert (shown["version"], shown["investigation_notes"]) == (3, "Daarna")  # ...and lost
-    office.submit()  # the next write mends the worksheet
-    assert standin.values(late.key, "tickets")[1][version] == 3
+    assert (shown["version"], shown["investigation_notes"]) == (2, "Daarna")
+    assert shown["urgency_reason"] != "Laat"
+    office.submit()  # the next write on the worksheet mends the row
+    assert standin.values(late.key, "tickets")[1][version] == 2
 
 
 def test_an_append_whose_answer_was_lost_is_found_and_reported_saved(make_sheets_repo, standin):
     """No answer, no retries left: the client looks in the log and tells the user it is in."""
     repo = make_sheets_repo(max_attempts=1, timeout=0.3)
     office = office_on(repo)
-    standin.inject("lost_answer", kind="values.append")
+    standin.inject("lost_answer", kind=WRITE)
     ticket = services.submit_report(
         office.desk(STAFF), office.snap(), report_form(), submission_id="verloren-antwoord"
     )
@@ -171,7 +175,7 @@ def test_when_the_log_cannot_be_reached_at_all_the_user_is_told_it_is_unsure(
     """No answer to the change nor to its void row: 'not sure', never 'failed' or 'saved'."""
     repo = make_sheets_repo(max_attempts=1, timeout=0.3)
     office = office_on(repo)
-    standin.inject("lost_answer", kind="values.append", times=2)  # both landed, unanswered
+    standin.inject("lost_answer", kind=WRITE, times=2)  # landed, unanswered; the void row too
     with pytest.raises(OutcomeUnknown, match="niet zeker of uw wijziging is opgeslagen"):
         services.submit_report(
             office.desk(STAFF), office.snap(), report_form(), submission_id="onzeker"
@@ -190,10 +194,10 @@ def test_a_save_waiting_on_retries_does_not_hold_up_other_users(make_sheets_repo
     waiting = Office.__new__(Office)  # the same office, through a client that waits longer
     waiting.repo, waiting.at = make_like(repo, timeout=1.0), office.at
     standin.reset_counts()
-    standin.inject("slow", kind="values.append", delay=2 * LATE)
+    standin.inject("slow", kind=WRITE, delay=2 * LATE)
     slow = threading.Thread(target=lambda: _told(lambda: waiting.submit()), daemon=True)
     slow.start()
-    while standin.count("values.append") < 1:
+    while standin.count(WRITE) < 1:
         time.sleep(0.01)
     quick = office.submit()  # another user's save
     assert slow.is_alive()  # the first one is still waiting on its answers

@@ -213,6 +213,7 @@ def test_a_hand_made_copy_of_a_row_is_neither_shown_nor_changed(sheets_repo, sta
     """Bug: the Sheet driver's duplicate-id guard removed. The first row with an id is ours."""
     o = Office(sheets_repo)
     t = o.submit(description="Origineel")
+    sheets_repo.compact_log()  # the worksheet follows the log
     header, *rows = standin.values(sheets_repo.key, "tickets")
     original = next(r for r in rows if r[0] == t["id"])
     copy = [
@@ -225,6 +226,7 @@ def test_a_hand_made_copy_of_a_row_is_neither_shown_nor_changed(sheets_repo, sta
     shown = [r for r in o.snap().rows("tickets") if r["id"] == t["id"]]
     assert [r["description"] for r in shown] == ["Origineel"]
     o.triage(t, urgent=False)
+    sheets_repo.compact_log()
     raw = [r for r in standin.values(sheets_repo.key, "tickets")[1:] if r[0] == t["id"]]
     status = header.index("status")
     assert [(r[status], r[header.index("description")]) for r in raw] == [

@@ -18,6 +18,16 @@ from lib.schema import TABLES
 WRITES = ("values.batchUpdate", "values.update", "values.append", "spreadsheets.batchUpdate")
 NEVER = ("values.clear", "values.batchClear", "values.update")
 LOG = "_wijzigingen"
+GUARDED = f"Werkblad '{LOG}' verborgen en beveiligd (waarschuwing)."
+
+
+def log_guards(repo) -> tuple[bool, list[bool]]:
+    """Whether the log worksheet is hidden, and the warningOnly flag of each protected range."""
+    meta = repo._http.fetch_sheet_metadata(repo.key)
+    [log] = [s for s in meta["sheets"] if s["properties"]["title"] == LOG]
+    ranges = log.get("protectedRanges", [])
+    assert all(r["range"] == {"sheetId": log["properties"]["sheetId"]} for r in ranges)
+    return bool(log["properties"].get("hidden")), [bool(r.get("warningOnly")) for r in ranges]
 
 
 def ticket(ticket_id: str, **values) -> Insert:
@@ -42,32 +52,48 @@ def test_read_costs_exactly_one_batch_get(sheets_repo, standin):
     assert standin.count("values.batchGet") == 1 and standin.count() == 1
 
 
-def test_commit_costs_one_read_one_append_and_one_write(sheets_repo, standin):
-    """Test that a commit over several tables, without a writer in between, is one batchGet,
-    one values.append (the change log) and one values.batchUpdate (the worksheets)."""
+def test_commit_costs_one_read_and_one_write(sheets_repo, standin):
+    """Test that a commit over several tables, without a writer in between, is one batchGet
+    (the check) and one write request (issue 9: one write per action), also when it
+    brings the previous commit's rows into the worksheets."""
     sheets_repo.commit([ticket("t1"), Insert("events", {"id": "e1", "ticket_id": "t1"})])
-    assert standin.count("values.batchGet") == 1
-    assert standin.count("values.append") == 1
-    assert standin.count("values.batchUpdate") == 1
-    assert standin.count() == 3
+    assert standin.count("values.batchGet") == 1 and writes(standin) == 1
+    assert standin.count() == 2
     standin.reset_counts()
     sheets_repo.commit(
         [Update("tickets", "t1", 1, {"status": "x"}), Insert("events", {"id": "e2"})]
     )
-    assert (standin.count("values.batchGet"), standin.count("values.batchUpdate")) == (1, 1)
-    assert standin.count() == 3
+    assert standin.count("values.batchGet") == 1 and writes(standin) == 1
+    assert standin.count() == 2
     assert all(standin.count(kind) == 0 for kind in NEVER)
+    assert [r[0] for r in standin.values(sheets_repo.key, "events")[1:]] == ["e1"]
 
 
-def test_grid_sizes_are_only_fetched_when_rows_are_added(sheets_repo, standin):
-    """Test that without cached grid sizes an update needs none and an insert one get."""
+def test_the_worksheets_follow_the_log_one_commit_behind(sheets_repo, standin):
+    """Test that a change that won reaches its worksheet with the next commit on that
+    table, or with compact_log, and that reads show it at once either way."""
+    tickets = TABLES["tickets"].column_names
+    sheets_repo.commit([ticket("t1", description="eerste")])
+    assert standin.values(sheets_repo.key, "tickets") == [tickets]
+    assert [r["id"] for r in sheets_repo.read(["tickets"])["tickets"]] == ["t1"]
+    sheets_repo.commit([Update("tickets", "t1", 1, {"description": "tweede"})])
+    raw = standin.values(sheets_repo.key, "tickets")
+    assert [(r[0], r[tickets.index("description")]) for r in raw[1:]] == [("t1", "eerste")]
+    assert sheets_repo.get("tickets", "t1")["description"] == "tweede"
+    sheets_repo.compact_log()
+    raw = standin.values(sheets_repo.key, "tickets")
+    assert [(r[0], r[tickets.index("description")]) for r in raw[1:]] == [("t1", "tweede")]
+
+
+def test_grid_sizes_are_fetched_once_per_process(sheets_repo, standin):
+    """Test that a process that did not run setup looks the worksheets up once, not per write."""
     sheets_repo.commit([ticket("t1")])
     sheets_repo._shared.grid = None  # as in a fresh process that did not run setup
     standin.reset_counts()
     sheets_repo.commit([Update("tickets", "t1", 1, {"status": "x"})])
-    assert standin.count() == 3 and standin.count("spreadsheets.get") == 0
+    assert standin.count() == 3 and standin.count("spreadsheets.get") == 1
     sheets_repo.commit([ticket("t2")])
-    assert standin.count() == 7 and standin.count("spreadsheets.get") == 1
+    assert standin.count() == 5 and standin.count("spreadsheets.get") == 1
 
 
 def test_unknown_spreadsheet_is_a_dutch_error(standin):
@@ -107,6 +133,7 @@ def test_refused_commit_writes_nothing(sheets_repo, standin):
 def test_formula_like_text_is_stored_with_apostrophe(sheets_repo, standin, text):
     """Test that the raw cell of formula-like text starts with an apostrophe."""
     sheets_repo.commit([ticket("t1", description=text)])
+    sheets_repo.compact_log()  # the worksheet follows the log
     header, row = standin.values(sheets_repo.key, "tickets")[:2]
     cell = row[header.index("description")]
     assert cell == "'" + text
@@ -118,6 +145,7 @@ def test_header_row_is_column_names_and_types_are_raw(sheets_repo, standin):
     sheets_repo.commit(
         [Insert("quotes", {"id": "q1", "amount_cents": 1250}), ticket("t1", is_demo=True)]
     )
+    sheets_repo.compact_log()
     quotes = standin.values(sheets_repo.key, "quotes")
     assert quotes[0] == TABLES["quotes"].column_names
     assert quotes[1][TABLES["quotes"].column_names.index("amount_cents")] == 1250
@@ -136,6 +164,7 @@ def test_hand_made_rows_are_ignored_and_not_overwritten(sheets_repo, standin):
     )
     assert [r["id"] for r in sheets_repo.read(["settings"])["settings"]] == ["s1"]
     sheets_repo.commit([Insert("settings", {"id": "s2", "key": "a", "value": "b"})])
+    sheets_repo.compact_log()
     raw = standin.values(sheets_repo.key, "settings")
     assert raw[1][2] == "notitie van MAZ" and raw[3][0] == "s2"
 
@@ -147,10 +176,11 @@ def test_hand_made_rows_are_ignored_and_not_overwritten(sheets_repo, standin):
 def test_transient_errors_are_retried(sheets_repo, standin, fault):
     """Test that 429/5xx on the read and on the write are retried and the commit succeeds."""
     standin.inject(fault, kind="values.batchGet")
-    standin.inject(fault, kind="values.batchUpdate")
+    standin.inject(fault, kind="spreadsheets.batchUpdate")
     [row] = sheets_repo.commit([ticket("t1")])
     assert row["number"] == "KIV-2026-0001"
-    assert standin.count("values.batchGet") == 2 and standin.count("values.batchUpdate") == 2
+    assert standin.count("values.batchGet") == 2
+    assert standin.count("spreadsheets.batchUpdate") == 2
     assert [r["id"] for r in sheets_repo.read(["tickets"])["tickets"]] == ["t1"]
 
 
@@ -159,11 +189,12 @@ def test_gives_up_after_max_attempts_with_dutch_message(make_sheets_repo, standi
     after the last attempt the client voids its change in the log, which settles it."""
     repo = make_sheets_repo(max_attempts=3)
     standin.reset_counts()
-    standin.inject("503", kind="values.append", times=3)
+    standin.inject("503", kind="spreadsheets.batchUpdate", times=3)
     with pytest.raises(StoreUnavailable, match=r"reageert niet \(na 3 pogingen\)") as caught:
         repo.commit([ticket("t1")])
     assert "niets half opgeslagen" in str(caught.value)
-    assert standin.count("values.append") == 4  # three tries, then the void row
+    assert standin.count("spreadsheets.batchUpdate") == 4  # three tries, then the void row
+    assert [r[1] for r in standin.values(repo.key, LOG)[1:]] == ["void"]
     assert standin.count("values.batchUpdate") == 0
     assert standin.values(repo.key, "tickets") == [TABLES["tickets"].column_names]
     assert repo.read(["tickets"])["tickets"] == []
@@ -171,18 +202,19 @@ def test_gives_up_after_max_attempts_with_dutch_message(make_sheets_repo, standi
 
 def test_lost_answer_on_write_does_not_duplicate(sheets_repo, standin):
     """Test that a write applied but unanswered is resent without a second row."""
-    standin.inject("lost_answer", kind="values.append")
+    standin.reset_counts()
+    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
     [row] = sheets_repo.commit([ticket("t1", description="eerste")])
     assert row["version"] == 1
-    standin.inject("lost_answer", kind="values.batchUpdate")
+    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
     [row] = sheets_repo.commit([Update("tickets", "t1", 1, {"description": "tweede"})])
     assert row["version"] == 2
     rows = sheets_repo.read(["tickets"])["tickets"]
     assert [(r["id"], r["version"], r["description"]) for r in rows] == [("t1", 2, "tweede")]
     assert len(standin.values(sheets_repo.key, "tickets")) == 2  # header + one row
-    assert standin.count("values.batchUpdate") == 3  # the second one was sent twice
-    assert standin.count("values.append") == 3  # the first one was sent twice
-    assert len(standin.values(sheets_repo.key, LOG)) == 4  # its copy in the log counts once
+    assert standin.count("spreadsheets.batchUpdate") == 4  # each one was sent twice
+    assert "void" not in [r[1] for r in standin.values(sheets_repo.key, LOG)[1:]]
+    assert len(standin.values(sheets_repo.key, LOG)) == 5  # each copy in the log counts once
 
 
 def test_slow_answer_beyond_timeout_is_retried(make_sheets_repo, standin):
@@ -199,15 +231,15 @@ def test_slow_answer_beyond_timeout_is_retried(make_sheets_repo, standin):
 
 
 def test_grid_grows_when_rows_run_out(make_sheets_repo, standin):
-    """Test that inserts beyond the worksheet's rows add rows first, in one extra request."""
+    """Test that rows beyond the worksheet's grid are added in the same write request."""
     repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
-    standin.reset_counts()
     repo.commit([ticket(f"t{i}") for i in range(8)])  # header + 8 rows > 5
-    assert standin.count("spreadsheets.batchUpdate") == 1
-    assert standin.count() == 4
     standin.reset_counts()
-    repo.commit([ticket(f"u{i}") for i in range(8)])  # fits in the 500 rows just added
-    assert standin.count("spreadsheets.batchUpdate") == 0
+    repo.commit([ticket(f"u{i}") for i in range(8)])  # writes t0..t7: the grid grows
+    assert standin.count("spreadsheets.batchUpdate") == 1 and standin.count() == 2
+    assert len(standin.values(repo.key, "tickets")) == 9
+    repo.compact_log()  # u0..u7 fit in the 500 rows just added
+    assert len(standin.values(repo.key, "tickets")) == 17
     rows = repo.read(["tickets"])["tickets"]
     assert len(rows) == 16 and len({r["number"] for r in rows}) == 16
 
@@ -218,7 +250,9 @@ def test_grid_shrunk_by_hand_is_noticed(make_sheets_repo, standin):
     for dims in repo._shared.grid.values():
         dims["rowCount"] = 10_000  # as if someone deleted rows since we looked
     repo.commit([ticket(f"t{i}") for i in range(8)])
-    assert len(repo.read(["tickets"])["tickets"]) == 8
+    repo.commit([ticket("u1")])  # writes t0..t7: refused, looked again, grown
+    assert len(repo.read(["tickets"])["tickets"]) == 9
+    assert len(standin.values(repo.key, "tickets")) == 9
 
 
 def test_setup_on_empty_spreadsheet_creates_everything(make_sheets_repo, standin):
@@ -226,8 +260,9 @@ def test_setup_on_empty_spreadsheet_creates_everything(make_sheets_repo, standin
     repo = make_sheets_repo(setup=False)
     standin.reset_counts()
     lines = repo.setup()
-    assert lines == [f"Werkblad '{name}' aangemaakt." for name in [*TABLES, LOG]]
+    assert lines == [f"Werkblad '{name}' aangemaakt." for name in [*TABLES, LOG]] + [GUARDED]
     assert standin.count() == 3
+    assert log_guards(repo) == (True, [True])
     for name, table in TABLES.items():
         assert standin.values(repo.key, name) == [table.column_names]
     assert repo.read_all() == {name: [] for name in TABLES}
@@ -249,9 +284,10 @@ def test_setup_survives_a_lost_answer(make_sheets_repo, standin):
 def test_grid_growth_survives_a_lost_answer(make_sheets_repo, standin):
     """Test that a lost answer to appendDimension costs empty rows at most, never data."""
     repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
-    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
     repo.commit([ticket(f"t{i}") for i in range(8)])
-    repo.commit([ticket(f"u{i}") for i in range(8)])
+    standin.inject("lost_answer", kind="spreadsheets.batchUpdate")
+    repo.commit([ticket(f"u{i}") for i in range(8)])  # grows and writes t0..t7, resent
+    repo.compact_log()
     rows = repo.read(["tickets"])["tickets"]
     assert len(rows) == 16 and len(standin.values(repo.key, "tickets")) == 17
 
@@ -415,3 +451,46 @@ def test_rows_from_before_the_log_are_updated_once_and_numbers_continue(sheets_r
         sheets_repo.commit([Update("tickets", "oud", 3, {"status": "urgent"})])
     [new] = sheets_repo.commit([ticket("nieuw")])
     assert new["number"] == "KIV-2026-0042"
+
+
+def test_setup_hides_and_protects_an_existing_log_once(make_sheets_repo, standin):
+    """Test that setup on a Sheet whose log is visible and unprotected (made before issue 9's
+    last step) hides it and adds one warning-only protected range, and a second setup adds
+    nothing: no second range, no write."""
+    repo = make_sheets_repo(sheets=(*TABLES, LOG), setup=False)
+    repo._http.values_update(
+        repo.key,
+        f"'{LOG}'!A1",
+        params={"valueInputOption": "RAW"},
+        body={"values": [["wijziging", "soort", "tijdstip", "inhoud"]]},
+    )
+    assert log_guards(repo) == (False, [])
+    assert repo.setup()[-1] == GUARDED
+    assert log_guards(repo) == (True, [True])
+    standin.reset_counts()
+    assert GUARDED not in repo.setup()
+    assert writes(standin) == 0 and log_guards(repo) == (True, [True])
+    repo.commit([ticket("t1")])  # the app still writes the hidden, protected log
+    assert [r["id"] for r in repo.read(["tickets"])["tickets"]] == ["t1"]
+
+
+def test_a_fix_by_hand_in_a_row_waiting_for_its_latest_change_is_kept(sheets_repo, standin):
+    """Test that a typo fixed by hand in a worksheet row that still shows the version before
+    the app's latest change survives that change reaching the worksheet, where the change
+    left the field alone; where both changed a field, the app's change wins."""
+    tickets = TABLES["tickets"].column_names
+    sheets_repo.commit([ticket("t1", description="Printr kapot", location_id="loc-a")])
+    sheets_repo.compact_log()  # the worksheet shows version 1
+    sheets_repo.commit([Update("tickets", "t1", 1, {"status": "wacht", "location_id": "loc-b"})])
+    for column, value in (("description", "Printer kapot"), ("location_id", "loc-c")):
+        cell = f"'tickets'!{chr(65 + tickets.index(column))}2"
+        sheets_repo._http.values_update(
+            sheets_repo.key, cell, {"valueInputOption": "RAW"}, {"values": [[value]]}
+        )
+    sheets_repo.commit([ticket("t2")])  # brings version 2 of t1 to the worksheet
+    shown = {r["id"]: r for r in sheets_repo.read(["tickets"])["tickets"]}["t1"]
+    assert (shown["version"], shown["status"]) == (2, "wacht")
+    assert (shown["description"], shown["location_id"]) == ("Printer kapot", "loc-b")
+    raw = standin.values(sheets_repo.key, "tickets")[1]
+    assert raw[tickets.index("description")] == "Printer kapot"
+    assert raw[tickets.index("version")] == 2

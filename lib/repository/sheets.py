@@ -3,29 +3,40 @@
 Several processes may write one Sheet at once (app instances, CLI commands).
 Sheets has no transactions and no conditional writes, but it applies the
 appends to one worksheet in order; so a commit is decided by a change log
-(lib/repository/sheets_log.py), worksheet `_wijzigingen`:
+(lib/repository/sheets_log.py), worksheet `_wijzigingen` (hidden and protected
+with a warning by `setup`, so nobody edits it by accident):
 
 1. read the affected worksheets and the log rows this process has not seen
    (one values.batchGet) and check every change in memory: a stale version is
    refused before anything is written;
-2. append one log row with the change (one values.append); its position, given
-   in the answer, and the log rows before it decide whether it won. Only when
-   other writers appended in between are those rows read (one more batchGet);
-3. a winner writes its rows to the readable worksheets (one values.batchUpdate),
-   and mends rows there that lag behind the log (a crashed or late writer).
+2. send one spreadsheets.batchUpdate that appends the change to the log
+   (appendCells) and, in the same request, brings the readable worksheets up to
+   date with what the log decided *before* it (updateCells, the rows the read
+   found lagging: the previous changes, of any process). The answer carries the
+   log from the last row this process knew (includeSpreadsheetInResponse), so
+   the rows before this change are known and decide whether it won, in every
+   process alike, without another read.
 
-A read overlays the log on the worksheets, so what a page shows is what the log
-decided even when a worksheet write was lost or landed late. When the append's
-answer never comes, the client appends a `void` row for the change: whichever
-of the two comes first in the log decides, so the user is told the truth.
-No lock is held across requests; the lock below only guards this process's
-copy of the folded log and the cached grid sizes.
+So an action costs one read and one write. A change that won reaches its
+worksheet with the next commit on that table (of any process) or with
+`compact_log` (`python -m lib.cli compact-log`, run it by cron): the readable
+worksheets are a view that follows the log by one change. The app never
+depends on that: a read lays the log over the worksheets, where they lag or miss
+a row. A losing change writes nothing outside the log (it only mends older
+rows), and a worksheet row is written only where it is older than the log, so a
+typo fixed by hand in a current row stays. A request that lands late can only
+write worksheet rows that were current when it was sent; where a newer change
+exists the log says so, and the next commit mends the row again.
+
+When the answer never comes, the client appends a `void` row for the change
+(appendCells too): whichever of the two comes first in the log decides, so the
+user is told the truth. No lock is held across requests; the lock below only
+guards this process's copy of the folded log and the cached grid sizes.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -44,22 +55,32 @@ from lib.repository.base import (
     StoreUnavailable,
     check_changes,
 )
+from lib.repository.sheets_cells import (
+    answered_rows,
+    append_dimension,
+    append_row,
+    dims,
+    parse_sheet,
+    quote,
+    refusal_message,
+    row_cells,
+    trimmed,
+    update_row,
+)
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
 from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
-from lib.safe_text import neutralise, restore
-from lib.schema import TABLES, Column, Table
+from lib.repository.sheets_setup import SheetsSetup
+from lib.repository.sheets_upkeep import LOG_TAIL, SheetsUpkeep
+from lib.schema import TABLES
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
-NEW_SHEET_ROWS = 1000  # Google's own default for a new worksheet
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
 HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 # The app's setting (lib/store.py): a hand edit in a worksheet shows within a
 # minute; everything written through the app at once (it is in the log).
 WORKSHEET_REFRESH = 60.0
 _log = logging.getLogger("kivido.sheets")
-_TRUE = {"true", "1", "ja", "yes", "waar", "x"}
-_FALSE = {"false", "0", "nee", "no", "onwaar", ""}
 
 
 @dataclass
@@ -82,7 +103,7 @@ def _shared(key: str) -> _Shared:
         return _SHARED.setdefault(key, _Shared())
 
 
-class SheetsRepository(Repository):
+class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
     def __init__(
         self,
         *,
@@ -163,14 +184,16 @@ class SheetsRepository(Repository):
         names = list(dict.fromkeys(ch.table for ch in changes))
         sheets, fold = self._fetch(names)
         with self._shared.lock:
-            state = {n: overlay(n, sheets[n], fold)[0] for n in names}
+            state, behind = {}, {}
+            for name in names:
+                state[name], lagging = overlay(name, sheets[name], fold)
+                behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
         entry, results = plan(state, fold, changes, self._clock())
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
-        outcome = self._decide(entry)
+        outcome = self._decide(entry, sheets, behind)
         if not outcome.won:
             raise refusal(outcome)
-        self._project(names, sheets, [(ch["t"], ch["row"]["id"]) for ch in entry.changes])
         if any(isinstance(ch, Redact) for ch in changes):
             try:
                 self._scrub(rounds=1)
@@ -186,192 +209,118 @@ class SheetsRepository(Repository):
 
     # -- the log ------------------------------------------------------------
 
-    def _decide(self, entry: Entry) -> Outcome:
-        """Append the entry; read what came before it if needed; the log's verdict."""
-        landed = entry
+    def _decide(self, entry: Entry, sheets: dict[str, Sheet], behind: dict) -> Outcome:
+        """Send the entry with the worksheet rows that lag; the log's verdict on it."""
         try:
-            position = self._append(entry)
+            self._send(entry, sheets, behind)
         except StoreUnavailable:
-            # No answer: the entry may land now, later, or never. A void row
-            # settles it: whichever of the two is first in the log counts.
-            landed = Entry(entry.change_id, sheets_log.VOID)
-            try:
-                position = self._append(landed)
-            except StoreUnavailable as err:
-                raise OutcomeUnknown() from err
-        outcome = self._catch_up(landed, position)
+            return self._void(entry)
+        return self._verdict(entry.change_id)
+
+    def _void(self, entry: Entry) -> Outcome:
+        """No answer: the entry may land now, later, or never. A void row settles
+        it: whichever of the two is first in the log counts."""
+        landed = Entry(entry.change_id, sheets_log.VOID)
+        try:
+            # appendCells, like the entry: after the last row with data, also when
+            # compact_log cleared the rows below the header (values.append would
+            # take the header alone for "the table" and write into row 2).
+            self._send(landed, {}, {})
+        except StoreUnavailable as err:
+            raise OutcomeUnknown() from err
+        outcome = self._verdict(entry.change_id)
         if outcome.reason == "void":
             raise StoreUnavailable(unavailable_message(self._http.max_attempts))
         return outcome
 
-    def _append(self, entry: Entry) -> int:
-        answer = self._call(
-            self._http.values_append,
-            self.key,
-            f"{_quote(sheets_log.TITLE)}!A1",
-            {"valueInputOption": "RAW", "insertDataOption": "OVERWRITE"},
-            {"values": [entry.cells()]},
-        )
-        written = answer.get("updates", {}).get("updatedRange", "")
-        match = re.search(r"![A-Z]+(\d+)", written)
-        if not match:
-            raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
-        return int(match.group(1))
-
-    def _catch_up(self, entry: Entry, position: int) -> Outcome:
-        """Fold the log up to `position` (where this entry or its void row landed)."""
-        shared = self._shared
-        with shared.lock:
-            fold = shared.fold
-            if fold.count == position - 1:
-                fold.apply(entry, position)  # nobody appended in between: no read
-            known = fold.count >= position
-        if not known:
-            self._fetch([], through=position)
-        with shared.lock:
-            return shared.fold.outcomes.get(entry.change_id, Outcome(False, "void"))
-
-    def scrub_history(self) -> None:
-        """Take text that winning redacts overwrote out of the earlier log rows too."""
-        self._scrub(rounds=3)
-
-    def _scrub(self, rounds: int) -> None:
-        """Rewrite the log rows that still hold redacted text (sheets_log.Fold.scrub).
-
-        The log rows are rewritten in place, never removed: every process keeps
-        its folded copy and its verdicts (see Fold.scrub). Two purges at once may
-        each write a row with only its own redactions; so the rows are read again
-        after the write, with the log caught up, until none needs a rewrite.
-        """
-        for _ in range(rounds):
-            _, fold = self._fetch([])
-            with self._shared.lock:
-                count = fold.count
-            if count < 2:
-                return
-            (found,) = self._batch_get(
-                [f"{_quote(sheets_log.TITLE)}!A2:Z{count}"],
-                {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"},
-            )
-            data = []
-            with self._shared.lock:
-                for number, cells in enumerate(found, start=2):
-                    clean = fold.scrub(sheets_log.parse(cells), number)
-                    if clean is None:
-                        continue
-                    try:
-                        written = clean.cells()
-                    except ValueError:  # the marker made a change near the limit too long
-                        _log.warning("Log row %s is too long to rewrite; left as it is.", number)
-                        continue
-                    padded = written + [""] * (sheets_log.WIDTH - len(written))
-                    data.append({"range": _log_row_range(number), "values": [padded]})
-            if not data:
-                return
-            body = {"valueInputOption": "RAW", "data": data}
-            self._call(self._http.values_batch_update, self.key, body)
-
-    # -- the readable worksheets ------------------------------------------
-
-    def _project(
-        self, names: list[str], sheets: dict[str, Sheet], won: list[tuple[str, str]]
+    def _send(
+        self,
+        entry: Entry | None,
+        sheets: dict[str, Sheet],
+        behind: dict[tuple[str, str], dict],
+        *,
+        mend_required: bool = False,
     ) -> None:
-        """Write the rows that won, and mend rows that lag behind the log.
+        """One spreadsheets.batchUpdate: the lagging worksheet rows, and the entry appended.
 
-        The change is saved once the log says so: a failure here is not the
-        user's failure. The next writer mends what this one could not write.
+        Retrying it after a lost answer is safe: a repeated log row is a no-op for
+        every reader, and rows are written at explicit positions. The answer holds
+        the log from the last row this process folded, which is folded here. When
+        Google refuses the worksheet part (a worksheet shrunk or edited by hand),
+        the sizes are looked up again, and at last the entry goes alone: mending
+        can wait, the user's change cannot (unless `mend_required`: compact_log).
         """
         with self._shared.lock:
+            start = max(self._shared.fold.count, 1)
+        tail = LOG_TAIL.format(title=quote(sheets_log.TITLE), start=start)
+        tries = 2 if mend_required or not behind else 3
+        for attempt in range(tries):
+            grid = self._grid([name for name, _ in behind], refresh=attempt == 1)
+            requests = self._projection(grid, sheets, behind) if attempt < 2 else []
+            if entry is not None:
+                requests.append(append_row(grid[sheets_log.TITLE]["sheetId"], entry.cells()))
+            if not requests:
+                return
+            body = {
+                "requests": requests,
+                "includeSpreadsheetInResponse": True,
+                "responseRanges": [tail],
+                "responseIncludeGridData": True,
+            }
+            try:
+                answer = self._http.batch_update(self.key, body)
+                break
+            except APIError as err:
+                if err.code != 400 or not behind or attempt + 1 == tries:
+                    raise StoreUnavailable(refusal_message(err)) from err
+                _log.warning("Worksheet rows refused (%s); trying again.", err)
+        self._count_growth(requests)
+        found = answered_rows(answer, sheets_log.TITLE)
+        with self._shared.lock:
             fold = self._shared.fold
-            dirty: dict[tuple[str, str], dict] = {}
-            for name in names:
-                _, lagging = overlay(name, sheets[name], fold)
-                for row_id in lagging[:HEAL_LIMIT]:
-                    dirty[(name, row_id)] = fold.rows[name][row_id]
-            for name, row_id in won:
-                dirty[(name, row_id)] = fold.rows[name][row_id]
-        for (name, row_id), row in dirty.items():
+            answered = found is not None and found[0] == start and fold.count >= start
+            if answered and not self._merge(start, found[1]):
+                self._shared.fold = Fold()  # the log was edited: _verdict reads it again
+
+    def _verdict(self, change_id: str) -> Outcome:
+        """The log's verdict on a change that landed; read the log when not folded yet."""
+        for _ in range(2):
+            with self._shared.lock:
+                found = self._shared.fold.outcomes.get(change_id)
+            if found is not None:
+                return found
+            self._fetch([])
+        raise OutcomeUnknown()
+
+    def _projection(
+        self, grid: dict[str, dict], sheets: dict[str, Sheet], behind: dict[tuple[str, str], dict]
+    ) -> list[dict]:
+        """Requests that write the rows the log has ahead of the worksheets, growing them first."""
+        for (name, row_id), row in behind.items():
             sheet = sheets[name]
             if row_id in sheet.position:
                 sheet.rows[row_id] = row
             else:
                 sheet.add(row)
-        if not dirty:
-            return
-        try:
-            self._write(sheets, list(dirty))
-        except StoreUnavailable:
-            _log.warning("Worksheet write after a saved change failed; the next write mends it.")
+        requests = []
+        for name in dict.fromkeys(name for name, _ in behind):
+            sheet, size, table = sheets[name], grid[name], TABLES[name]
+            if sheet.next_row - 1 > size["rowCount"]:
+                shortfall = sheet.next_row - 1 - size["rowCount"]
+                requests.append(append_dimension(size, "ROWS", max(shortfall, GROW_ROWS)))
+            if len(table.columns) > size["columnCount"]:
+                more = len(table.columns) - size["columnCount"]
+                requests.append(append_dimension(size, "COLUMNS", more))
+        for (name, row_id), row in behind.items():
+            number = sheets[name].position[row_id]
+            requests.append(update_row(grid[name]["sheetId"], number, row_cells(name, row)))
+        return requests
 
-    def setup(self) -> list[str]:
-        with self._shared.lock:
-            try:
-                return self._setup()
-            except StoreUnavailable as err:
-                # addSheet is the one request that is not idempotent: after a lost
-                # answer its retry meets the sheet it made itself. Look again.
-                if "already exists" not in str(err.__cause__):
-                    raise
-                return self._setup()
-
-    def _setup(self) -> list[str]:
-        grid = self._load_grid()
-        headers = self._headers([name for name in TABLES if name in grid], grid)
-        lines, problems, add, grow, write = [], [], [], [], []
-        for name, table in TABLES.items():
-            names = table.column_names
-            if name not in grid:
-                add.append(_add_sheet(table.name, len(table.columns)))
-                write.append(name)
-                lines.append(f"Werkblad '{name}' aangemaakt.")
-                continue
-            if grid[name]["columnCount"] < len(names):
-                grow.append(_append(grid[name], "COLUMNS", len(names) - grid[name]["columnCount"]))
-            got = headers[name]
-            if got[: len(names)] == names:
-                lines.append(f"Werkblad '{name}' bestond al.")
-            elif got == names[: len(got)]:  # empty, or the schema gained columns
-                write.append(name)
-                done = f"aangevuld ({', '.join(names[len(got) :])})" if got else "geschreven"
-                lines.append(f"Werkblad '{name}': kopregel {done}.")
-            else:
-                problems.append(f"'{name}' heeft {got}, verwacht {names}")
-        log_line, log_header = self._setup_log(grid, add)
-        lines.append(log_line)
-        if problems:
-            raise ValueError(
-                "De Google Sheet heeft niet de verwachte kopregels; er is niets veranderd. "
-                "Herstel de eerste rij van deze werkbladen: " + "; ".join(problems) + "."
-            )
-        if add or grow:
-            self._restructure(add + grow)
-        if write or log_header:
-            data = [
-                {"range": _row_range(TABLES[n], 1), "values": [TABLES[n].column_names]}
-                for n in write
-            ]
-            if log_header:
-                data.append({"range": _LOG_HEADER_RANGE, "values": [sheets_log.HEADER]})
-            self._call(
-                self._http.values_batch_update, self.key, {"valueInputOption": "RAW", "data": data}
-            )
-        return lines
-
-    def _setup_log(self, grid: dict[str, dict], add: list[dict]) -> tuple[str, bool]:
-        """The change log worksheet: made when missing, its header written when empty."""
-        if sheets_log.TITLE not in grid:
-            add.append(_add_sheet(sheets_log.TITLE, sheets_log.WIDTH))
-            return f"Werkblad '{sheets_log.TITLE}' aangemaakt.", True
-        (found,) = self._batch_get([_LOG_HEADER_RANGE], {})
-        header = _trimmed([str(c).strip() for c in (found or [[]])[0]])
-        if header == sheets_log.HEADER:
-            return f"Werkblad '{sheets_log.TITLE}' bestond al.", False
-        if not header:
-            return f"Werkblad '{sheets_log.TITLE}': kopregel geschreven.", True
-        raise ValueError(
-            f"Werkblad '{sheets_log.TITLE}' heeft niet de verwachte kopregel "
-            f"({header}, verwacht {sheets_log.HEADER}); er is niets veranderd."
-        )
+    def _grid(self, names: list[str], refresh: bool = False) -> dict[str, dict]:
+        grid = self._shared.grid
+        if refresh or grid is None or any(n not in grid for n in [sheets_log.TITLE, *names]):
+            grid = self._load_grid()
+        return grid
 
     # -- requests -----------------------------------------------------------
 
@@ -379,7 +328,7 @@ class SheetsRepository(Repository):
         try:
             return fn(*args)
         except APIError as err:
-            raise StoreUnavailable(_refusal_message(err)) from err
+            raise StoreUnavailable(refusal_message(err)) from err
 
     def _fetch(self, names: list[str], through: int | None = None) -> tuple[dict[str, Sheet], Fold]:
         """The worksheets and the log rows this process has not folded yet, in one read.
@@ -392,8 +341,8 @@ class SheetsRepository(Repository):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
             end = str(max(through, start)) if through else ""
-            log_range = f"{_quote(sheets_log.TITLE)}!A{start}:Z{end}"
-            found = self._batch_get([_quote(n) for n in names] + [log_range], params)
+            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            found = self._batch_get([quote(n) for n in names] + [log_range], params)
             with self._shared.lock:
                 if self._merge(start, found[-1]):
                     fold = self._shared.fold
@@ -404,7 +353,9 @@ class SheetsRepository(Repository):
                 "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
                 "(zie de handleiding) en probeer opnieuw."
             )
-        sheets = {n: _parse(TABLES[n], values) for n, values in zip(names, found, strict=False)}
+        sheets = {
+            n: parse_sheet(TABLES[n], values) for n, values in zip(names, found, strict=False)
+        }
         return sheets, fold
 
     def _merge(self, start: int, values: list[list]) -> bool:
@@ -412,12 +363,13 @@ class SheetsRepository(Repository):
         fold = self._shared.fold
         if start == 1:
             if fold.count == 0:
-                if not values or _trimmed([str(c) for c in values[0]]) != sheets_log.HEADER:
+                if not values or trimmed([str(c) for c in values[0]]) != sheets_log.HEADER:
                     raise StoreUnavailable(
                         "Werkblad '_wijzigingen' ontbreekt of heeft niet de verwachte "
                         "kopregel. Voer de installatie (setup) uit."
                     )
                 fold.count = 1
+                fold.start(values)  # after a compaction: from its basis row on
         elif fold.count == start:
             first = sheets_log.parse(values[0]) if values else None
             if (first.change_id if first else "") != fold.last_id:
@@ -437,194 +389,25 @@ class SheetsRepository(Repository):
     def _load_grid(self) -> dict[str, dict]:
         meta = self._call(self._http.fetch_sheet_metadata, self.key)
         self._shared.grid = {
-            s["properties"]["title"]: _dims(s["properties"]) for s in meta.get("sheets", [])
+            s["properties"]["title"]: dims(s["properties"], bool(s.get("protectedRanges")))
+            for s in meta.get("sheets", [])
         }
         return self._shared.grid
 
-    def _headers(self, names: list[str], grid: dict[str, dict]) -> dict[str, list[str]]:
-        if not names:
-            return {}
-        # Never ask beyond the grid: Google refuses ranges past the last column.
-        ranges = [
-            _row_range(TABLES[n], 1, min(len(TABLES[n].columns), grid[n]["columnCount"]))
-            for n in names
-        ]
-        rows = [(values or [[]])[0] for values in self._batch_get(ranges, {})]
-        return {n: _trimmed([str(c).strip() for c in r]) for n, r in zip(names, rows, strict=True)}
-
-    def _write(self, sheets: dict[str, Sheet], dirty: list[tuple[str, str]]) -> None:
-        # Every cell goes to an explicit position with an explicit value, so
-        # sending this same body twice leaves the Sheet as sending it once. That
-        # is what makes the HTTP client's retries safe after a lost answer: no
-        # append (which would add a second row) and no clear-then-rewrite.
-        data = []
-        for table, row_id in dirty:
-            row = sheets[table].rows[row_id]
-            number = sheets[table].position[row_id]
-            data.append(
-                {"range": _row_range(TABLES[table], number), "values": [_cells(table, row)]}
-            )
-        body = {"valueInputOption": "RAW", "data": data}
-        for refresh in (False, True):
-            self._grow(sheets, refresh)
-            try:
-                self._http.values_batch_update(self.key, body)
-                return
-            except APIError as err:
-                # Someone shrank a worksheet by hand since we cached its size:
-                # look again and grow once; nothing was written by the refusal.
-                if refresh or not _beyond_grid(err):
-                    raise StoreUnavailable(_refusal_message(err)) from err
-
-    def _grow(self, sheets: dict[str, Sheet], refresh: bool) -> None:
-        growing = {n: s for n, s in sheets.items() if s.added}
-        if not growing:
+    def _count_growth(self, requests: list[dict]) -> None:
+        """Keep the cached sizes true after a batchUpdate that went through."""
+        grid = self._shared.grid
+        if grid is None:
             return
-        grid = self._shared.grid
-        if refresh or grid is None or any(name not in grid for name in growing):
-            grid = self._load_grid()
-        requests = []
-        for name, sheet in growing.items():
-            dims, table = grid[name], TABLES[name]
-            if sheet.next_row - 1 > dims["rowCount"]:
-                shortfall = sheet.next_row - 1 - dims["rowCount"]
-                requests.append(_append(dims, "ROWS", max(shortfall, GROW_ROWS)))
-            if len(table.columns) > dims["columnCount"]:
-                requests.append(_append(dims, "COLUMNS", len(table.columns) - dims["columnCount"]))
-        if requests:
-            self._restructure(requests)
-
-    def _restructure(self, requests: list[dict]) -> None:
-        """Send addSheet/appendDimension requests and keep the cached sizes true."""
-        answer = self._call(self._http.batch_update, self.key, {"requests": requests})
-        grid = self._shared.grid
-        try:
-            for req, reply in zip(requests, answer["replies"], strict=True):
-                if "addSheet" in req:
-                    props = reply["addSheet"]["properties"]
-                    grid[props["title"]] = _dims(props)
-                else:
-                    spec = req["appendDimension"]
-                    dims = next(d for d in grid.values() if d["sheetId"] == spec["sheetId"])
-                    size = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
-                    dims[size] += spec["length"]
-        except (KeyError, TypeError, ValueError, StopIteration):
-            self._shared.grid = None  # unsure: look again the next time sizes matter
-
-
-# -- pure helpers -----------------------------------------------------------
-
-
-def _parse(table: Table, values: list[list]) -> Sheet:
-    header = _trimmed([str(c).strip() for c in values[0]]) if values else []
-    names = table.column_names
-    if header[: len(names)] != names:
-        raise StoreUnavailable(
-            f"Werkblad '{table.name}' heeft niet de verwachte kopregel. "
-            "Voer de installatie (setup) uit of herstel de eerste rij."
-        )
-    sheet = Sheet(rows={}, position={}, next_row=len(values) + 1)
-    for number, cells in enumerate(values[1:], start=2):
-        try:
-            row = {
-                c.name: _from_cell(c, cells[i] if i < len(cells) else "")
-                for i, c in enumerate(table.columns)
-            }
-        except ValueError as err:
-            raise StoreUnavailable(f"Werkblad '{table.name}', rij {number}: {err}") from err
-        # Rows without an id are notes someone typed by hand; a second row with
-        # the same id is a hand-made copy. Neither is ours to show or change.
-        if row["id"] and row["id"] not in sheet.rows:
-            sheet.rows[row["id"]] = row
-            sheet.position[row["id"]] = number
-    return sheet
-
-
-def _from_cell(col: Column, value: Any) -> Any:
-    """A cell as UNFORMATTED_VALUE gives it (also when typed by hand) to its column type."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if col.type == "text":
-        return restore(value) if isinstance(value, str) else str(value)
-    if isinstance(value, bool | int):
-        return int(value) if col.type == "int" else bool(value)
-    word = str(value).strip().lower()
-    if col.type == "bool" and (word in _TRUE or word in _FALSE):
-        return word in _TRUE
-    if col.type == "int" and (word == "" or word.lstrip("-").isdigit()):
-        return int(word or 0)
-    kind = "geheel getal" if col.type == "int" else "ja/nee-waarde"
-    raise ValueError(f"'{value}' in kolom '{col.name}' is geen {kind}")
-
-
-def _cells(table: str, row: dict) -> list:
-    return [
-        neutralise(row[c.name]) if c.type == "text" else row[c.name] for c in TABLES[table].columns
-    ]
-
-
-def _trimmed(cells: list[str]) -> list[str]:
-    while cells and cells[-1] == "":
-        cells.pop()
-    return cells
-
-
-def _column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _quote(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def _row_range(table: Table, number: int, width: int | None = None) -> str:
-    return f"{_quote(table.name)}!A{number}:{_column_letter(width or len(table.columns))}{number}"
-
-
-def _dims(props: dict) -> dict:
-    grid = props.get("gridProperties", {})
-    return {
-        "sheetId": props["sheetId"],
-        "rowCount": grid.get("rowCount", 0),
-        "columnCount": grid.get("columnCount", 0),
-    }
-
-
-def _add_sheet(title: str, width: int) -> dict:
-    grid = {"rowCount": NEW_SHEET_ROWS, "columnCount": width, "frozenRowCount": 1}
-    return {"addSheet": {"properties": {"title": title, "gridProperties": grid}}}
-
-
-_LOG_HEADER_RANGE = f"{_quote(sheets_log.TITLE)}!A1:{_column_letter(len(sheets_log.HEADER))}1"
-
-
-def _log_row_range(number: int) -> str:
-    return f"{_quote(sheets_log.TITLE)}!A{number}:{_column_letter(sheets_log.WIDTH)}{number}"
-
-
-def _append(dims: dict, dimension: str, length: int) -> dict:
-    spec = {"sheetId": dims["sheetId"], "dimension": dimension, "length": length}
-    return {"appendDimension": spec}
-
-
-def _beyond_grid(err: APIError) -> bool:
-    return err.code == 400 and "grid limits" in str(err.error.get("message", "")).lower()
-
-
-def _refusal_message(err: APIError) -> str:
-    status = err.response.status_code if err.response is not None else err.code
-    message = str(err.error.get("message", ""))
-    if status == 403:
-        return (
-            "Geen toegang tot de Google Sheet. Deel de sheet als bewerker met het "
-            "e-mailadres van het service-account."
-        )
-    if status == 404:
-        return "De Google Sheet is niet gevonden. Controleer de sleutel in de instellingen."
-    if status == 400 and "parse range" in message.lower():
-        return "Een werkblad ontbreekt in de Google Sheet. Voer eerst de installatie (setup) uit."
-    return f"De Google Sheet weigerde het verzoek ({status}): {message}"
+        by_id = {d["sheetId"]: d for d in grid.values()}
+        for req in requests:
+            kind, spec = next(iter(req.items()))
+            if kind == "appendDimension" and spec["sheetId"] in by_id:
+                size = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
+                by_id[spec["sheetId"]][size] += spec["length"]
+            elif kind == "updateSheetProperties" and spec["properties"]["sheetId"] in by_id:
+                by_id[spec["properties"]["sheetId"]]["hidden"] = True
+            elif kind == "addProtectedRange":
+                sheet_id = spec["protectedRange"]["range"]["sheetId"]
+                if sheet_id in by_id:
+                    by_id[sheet_id]["protected"] = True

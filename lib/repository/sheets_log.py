@@ -23,8 +23,22 @@ verdict on every change, without talking to each other:
   Once it won, `Fold.scrub` gives the earlier log rows with those fields
   replaced, so the purged text leaves the log too (see there why that is safe).
 
-The readable worksheets (tickets, events, ...) are written after a change won;
-the log is what decides, they are what people read.
+The readable worksheets (tickets, events, ...) follow the log: each commit
+brings the rows the log decided before it up to date in the same request
+(lib/repository/sheets.py); the log is what decides, they are what people read.
+
+A `basis` row (written by the log compaction, `SheetsRepository.compact_log`)
+summarises the log up to a row it names (`covers`): the highest number handed
+out per prefix and the unique keys taken, exactly as the fold had them after
+that row. The readable worksheets hold every row up to there (the compaction
+wrote them in the same request as the basis row), so a process that starts
+afresh takes the basis with the highest `covers`, skips the rows up to it
+(they may be cleared) and folds the rest; a process that read those rows
+already reaches the same state, since the basis only repeats what it knows.
+Versions of rows only the skipped part knew are then taken from the worksheets
+("the first change to a row the log has not seen claims it"): safe because the
+compaction covers only rows older than its minimum age, far beyond the time a
+commit takes from its read to its append (see compact_log).
 """
 
 from __future__ import annotations
@@ -40,7 +54,7 @@ TITLE = "_wijzigingen"
 HEADER = ["wijziging", "soort", "tijdstip", "inhoud"]
 WIDTH = 26  # columns A..Z: the JSON continues from D over as many cells as it needs
 CHUNK = 45_000  # Google refuses a cell over 50,000 characters
-COMMIT, VOID = "commit", "void"
+COMMIT, VOID, BASIS = "commit", "void", "basis"
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,7 @@ class Entry:
 
 def parse(cells: list[Any]) -> Entry | None:
     """A log row back into an entry; None for a blank or foreign row (skipped by all)."""
-    if len(cells) < 2 or not cells[0] or cells[1] not in (COMMIT, VOID):
+    if len(cells) < 2 or not cells[0] or cells[1] not in (COMMIT, VOID, BASIS):
         return None
     if cells[1] == VOID:
         return Entry(str(cells[0]), VOID)
@@ -71,7 +85,28 @@ def parse(cells: list[Any]) -> Entry | None:
         return None
     if not isinstance(changes, list):
         return None
-    return Entry(str(cells[0]), COMMIT, str(cells[2]) if len(cells) > 2 else "", tuple(changes))
+    if cells[1] == BASIS and (len(changes) != 1 or not isinstance(changes[0], dict)):
+        return None
+    at = str(cells[2]) if len(cells) > 2 else ""
+    return Entry(str(cells[0]), str(cells[1]), at, tuple(changes))
+
+
+def basis(fold: Fold, change_id: str, at: str) -> Entry:
+    """The basis row summarising `fold` (folded up to and including row fold.count)."""
+    keys = [[table, column, dict(found)] for (table, column), found in sorted(fold.keys.items())]
+    state = {"covers": fold.count, "highest": dict(fold.highest), "keys": keys}
+    return Entry(change_id, BASIS, at, (state,))
+
+
+def fold_through(values: list[list], through: int) -> Fold:
+    """The log's rows 1..`through` (values from row 1) folded as a fresh process does."""
+    fold = Fold(count=1)
+    head = values[:through]
+    fold.start(head)
+    for number, cells in enumerate(head, start=1):
+        if number > fold.count:
+            fold.apply(parse(cells), number)
+    return fold
 
 
 @dataclass(frozen=True)
@@ -95,6 +130,27 @@ class Fold:
     # (table, id) -> field -> (value a winning redact set, the log row it is in)
     redactions: dict[tuple[str, str], dict[str, tuple[Any, int]]] = field(default_factory=dict)
     idle: set[int] = field(default_factory=set)  # log rows that changed nothing
+    # (table, id) -> the row before its latest change: to keep a hand edit made in the
+    # worksheet meanwhile (sheets_plan.mended)
+    previous: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+    def start(self, values: list[list]) -> None:
+        """A fresh fold (values from row 1): begin at the basis covering the most rows."""
+        bases = [e for e in map(parse, values[1:]) if e is not None and e.kind == BASIS]
+        best = max(bases, key=lambda e: int(e.changes[0].get("covers", 0)), default=None)
+        if best is not None and int(best.changes[0].get("covers", 0)) > self.count:
+            self.absorb(best)
+            self.count, self.last_id = int(best.changes[0]["covers"]), ""
+
+    def absorb(self, entry: Entry) -> None:
+        """Take over what a basis row knows; what this fold knows already stays."""
+        state = entry.changes[0]
+        for prefix, sequence in dict(state.get("highest", {})).items():
+            self.highest[prefix] = max(self.highest.get(prefix, 0), int(sequence))
+        for table, column, found in state.get("keys", []):
+            mine = self.keys.setdefault((table, column), {})
+            for key, row_id in dict(found).items():
+                mine.setdefault(key, row_id)
 
     def apply(self, entry: Entry | None, row_number: int) -> None:
         self.count = row_number
@@ -107,6 +163,10 @@ class Fold:
             return  # a repeat of a change already decided, or one its writer voided
         if entry.kind == VOID:
             self.outcomes[entry.change_id] = Outcome(False, "void")
+            return
+        if entry.kind == BASIS:
+            self.absorb(entry)
+            self.outcomes[entry.change_id] = Outcome(True)
             return
         outcome = self._decide(entry.changes, row_number)
         self.outcomes[entry.change_id] = outcome
@@ -160,7 +220,10 @@ class Fold:
             staged[(table, row["id"])] = row
             results.append(row)
         for (table, row_id), row in staged.items():
-            self.rows.setdefault(table, {})[row_id] = row
+            was = self.rows.setdefault(table, {}).get(row_id)
+            if was is not None and TABLES[table].mutable:
+                self.previous[(table, row_id)] = was
+            self.rows[table][row_id] = row
         self.highest = highest
         for name, found in keys.items():
             self.keys.setdefault(name, {}).update(found)

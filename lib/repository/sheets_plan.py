@@ -73,6 +73,27 @@ def overlay(name: str, sheet: Sheet, fold: Fold) -> tuple[dict[str, dict], list[
     return rows, lagging
 
 
+def mended(shown: dict | None, logged: dict, before: dict | None) -> dict:
+    """The row to write where the worksheet lags behind the log: the log's row, keeping
+    what a person fixed by hand in the worksheet's older version meanwhile.
+
+    A field keeps the hand's value when it differs from what the log had at that
+    version (so a person changed it) and the log's newer change left it alone; where
+    both changed it, the app's change wins. The row then has the log's version, so
+    every process shows the worksheet's row (with the fix) from then on.
+    """
+    if shown is None or before is None or shown.get("version") != before.get("version"):
+        return logged
+    fixed = {
+        name: value
+        for name, value in shown.items()
+        if name not in ("id", "version")
+        and value != before.get(name)
+        and logged.get(name) == before.get(name)
+    }
+    return {**logged, **fixed}
+
+
 def plan(
     state: dict[str, dict[str, dict]], fold: Fold, changes: Sequence[Change], at: str
 ) -> tuple[Entry, list[dict]]:
