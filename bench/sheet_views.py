@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
     """Grow each worksheet to fit, then write its rows (the stand-in holds them in memory)."""
-    from lib.repository.sheets import _cells, _quote
+    from lib.repository.sheets_cells import quote, row_cells
 
     grid = repo._load_grid()
     grow = []
@@ -159,10 +159,10 @@ def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
     for name, rows in tables.items():
         if not rows:
             continue
-        values = [_cells(name, r) for r in rows]
+        values = [row_cells(name, r) for r in rows]
         body = {
             "valueInputOption": "RAW",
-            "data": [{"range": f"{_quote(name)}!A2", "values": values}],
+            "data": [{"range": f"{quote(name)}!A2", "values": values}],
         }
         repo._http.values_batch_update(repo.key, body)
 

@@ -183,14 +183,16 @@ def test_figures_frame_types_hold(seeded):  # the frames accept a live read with
 
 def test_an_existing_sheet_gains_the_column(make_sheets_repo, standin):
     """A Sheet made before issue 10 (tickets without archived_at) is completed by setup."""
-    from lib.repository.sheets import SheetsRepository, _column_letter
+    from lib.repository.sheets import SheetsRepository
+    from lib.repository.sheets_cells import column_letter
 
     repo = make_sheets_repo()
     demo.seed_demo(repo, tickets=3, end=END, config=CONFIG)
+    repo.compact_log()  # the worksheets follow the log (lib/repository/sheets.py)
     width = len(TABLES["tickets"].columns) - 1
     old = [row[:width] for row in standin.values(repo.key, "tickets")]
     assert old[0][-1] == "is_demo"
-    repo._http.values_clear(repo.key, f"'tickets'!A1:{_column_letter(width + 1)}")
+    repo._http.values_clear(repo.key, f"'tickets'!A1:{column_letter(width + 1)}")
     repo._http.values_update(
         repo.key, "'tickets'!A1", params={"valueInputOption": "RAW"}, body={"values": old}
     )
