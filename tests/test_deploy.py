@@ -11,7 +11,6 @@ and a by-hand run may repeat it.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shlex
@@ -29,7 +28,7 @@ from tests.smtp_server import SmtpServer
 
 UNITS = ROOT / "deploy" / "systemd"
 INSTALLED_AT = "/srv/kivido-storingen"
-JOBS = ("digest", "backup", "purge", "fetch-mail")  # each a timer + a oneshot service
+JOBS = ("digest", "backup", "purge", "fetch-mail", "archive")  # each a timer + a oneshot service
 
 
 def systemd_analyze() -> str:
@@ -176,10 +175,6 @@ def test_the_backup_job_run_twice_keeps_two_good_copies(store):
     assert repo.read_all() == before
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("lib.privacy") is None,
-    reason="`lib.cli purge` comes with issue 13 (lib/privacy.py); checked once merged",
-)
 def test_the_purge_job_run_twice_changes_nothing_the_second_time(store):
     """Test the purge unit's command twice: both succeed, the second leaves the store as it was."""
     env, repo = store
@@ -189,3 +184,26 @@ def test_the_purge_job_run_twice_changes_nothing_the_second_time(store):
     second = run_job("purge", env)
     assert second.returncode == 0, second.stderr
     assert repo.read_all() == after_first
+
+
+def test_the_archive_job_run_twice_changes_nothing_the_second_time(store):
+    """Test the archive unit's command twice: both succeed, the second leaves the store as it was."""
+    env, repo = store
+    first = run_job("archive", env)
+    assert first.returncode == 0, first.stderr
+    after_first = repo.read_all()
+    second = run_job("archive", env)
+    assert second.returncode == 0, second.stderr
+    assert repo.read_all() == after_first
+
+
+def test_compact_log_is_a_sheet_job_that_refuses_another_store(store):
+    """Test the compact-log unit's command on the embedded store: a clear refusal, nothing changed
+    (the unit is documented as Sheet-only), and that its timer fires every quarter of an hour."""
+    env, repo = store
+    before = repo.read_all()
+    done = run_job("compact-log", env)
+    assert done.returncode == 2 and "alleen voor de Google Sheet" in done.stdout
+    assert repo.read_all() == before
+    timer = (UNITS / "kivido-compact-log.timer").read_text()
+    assert "OnCalendar=*-*-* *:00/15:00" in timer
