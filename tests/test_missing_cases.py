@@ -218,7 +218,8 @@ def test_a_hand_made_copy_of_a_row_is_neither_shown_nor_changed(sheets_repo, sta
     original = next(r for r in rows if r[0] == t["id"])
     copy = [
         ("Kopie met de hand" if h == "description" else v)
-        for h, v in zip(header, original, strict=True)
+        # Google leaves trailing empty cells out of a row: pad it to the header
+        for h, v in zip(header, original + [""] * (len(header) - len(original)), strict=True)
     ]
     url = f"{standin.url}/v4/spreadsheets/{sheets_repo.key}/values/'tickets'!A1:append"
     answer = requests.post(url, params={"valueInputOption": "RAW"}, json={"values": [copy]})
