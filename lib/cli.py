@@ -182,6 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Opslag klaar: {repo.label}")
     elif args.command == "seed-demo":
         repo.setup()
+        if demo.has_demo_reports(repo):  # the same seed again would replay the same reports
+            print(
+                "Er staan al demomeldingen in de opslag; eerst make demo-reset om opnieuw te beginnen."
+            )
+            return 0
         print(
             f"{demo.seed_demo(repo, tickets=args.tickets, config=config)} demomeldingen toegevoegd."
         )

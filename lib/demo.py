@@ -42,6 +42,10 @@ def has_demo(repo: Repository) -> bool:
     return any(row["is_demo"] for row in repo.read(["locations"])["locations"])
 
 
+def has_demo_reports(repo: Repository) -> bool:
+    return any(row["is_demo"] for row in repo.read(["tickets"])["tickets"])
+
+
 def seed_reference_data(repo: Repository) -> None:
     changes = [
         Insert(

@@ -47,6 +47,21 @@ def test_init_seeds_demo_once_and_demo_reset_keeps_real_reports(embedded, capsys
     assert "Verwijderd" in capsys.readouterr().out
 
 
+def test_seed_demo_a_second_time_says_so_and_adds_nothing(embedded, capsys):
+    """Test that `make seed-demo` run twice explains itself in Dutch instead of failing
+    half-way, and that after demo-reset it seeds again."""
+    assert cli.main(["seed-demo", "--tickets", "12"]) == 0
+    data = embedded.read_all()
+    assert len(data["tickets"]) == 12
+    capsys.readouterr()
+    assert cli.main(["seed-demo", "--tickets", "12"]) == 0
+    assert "al demomeldingen" in capsys.readouterr().out
+    assert embedded.read_all() == data
+    cli.main(["demo-reset"])
+    assert cli.main(["seed-demo", "--tickets", "12"]) == 0
+    assert len(embedded.read(["tickets"])["tickets"]) == 12
+
+
 def test_export_writes_xlsx_and_csv_with_formulas_neutralised(embedded, tmp_path):
     office = Office(embedded)
     services.submit_report(
