@@ -175,24 +175,15 @@ def test_the_backup_job_run_twice_keeps_two_good_copies(store):
     assert repo.read_all() == before
 
 
-def test_the_purge_job_run_twice_changes_nothing_the_second_time(store):
-    """Test the purge unit's command twice: both succeed, the second leaves the store as it was."""
+@pytest.mark.parametrize("job", ["purge", "archive"])
+def test_the_job_run_twice_changes_nothing_the_second_time(store, job):
+    """Test the purge and archive units' commands twice: both succeed, the second leaves the
+    store as it was."""
     env, repo = store
-    first = run_job("purge", env)
+    first = run_job(job, env)
     assert first.returncode == 0, first.stderr
     after_first = repo.read_all()
-    second = run_job("purge", env)
-    assert second.returncode == 0, second.stderr
-    assert repo.read_all() == after_first
-
-
-def test_the_archive_job_run_twice_changes_nothing_the_second_time(store):
-    """Test the archive unit's command twice: both succeed, the second leaves the store as it was."""
-    env, repo = store
-    first = run_job("archive", env)
-    assert first.returncode == 0, first.stderr
-    after_first = repo.read_all()
-    second = run_job("archive", env)
+    second = run_job(job, env)
     assert second.returncode == 0, second.stderr
     assert repo.read_all() == after_first
 

@@ -16,6 +16,7 @@ from lib import formatting, people, personal_data, privacy, privacy_access, ui
 from lib.procedure import Actor, IllegalTransition
 from lib.repository import Repository, StoreUnavailable
 from lib.snapshot import Snapshot
+from lib.ui import batch_job
 from lib.validation import ValidationError
 
 _LOG_KINDS = {privacy_access.VIEWED: "Melding bekeken", privacy_access.REQUESTED: "Inzageverzoek"}
@@ -115,28 +116,17 @@ def _retention(repo: Repository, who: Actor) -> None:
         "Datums, locatie, categorie, urgentie, bedragen en statussen blijven, dus het "
         "Overzicht verandert niet."
     )
-    done = st.session_state.pop("privacy-purged", None)
-    if done:
-        st.text("\n".join(done))
-    left, right = st.columns(2)
-    if left.button("Proefdraai: wat zou verdwijnen?", key="privacy-dry-run"):
-        try:
-            plan = privacy.purge(repo, who, ui.effective_config(), dry_run=True)
-        except (ValueError, IllegalTransition, StoreUnavailable) as e:
-            st.error(str(e))
-        else:
-            st.text("\n".join(plan.lines()))
-    if right.button("Nu opschonen", type="primary", key="privacy-purge"):
-        ui.act(_purge, repo, who, success="Persoonsgegevens opgeschoond.")
-
-
-def _purge(repo: Repository, who: Actor) -> privacy.PurgePlan:
-    try:
-        plan = privacy.purge(repo, who, ui.effective_config())
-    except ValueError as e:
-        raise ValidationError({"retention_months": str(e)}) from e
-    st.session_state["privacy-purged"] = plan.lines()
-    return plan
+    batch_job.buttons(
+        batch_job.BatchJob(
+            run=lambda dry_run: privacy.purge(repo, who, ui.effective_config(), dry_run=dry_run),
+            key="privacy",
+            run_key="privacy-purge",
+            setting="retention_months",
+            dry_label="Proefdraai: wat zou verdwijnen?",
+            run_label="Nu opschonen",
+            success="Persoonsgegevens opgeschoond.",
+        )
+    )
 
 
 def _data_request(repo: Repository, who: Actor) -> None:
