@@ -73,14 +73,14 @@ TESTS = {
         "tests/test_services.py",
         "tests/test_quote_confirmation.py",
         "tests/test_missing_cases.py",
-        "tests/test_mutation_billing.py",
+        "tests/test_quotes_and_invoices_recorded.py",
     ],
     "services": [
         "tests/test_services.py",
         "tests/test_missing_cases.py",
         "tests/test_procedure_oracle.py",
         "tests/test_late_answers.py",
-        "tests/test_mutation_services.py",
+        "tests/test_report_steps_recorded.py",
     ],
     "reports": [
         "tests/test_reports.py",
