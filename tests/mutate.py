@@ -17,6 +17,7 @@ shown as "not run").
 
     python -m tests.mutate [module ...]     # default: every module of MODULES
     python -m tests.mutate billing --tests tests/test_services.py
+    python -m tests.mutate billing --recheck  # only its survivors, with the tests as now
     python -m tests.mutate --report         # the table again, from the last runs
 
 The score is killed / (mutants run); "no tests" and timeouts count as not
@@ -54,6 +55,8 @@ MODULES = (
     "outages",
     "privacy",
     "repository",
+    "repository/base",
+    "repository/sql",
 )
 
 # The test files run against each module's mutants: the ones that exercise its
@@ -105,7 +108,23 @@ TESTS = {
         "tests/test_missing_cases.py",
         "tests/test_mutation_repository.py",
     ],
+    "repository/base": [
+        "tests/test_contract.py",
+        "tests/test_missing_cases.py",
+        "tests/test_mutation_repository.py",
+    ],
+    "repository/sql": [
+        "tests/test_contract.py",
+        "tests/test_sql_engine.py",
+        "tests/test_mutation_repository.py",
+    ],
 }
+
+
+def _folder(module: str) -> str:
+    """A module's run folder under WORK: `repository/base` runs in `repository.base`."""
+    return module.replace("/", ".")
+
 
 # The fast tiers: everything but pages in AppTest, the browser, benchmarks and IMAP.
 SKIPPED_TESTS = (
@@ -203,34 +222,52 @@ def _module_results(work: Path) -> list[tuple[str, str]]:
     return out
 
 
+def _run_dirs() -> list[Path]:
+    if not WORK.exists():
+        return []
+    return sorted(p for p in WORK.iterdir() if (p / "mutants").is_dir())
+
+
 def report(show_diffs: bool = True) -> int:
+    """The table per module, then every survivor neither killed since nor equivalent.
+
+    "killed", "survived" and "score" are the module's full run; "killed since"
+    counts its survivors a --recheck (the tests as they are now) killed; "left"
+    are the survivors neither killed since nor listed as equivalent.
+    """
     equivalent = _equivalents()
     rows = []
     survivors: list[tuple[Path, str, str]] = []
-    for work in (
-        sorted(p for p in WORK.iterdir() if (p / "mutants").is_dir()) if WORK.exists() else []
-    ):
+    for work in _run_dirs():
+        recheck = WORK / "recheck" / work.name
+        rechecked = dict(_module_results(recheck)) if (recheck / "mutants").is_dir() else {}
         counts: Counter = Counter()
         for name, status in _module_results(work):
             counts[status] += 1
-            if status not in ("killed", "not checked"):
-                counts["equivalent"] += name in equivalent
-                if name not in equivalent:
-                    survivors.append((work, name, status))
+            if status in ("killed", "not checked"):
+                continue
+            if rechecked.get(name) == "killed":
+                counts["killed since"] += 1
+            elif name in equivalent:
+                counts["equivalent"] += 1
+            else:
+                survivors.append((work, name, status))
         rows.append((work.name, counts))
     # Mutants an interrupted run never reached are shown apart and left out of the score.
-    # "explained" counts the killed and the survivors listed as equivalent.
-    header = ("module", "mutants", "killed", "survived", "equiv.", "score", "explained", "not run")
-    print("\n{:<16}{:>8}{:>8}{:>9}{:>8}{:>7}{:>10}{:>9}".format(*header))
+    header = ("module", "mutants", "killed", "survived", "score", "killed since", "equiv.")
+    header += ("left", "explained", "not run")
+    print("\n{:<16}{:>8}{:>8}{:>9}{:>7}{:>13}{:>7}{:>6}{:>10}{:>9}".format(*header))
     for module, counts in rows:
         unrun = counts["not checked"]
-        total = sum(v for k, v in counts.items() if k != "equivalent") - unrun
-        killed, equiv = counts["killed"], counts["equivalent"]
+        statuses = ("killed since", "equivalent", "not checked")
+        total = sum(v for k, v in counts.items() if k not in statuses)
+        killed, since, equiv = counts["killed"], counts["killed since"], counts["equivalent"]
+        left = total - killed - since - equiv
         score = f"{killed / total:.0%}" if total else "-"
-        explained = f"{(killed + equiv) / total:.0%}" if total else "-"
+        explained = f"{(killed + since + equiv) / total:.0%}" if total else "-"
         print(
-            f"{module:<16}{total:>8}{killed:>8}{total - killed:>9}{equiv:>8}{score:>7}"
-            f"{explained:>10}{unrun:>9}"
+            f"{module:<16}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
+            f"{equiv:>7}{left:>6}{explained:>10}{unrun:>9}"
         )
     print(f"\nNot killed and not listed as equivalent: {len(survivors)}")
     for work, name, status in survivors:
@@ -240,6 +277,23 @@ def report(show_diffs: bool = True) -> int:
     return 0
 
 
+def recheck(module: str, tests: list[str], minutes: float) -> None:
+    """Run the last run's survivors of `module` again with the tests as they are now.
+
+    Cheaper than a full run after adding tests for the survivors: the stats are
+    collected once and only the survivors are run.
+    """
+    last = _module_results(WORK / _folder(module))
+    names = [n for n, s in last if s not in ("killed", "not checked")]
+    if not names:
+        return
+    work = WORK / "recheck" / _folder(module)
+    _copy_tracked_files(work)
+    (work / "setup.cfg").write_text(_config([module], _tests_for(module, tests)))
+    print(f"\n== recheck {module}: {len(names)} survivors", flush=True)
+    _mutmut(work, "run", "--max-children", "1", *names, minutes=minutes)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help=f"default: {' '.join(MODULES)}")
@@ -247,14 +301,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
     parser.add_argument("--tests", nargs="+", default=[], help="test files (default: TESTS)")
     parser.add_argument("--max-minutes", type=float, default=25, help="per module (default 25)")
+    parser.add_argument(
+        "--recheck", action="store_true", help="run only the last run's survivors again"
+    )
     args = parser.parse_args(argv)
     if not args.report:
         unknown = set(args.modules) - set(MODULES)
         if unknown:
             parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
         for module in args.modules or MODULES:
-            work = WORK / module
+            if args.recheck:
+                recheck(module, args.tests, args.max_minutes)
+                continue
+            work = WORK / _folder(module)
             _copy_tracked_files(work)
+            shutil.rmtree(WORK / "recheck" / _folder(module), ignore_errors=True)
             (work / "setup.cfg").write_text(_config([module], _tests_for(module, args.tests)))
             print(f"\n== {module}: {' '.join(_tests_for(module, args.tests))}", flush=True)
             _mutmut(work, "run", "--max-children", "1", minutes=args.max_minutes)
