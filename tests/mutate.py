@@ -239,14 +239,13 @@ def report(show_diffs: bool = True) -> int:
     rows = []
     survivors: list[tuple[Path, str, str]] = []
     for work in _run_dirs():
-        recheck = WORK / "recheck" / work.name
-        rechecked = dict(_module_results(recheck)) if (recheck / "mutants").is_dir() else {}
+        killed_since = _killed_since(work.name)
         counts: Counter = Counter()
         for name, status in _module_results(work):
             counts[status] += 1
             if status in ("killed", "not checked"):
                 continue
-            if rechecked.get(name) == "killed":
+            if name in killed_since:
                 counts["killed since"] += 1
             elif name in equivalent:
                 counts["equivalent"] += 1
@@ -277,21 +276,37 @@ def report(show_diffs: bool = True) -> int:
     return 0
 
 
+def _killed_file(folder: str) -> Path:
+    return WORK / "recheck" / f"{folder}.killed"
+
+
+def _killed_since(folder: str) -> set[str]:
+    """Survivors of the module's full run that a recheck has killed since."""
+    path = _killed_file(folder)
+    return set(path.read_text().split()) if path.exists() else set()
+
+
 def recheck(module: str, tests: list[str], minutes: float) -> None:
-    """Run the last run's survivors of `module` again with the tests as they are now.
+    """Run the full run's survivors of `module` not yet killed since, with the tests as now.
 
     Cheaper than a full run after adding tests for the survivors: the stats are
-    collected once and only the survivors are run.
+    collected once and only those survivors are run. What a recheck kills is
+    added to test-artifacts/mutate/recheck/<module>.killed (a new full run
+    starts that list afresh).
     """
-    last = _module_results(WORK / _folder(module))
-    names = [n for n, s in last if s not in ("killed", "not checked")]
+    folder = _folder(module)
+    done = _killed_since(folder)
+    last = _module_results(WORK / folder)
+    names = [n for n, s in last if s not in ("killed", "not checked") and n not in done]
     if not names:
         return
-    work = WORK / "recheck" / _folder(module)
+    work = WORK / "recheck" / folder
     _copy_tracked_files(work)
     (work / "setup.cfg").write_text(_config([module], _tests_for(module, tests)))
     print(f"\n== recheck {module}: {len(names)} survivors", flush=True)
     _mutmut(work, "run", "--max-children", "1", *names, minutes=minutes)
+    killed = {n for n, s in _module_results(work) if s == "killed" and n in names}
+    _killed_file(folder).write_text("\n".join(sorted(done | killed)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -316,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             work = WORK / _folder(module)
             _copy_tracked_files(work)
             shutil.rmtree(WORK / "recheck" / _folder(module), ignore_errors=True)
+            _killed_file(_folder(module)).unlink(missing_ok=True)
             (work / "setup.cfg").write_text(_config([module], _tests_for(module, args.tests)))
             print(f"\n== {module}: {' '.join(_tests_for(module, args.tests))}", flush=True)
             _mutmut(work, "run", "--max-children", "1", minutes=args.max_minutes)

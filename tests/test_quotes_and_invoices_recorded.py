@@ -517,3 +517,59 @@ def test_completing_the_communication_is_logged_with_its_note(office):
     )
     assert (logged["to_status"], logged["note"], logged["at"]) == ("afgerond", note, NOW)
     assert logged["actor_name"] == "Sanne"
+
+
+# --- second round: survivors of the first recheck --------------------------------------
+
+
+def test_a_duplicate_number_is_named_together_with_the_other_errors(office):
+    """Every problem at once: the duplicate is found before anything is written."""
+    ticket = closed(office)
+    registered(office, invoice_form(office, ticket))
+    with pytest.raises(ValidationError) as refused:
+        registered(office, invoice_form(office, ticket, number="F-31", amount_excl="abc"))
+    assert set(refused.value.errors) == {"number", "amount_excl"}
+    assert refused.value.errors["number"] == "Factuurnummer F-31 is al geregistreerd."
+
+
+def test_every_invoice_registered_without_a_submission_id_has_its_own_event(office):
+    ticket = closed(office)
+    first = registered(office, invoice_form(office, ticket, number="F-1"))
+    second = registered(office, invoice_form(office, ticket, number="F-2"))
+    for invoice in (first, second):
+        [logged] = events_of(office, "invoice", invoice["id"])
+        assert logged["action"] == "register" and logged["note"] == invoice["number"]
+    assert len(mails(office, "factuur")) == 2
+
+
+def test_an_approval_without_a_reason_logs_no_note(office):
+    ticket = closed(office)
+    invoice = registered(office, invoice_form(office, ticket))
+    billing.check_invoice(office.desk(MAZ), invoice, approve=True)
+    assert events_of(office, "invoice", invoice["id"])[-1]["note"] == ""
+    assert office.repo.get("invoices", invoice["id"])["rejection_reason"] == ""
+
+
+def test_completing_without_a_note_logs_no_note_and_a_bad_note_names_the_field(office):
+    task = communication_task(office)
+    with pytest.raises(ValidationError) as refused:
+        billing.complete_communication(office.desk(UNIT_MANAGER), task, "x" * 5001)
+    assert list(refused.value.errors) == ["note"]
+    assert refused.value.errors["note"].startswith("Toelichting is te lang")
+    billing.complete_communication(office.desk(UNIT_MANAGER), task)
+    assert events_of(office, "communication", task["id"])[-1]["note"] == ""
+
+
+def test_a_unit_manager_cannot_pass_their_own_location_for_another_locations_task(office):
+    """The page's location is only a shortcut: the task's own location decides."""
+    task = communication_task(office)  # De Zonnebloem, Sanne's
+    peter = type(UNIT_MANAGER)("Peter", Role.UNIT_MANAGER, email="peter@kivido.example")
+    vlinder = office.repo.get("locations", "demo-vlinder")
+    before = counts(office)
+    with pytest.raises(IllegalTransition, match="unitmanager van"):
+        billing.tick_channel(
+            office.desk(peter), task, phase="storing", channel="klasbord", location=vlinder
+        )
+    with pytest.raises(IllegalTransition):
+        billing.complete_communication(office.desk(peter), task, location=vlinder)
+    assert counts(office) == before
