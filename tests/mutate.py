@@ -233,7 +233,9 @@ def report(show_diffs: bool = True) -> int:
 
     "killed", "survived" and "score" are the module's full run; "killed since"
     counts its survivors a --recheck (the tests as they are now) killed; "left"
-    are the survivors neither killed since nor listed as equivalent.
+    are the survivors neither killed since nor listed as equivalent. A mutant the
+    full run never reached (stopped over time) but a recheck ran counts as not
+    killed by the full run.
     """
     equivalent = _equivalents()
     rows = []
@@ -241,7 +243,10 @@ def report(show_diffs: bool = True) -> int:
     for work in _run_dirs():
         killed_since = _killed_since(work.name)
         counts: Counter = Counter()
+        ran_since = _ran_since(work.name)
         for name, status in _module_results(work):
+            if status == "not checked" and name in ran_since:
+                status = "not run, rechecked"  # counted as not killed by the full run
             counts[status] += 1
             if status in ("killed", "not checked"):
                 continue
@@ -286,6 +291,12 @@ def _killed_since(folder: str) -> set[str]:
     return set(path.read_text().split()) if path.exists() else set()
 
 
+def _ran_since(folder: str) -> set[str]:
+    """Every mutant a recheck has run (killed or not)."""
+    path = _killed_file(folder).with_suffix(".ran")
+    return set(path.read_text().split()) if path.exists() else set()
+
+
 def recheck(module: str, tests: list[str], minutes: float) -> None:
     """Run the full run's survivors of `module` not yet killed since, with the tests as now.
 
@@ -297,7 +308,8 @@ def recheck(module: str, tests: list[str], minutes: float) -> None:
     folder = _folder(module)
     done = _killed_since(folder)
     last = _module_results(WORK / folder)
-    names = [n for n, s in last if s not in ("killed", "not checked") and n not in done]
+    # The survivors, and the mutants a full run stopped over time never reached.
+    names = [n for n, s in last if s != "killed" and n not in done]
     if not names:
         return
     work = WORK / "recheck" / folder
@@ -305,8 +317,11 @@ def recheck(module: str, tests: list[str], minutes: float) -> None:
     (work / "setup.cfg").write_text(_config([module], _tests_for(module, tests)))
     print(f"\n== recheck {module}: {len(names)} survivors", flush=True)
     _mutmut(work, "run", "--max-children", "1", *names, minutes=minutes)
-    killed = {n for n, s in _module_results(work) if s == "killed" and n in names}
+    results = [(n, s) for n, s in _module_results(work) if n in set(names)]
+    killed = {n for n, s in results if s == "killed"}
+    ran = _ran_since(folder) | {n for n, s in results if s != "not checked"}
     _killed_file(folder).write_text("\n".join(sorted(done | killed)) + "\n")
+    _killed_file(folder).with_suffix(".ran").write_text("\n".join(sorted(ran)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             _copy_tracked_files(work)
             shutil.rmtree(WORK / "recheck" / _folder(module), ignore_errors=True)
             _killed_file(_folder(module)).unlink(missing_ok=True)
+            _killed_file(_folder(module)).with_suffix(".ran").unlink(missing_ok=True)
             (work / "setup.cfg").write_text(_config([module], _tests_for(module, args.tests)))
             print(f"\n== {module}: {' '.join(_tests_for(module, args.tests))}", flush=True)
             _mutmut(work, "run", "--max-children", "1", minutes=args.max_minutes)
