@@ -491,3 +491,21 @@ def test_one_submission_id_twice_is_one_report(office):
     for _ in range(2):
         services.submit_report(office.desk(STAFF), office.snap(), report_form(), submission_id=sid)
     assert counts(office)["tickets"] == 1 and counts(office)["messages"] == 1
+
+
+@pytest.mark.parametrize(
+    "step, label",
+    [
+        (lambda o, t: services.investigate(o.desk(), t, "a\x00b"), "Onderzoeksnotitie"),
+        (lambda o, t: services.resolve(o.desk(), t, "a\x00b"), "Toelichting"),
+        (lambda o, t: services.close(o.desk(), t, "a\x00b"), "Toelichting"),
+    ],
+)
+def test_an_unreadable_note_is_refused_naming_the_field(office, step, label):
+    ticket = office.submit()
+    before = counts(office)
+    with pytest.raises(ValidationError) as refused:
+        step(office, office.ticket(ticket["id"]))
+    assert list(refused.value.errors) == ["note"]
+    assert refused.value.errors["note"].startswith(f"{label} bevat")
+    assert counts(office) == before
