@@ -509,3 +509,16 @@ def test_an_unreadable_note_is_refused_naming_the_field(office, step, label):
     assert list(refused.value.errors) == ["note"]
     assert refused.value.errors["note"].startswith(f"{label} bevat")
     assert counts(office) == before
+
+
+def test_resolve_and_close_without_a_note_log_no_note(office):
+    ticket = office.triage(office.submit(), urgent=True, reason="Stil")
+    services.confirm_order(
+        office.desk(), office.ticket(ticket["id"]), office.order(ticket["id"]), reference="N"
+    )
+    services.resolve(office.desk(), office.ticket(ticket["id"]))
+    services.close(office.desk(), office.ticket(ticket["id"]))
+    assert [(e["action"], e["note"]) for e in events(office, ticket)[-2:]] == [
+        ("resolve", ""),
+        ("close", ""),
+    ]
