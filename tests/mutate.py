@@ -297,7 +297,7 @@ def _ran_since(folder: str) -> set[str]:
     return set(path.read_text().split()) if path.exists() else set()
 
 
-def recheck(module: str, tests: list[str], minutes: float) -> None:
+def recheck(module: str, tests: list[str], minutes: float, unreached: bool = False) -> None:
     """Run the full run's survivors of `module` not yet killed since, with the tests as now.
 
     Cheaper than a full run after adding tests for the survivors: the stats are
@@ -308,8 +308,9 @@ def recheck(module: str, tests: list[str], minutes: float) -> None:
     folder = _folder(module)
     done = _killed_since(folder)
     last = _module_results(WORK / folder)
-    # The survivors, and the mutants a full run stopped over time never reached.
-    names = [n for n, s in last if s != "killed" and n not in done]
+    # The survivors; with `unreached`, the mutants a full run stopped over time never reached.
+    wanted = ("killed",) if unreached else ("killed", "not checked")
+    names = [n for n, s in last if s not in wanted and n not in done]
     if not names:
         return
     work = WORK / "recheck" / folder
@@ -334,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--recheck", action="store_true", help="run only the last run's survivors again"
     )
+    parser.add_argument(
+        "--unreached", action="store_true", help="with --recheck: also the mutants never run"
+    )
     args = parser.parse_args(argv)
     if not args.report:
         unknown = set(args.modules) - set(MODULES)
@@ -341,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
         for module in args.modules or MODULES:
             if args.recheck:
-                recheck(module, args.tests, args.max_minutes)
+                recheck(module, args.tests, args.max_minutes, args.unreached)
                 continue
             work = WORK / _folder(module)
             _copy_tracked_files(work)
