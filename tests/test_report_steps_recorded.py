@@ -324,7 +324,8 @@ def test_solved_at_follow_up_removes_the_report_with_the_contact_notes(office):
     office.later(days=1)
     stored = office.follow_up(ticket, solved=True, notes="Melder: werkt weer")
     assert (stored["status"], stored["followup_notes"]) == ("verwijderd", "Melder: werkt weer")
-    assert events(office, ticket)[-1]["action"] == "follow_up_solved"
+    solved = events(office, ticket)[-1]
+    assert (solved["action"], solved["note"]) == ("follow_up_solved", "Melder: werkt weer")
     assert rows(office, "orders", ticket_id=ticket["id"]) == []
 
 
@@ -337,6 +338,7 @@ def test_not_solved_after_the_check_orders_at_nemesys(office):
         "triage_not_urgent",
         "follow_up_not_solved",
     ]
+    assert events(office, ticket)[-1]["note"] == "Nog steeds kapot"
     [mail] = rows(office, "messages", kind="opdracht")
     assert "Nog steeds kapot" in mail["body"] and "(URGENT)" not in mail["subject"]
 
