@@ -89,12 +89,12 @@ TESTS = {
         "tests/test_reports.py",
         "tests/test_reports_costs.py",
         "tests/test_missing_cases.py",
-        "tests/test_mutation_reports.py",
+        "tests/test_overzicht_frames.py",
     ],
     "reports_summary": [
         "tests/test_reports_costs.py",
         "tests/test_outages.py",
-        "tests/test_mutation_reports.py",
+        "tests/test_overzicht_frames.py",
     ],
     "outages": [
         "tests/test_outages.py",
