@@ -50,3 +50,28 @@ def test_only_the_steps_of_reports_count_not_those_of_quotes_or_linked_reports()
     assert f.tickets.id.tolist() == ["t1"]
     assert [str(a) for a in f.events.action] == ["submit", "investigate"]
     assert f.events.tix.tolist() == [0, 0]
+
+
+def test_an_invoice_line_for_an_unknown_order_is_unknown_and_left_out_by_a_filter():
+    d = Data()
+    d.ticket("t1", "2026-03-02 09:00", location="loc-a")
+    d.order("o1", "t1", "2026-03-02 10:00")
+    d.invoice("F-1", ["o1", "o-gone"], 12100, "goedgekeurd")
+    lines = reports.frames(d.tables).invoice_lines
+    assert lines.order_id.tolist() == ["o1", "o-gone"]
+    assert lines.tix.tolist() == [0, -1]
+    assert lines.location.astype(str).tolist() == ["Locatie A", "(onbekend)"]
+    assert lines.category_label.astype(str).tolist() == ["Printen", "(onbekend)"]
+    assert lines.amount_incl_cents.tolist() == [6050, 6050]
+    v = d.view(date(2026, 3, 1), date(2026, 3, 31), locations=("loc-a",))
+    assert v.frames.invoice_lines.order_id.tolist() == ["o1"]
+
+
+def test_filters_on_two_dimensions_keep_only_what_matches_both():
+    d = Data()
+    d.ticket("t1", "2026-03-02 09:00", location="loc-a", category="printen")
+    d.ticket("t2", "2026-03-02 10:00", location="loc-a", category="internet")
+    d.ticket("t3", "2026-03-02 11:00", location="loc-b", category="printen")
+    v = d.view(date(2026, 3, 1), date(2026, 3, 31), locations=("loc-a",), categories=("printen",))
+    assert v.frames.tickets.id.tolist() == ["t1"]
+    assert v.frames.events.tix.tolist() == [0]
