@@ -99,7 +99,7 @@ TESTS = {
     "outages": [
         "tests/test_outages.py",
         "tests/test_outage_procedure.py",
-        "tests/test_mutation_outages.py",
+        "tests/test_known_outages_listed.py",
     ],
     "privacy": ["tests/test_privacy.py", "tests/test_mutation_privacy.py"],
     "repository": [
