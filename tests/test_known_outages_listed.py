@@ -13,7 +13,7 @@ import pytest
 
 from lib import outages, services
 from lib.config import Config
-from lib.procedure import Actor, Role
+from lib.procedure import Actor, IllegalTransition, Role
 from tests.flows import Office, report_form
 
 HERE, THERE = "demo-zonnebloem", "demo-regenboog"
@@ -88,3 +88,35 @@ def test_the_window_is_read_from_the_desks_settings_or_defaults_to_a_day(office)
     assert outages.window_hours(desk) == 6.0
     assert outages.window_hours(Config(extra={"duplicate_window_hours": ""})) == 24.0
     assert outages.window_hours(Config()) == 24.0
+
+
+def join(office: Office, who: Actor, ticket: dict, location: str = HERE) -> list[dict]:
+    desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
+    snap = office.snap()
+    return outages.join(desk, snap, snap.ticket(ticket["id"]), location_id=location)
+
+
+def test_joining_without_an_address_is_refused_saying_why(office):
+    main = report(office, staff(1))
+    with pytest.raises(IllegalTransition, match="Zonder e-mailadres kunnen wij u geen berichten"):
+        join(office, Actor("Anoniem", Role.STAFF), main)
+
+
+def test_joining_a_solved_outage_says_to_report_anew(office):
+    main = office.triage(report(office, staff(1)), urgent=False, reason="Kan wachten")
+    office.follow_up(main, solved=True, notes="Werkt weer")
+    with pytest.raises(IllegalTransition, match=r"Werkt het bij u nog niet\? Maak dan een nieuwe"):
+        join(office, staff(2), main)
+
+
+def test_a_join_is_on_the_outages_timeline_and_informs_the_joiners_location(office):
+    main = report(office, staff(1), category="telefonie")
+    office.triage(main, urgent=True, reason="Geen telefoon")
+    join(office, staff(2), main, THERE)
+    step = [e for e in office.snap().timeline(main["id"]) if e["entity"] == "affected"][-1]
+    assert (step["action"], step["note"]) == ("join", "Medewerker 2 heeft dit ook")
+    tasks = office.repo.read(["communication_tasks"])["communication_tasks"]
+    assert sorted(t["location_id"] for t in tasks if t["ticket_id"] == main["id"]) == [
+        THERE,
+        HERE,
+    ]
