@@ -101,7 +101,7 @@ TESTS = {
         "tests/test_outage_procedure.py",
         "tests/test_known_outages_listed.py",
     ],
-    "privacy": ["tests/test_privacy.py", "tests/test_mutation_privacy.py"],
+    "privacy": ["tests/test_privacy.py", "tests/test_purge_plan_text.py"],
     "repository": [
         "tests/test_contract.py",
         "tests/test_sql_engine.py",
