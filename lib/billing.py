@@ -76,13 +76,15 @@ def _number(ticket: dict) -> str:
     return ticket["number"]
 
 
-def _invoice_message(desk: Desk, snapshot: Snapshot, invoice: dict, kind: str, to: str):
+def _invoice_message(
+    desk: Desk, snapshot: Snapshot, invoice: dict, kind: str, to: str, id: str = ""
+):
     tickets = _tickets_of(snapshot, [o for o in invoice["order_ids"].split(",") if o])
     numbers = [t["number"] for t in tickets]
     build = texts.invoice_check_mail if kind == "factuur" else texts.invoice_rejected_mail
     mail = build(invoice, numbers, to)
     first = tickets[0] if tickets else {}
-    return message(desk, ticket=first, kind=kind, mail=mail, at=desk.now())
+    return message(desk, ticket=first, kind=kind, mail=mail, at=desk.now(), id=id)
 
 
 def decide_quote(desk: Desk, ticket: dict, quote: dict, *, approve: bool, note: str) -> list[dict]:
@@ -173,7 +175,9 @@ def register_invoice(
     corrected = snapshot.get("invoices", form.get("corrects_invoice_id") or "")
     f.done()
     at = desk.now()
+    # The same submission twice writes the same ids: one invoice, one event, one mail.
     register_event_id = f"{invoice_id}-register" if invoice_id else ""
+    check_mail_id = f"{invoice_id}-check-mail" if invoice_id else ""
     invoice_id = invoice_id or new_id()
     step = procedure.check("invoice", "register", "", desk.actor)
     changes: list[Change] = [
@@ -210,7 +214,9 @@ def register_invoice(
     if corrected:
         changes += _invoice_step(desk, corrected, "supersede", f"Vervangen door {number}", {})
     maz = people.addresses(snapshot, Role.MAZ) or desk.config.mail_from
-    changes.append(_invoice_message(desk, snapshot, changes[0].row, "factuur", maz))
+    changes.append(
+        _invoice_message(desk, snapshot, changes[0].row, "factuur", maz, id=check_mail_id)
+    )
     return desk.repo.commit(changes)
 
 

@@ -7,12 +7,18 @@ reached the mutated function (measured once), forked from one warm process.
 Cosmic-ray rewrites the module on disk and starts the whole test command
 afresh per mutant, which costs minutes per mutant with this suite.
 
-The run happens in a copy of the tracked files under test-artifacts/mutate/,
-so the work tree is never mutated. Fast tiers only: no browser, no AppTest
-pages, no benchmarks, no IMAP server. One worker (the machine is shared).
+Each module runs alone, in its own copy of the tracked files under
+test-artifacts/mutate/<module>/, so the work tree is never mutated and the
+last run of every module stays there for the summary table. Only the module's
+own test files are run (TESTS below; the fast tiers: no browser, no AppTest
+pages, no benchmarks, no IMAP server). One worker (the machine is shared), and
+a module's run is stopped after --max-minutes (its unreached mutants are
+shown as "not run").
 
     python -m tests.mutate [module ...]     # default: every module of MODULES
-    python -m tests.mutate --report         # the table again, from the last run
+    python -m tests.mutate billing --tests tests/test_services.py
+    python -m tests.mutate billing --recheck  # only its survivors, with the tests as now
+    python -m tests.mutate --report         # the table again, from the last runs
 
 The score is killed / (mutants run); "no tests" and timeouts count as not
 killed; mutants an interrupted run never reached are listed as "not run". Survivors are printed with their diff; the ones that cannot be killed
@@ -22,10 +28,13 @@ killed; mutants an interrupted run never reached are listed as "not run". Surviv
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from tests.tree_copy import copy_tracked_files
@@ -46,8 +55,84 @@ MODULES = (
     "desk",
     "nemesys_steps",
     "reports",
+    "reports_summary",
+    "outages",
+    "privacy",
     "repository",
+    "repository/base",
+    "repository/sql",
 )
+
+# The test files run against each module's mutants: the ones that exercise its
+# rules directly. Running the whole fast tier per module costs hours on this
+# machine; a module missing here falls back to it (SKIPPED_TESTS aside).
+SERVICES_TESTS = [
+    "tests/test_services.py",
+    "tests/test_missing_cases.py",
+    "tests/test_procedure_oracle.py",
+    "tests/test_late_answers.py",
+    "tests/test_report_steps_recorded.py",
+]
+TESTS = {
+    "procedure": ["tests/test_procedure.py", "tests/test_procedure_oracle.py"],
+    "validation": [
+        "tests/test_validation.py",
+        "tests/test_validation_messages.py",
+        "tests/test_mutation_validation.py",
+    ],
+    "safe_text": ["tests/test_hostile_input.py", "tests/test_cell_limit.py"],
+    "workdays": ["tests/test_workdays.py", "tests/test_follow_up_rule.py"],
+    "invoice_check": ["tests/test_invoice_check.py"],
+    "billing": [
+        "tests/test_services.py",
+        "tests/test_quote_confirmation.py",
+        "tests/test_missing_cases.py",
+        "tests/test_quotes_and_invoices_recorded.py",
+    ],
+    "services": SERVICES_TESTS,
+    # lib/services.py's shared pieces and Nemesys steps moved to these two modules.
+    "desk": SERVICES_TESTS,
+    "nemesys_steps": SERVICES_TESTS,
+    "reports": [
+        "tests/test_reports.py",
+        "tests/test_reports_costs.py",
+        "tests/test_missing_cases.py",
+        "tests/test_overzicht_frames.py",
+    ],
+    "reports_summary": [
+        "tests/test_reports_costs.py",
+        "tests/test_outages.py",
+        "tests/test_overzicht_frames.py",
+    ],
+    "outages": [
+        "tests/test_outages.py",
+        "tests/test_outage_procedure.py",
+        "tests/test_known_outages_listed.py",
+    ],
+    "privacy": ["tests/test_privacy.py", "tests/test_purge_plan_text.py"],
+    "repository": [
+        "tests/test_contract.py",
+        "tests/test_sql_engine.py",
+        "tests/test_missing_cases.py",
+        "tests/test_mutation_repository.py",
+    ],
+    "repository/base": [
+        "tests/test_contract.py",
+        "tests/test_missing_cases.py",
+        "tests/test_mutation_repository.py",
+    ],
+    "repository/sql": [
+        "tests/test_contract.py",
+        "tests/test_sql_engine.py",
+        "tests/test_mutation_repository.py",
+    ],
+}
+
+
+def _folder(module: str) -> str:
+    """A module's run folder under WORK: `repository/base` runs in `repository.base`."""
+    return module.replace("/", ".")
+
 
 # The fast tiers: everything but pages in AppTest, the browser, benchmarks and IMAP.
 SKIPPED_TESTS = (
@@ -68,70 +153,199 @@ def _patterns(modules: list[str]) -> list[str]:
     return out
 
 
-def _config(modules: list[str]) -> str:
+def _config(modules: list[str], tests: list[str]) -> str:
     ignores = [f"--ignore-glob={p}" if "*" in p else f"--ignore={p}" for p in SKIPPED_TESTS]
     lines = ["[mutmut]", "source_paths = lib", "only_mutate ="]
     lines += [f"    {p}" for p in _patterns(modules)]
     lines += ["also_copy =", "    app.py", "    pages", "    bench", "    .streamlit"]
-    lines += ["pytest_add_cli_args_test_selection =", "    tests"]
+    lines += ["pytest_add_cli_args_test_selection ="] + [f"    {t}" for t in tests]
     lines += ["pytest_add_cli_args ="] + [f"    {a}" for a in ("-p", "no:cacheprovider", *ignores)]
     return "\n".join(lines) + "\n"
 
 
-def _mutmut(*args: str, capture: bool = False) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "mutmut", *args],
-        cwd=WORK,
-        check=not capture,
-        capture_output=capture,
-        text=True,
-    )
-    return done.stdout if capture else ""
+def _tests_for(module: str, given: list[str]) -> list[str]:
+    if given:
+        return given
+    if module not in TESTS:
+        return ["tests"]
+    return [t for t in TESTS[module] if (ROOT / t).exists()]
+
+
+def _mutmut(work: Path, *args: str, capture: bool = False, minutes: float | None = None) -> str:
+    command = [sys.executable, "-m", "mutmut", *args]
+    if capture:
+        return subprocess.run(command, cwd=work, capture_output=True, text=True).stdout
+    # Its own process group, so a run over time is stopped with every worker it forked.
+    process = subprocess.Popen(command, cwd=work, start_new_session=True)
+    try:
+        process.wait(timeout=minutes * 60 if minutes else None)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        print(f"\nStopped after {minutes:g} minutes: the table shows the rest as not run.")
+    return ""
+
+
+def _equivalents() -> set[str]:
+    """Mutant names listed (in backquotes) in tests/mutation_equivalents.md.
+
+    A range written `name_1` … `_14` counts every number in it.
+    """
+    text = (ROOT / "tests" / "mutation_equivalents.md").read_text()
+    names: set[str] = set()
+    for match in re.finditer(
+        r"`(lib\.[^`]+?__mutmut_)(\d+)`((?:\s*(?:,|…|\.\.\.)\s*`_\d+`)*)", text
+    ):
+        stem, first, rest = match.group(1), int(match.group(2)), match.group(3)
+        numbers = [first] + [int(n) for n in re.findall(r"_(\d+)`", rest)]
+        if "…" in rest or "..." in rest:
+            numbers = list(range(first, max(numbers) + 1))
+        names.update(f"{stem}{n}" for n in numbers)
+    return names
+
+
+def _module_results(work: Path) -> list[tuple[str, str]]:
+    out = []
+    for line in _mutmut(work, "results", "--all", "true", capture=True).splitlines():
+        match = re.match(r"\s*(\S+): (.+)$", line)
+        if match and match.group(1).startswith("lib."):
+            out.append((match.group(1), match.group(2)))
+    return out
+
+
+def _run_dirs() -> list[Path]:
+    if not WORK.exists():
+        return []
+    return sorted(p for p in WORK.iterdir() if (p / "mutants").is_dir())
 
 
 def report(show_diffs: bool = True) -> int:
-    lines = _mutmut("results", "--all", "true", capture=True).splitlines()
-    by_module: dict[str, Counter] = defaultdict(Counter)
-    survivors: list[tuple[str, str]] = []
-    for line in lines:
-        match = re.match(r"\s*(\S+): (.+)$", line)
-        if not match or not match.group(1).startswith("lib."):
-            continue
-        name, status = match.groups()
-        module = name.split(".")[1]
-        module = "reports" if module.startswith("reports") else module
-        by_module[module][status] += 1
-        if status != "killed":
-            survivors.append((name, status))
+    """The table per module, then every survivor neither killed since nor equivalent.
+
+    "killed", "survived" and "score" are the module's full run; "killed since"
+    counts its survivors a --recheck (the tests as they are now) killed; "left"
+    are the survivors neither killed since nor listed as equivalent. A mutant the
+    full run never reached (stopped over time) but a recheck ran counts as not
+    killed by the full run.
+    """
+    equivalent = _equivalents()
+    rows = []
+    survivors: list[tuple[Path, str, str]] = []
+    for work in _run_dirs():
+        killed_since = _killed_since(work.name)
+        counts: Counter = Counter()
+        ran_since = _ran_since(work.name)
+        for name, status in _module_results(work):
+            if status == "not checked" and name in ran_since:
+                status = "not run, rechecked"  # counted as not killed by the full run
+            counts[status] += 1
+            if status in ("killed", "not checked"):
+                continue
+            if name in killed_since:
+                counts["killed since"] += 1
+            elif name in equivalent:
+                counts["equivalent"] += 1
+            else:
+                survivors.append((work, name, status))
+        rows.append((work.name, counts))
     # Mutants an interrupted run never reached are shown apart and left out of the score.
-    print(f"\n{'module':<15}{'mutants':>8}{'killed':>8}{'survived':>9}{'score':>8}{'not run':>9}")
-    for module, counts in sorted(by_module.items()):
+    header = ("module", "mutants", "killed", "survived", "score", "killed since", "equiv.")
+    header += ("left", "explained", "not run")
+    print("\n{:<16}{:>8}{:>8}{:>9}{:>7}{:>13}{:>7}{:>6}{:>10}{:>9}".format(*header))
+    for module, counts in rows:
         unrun = counts["not checked"]
-        total, killed = sum(counts.values()) - unrun, counts["killed"]
+        statuses = ("killed since", "equivalent", "not checked")
+        total = sum(v for k, v in counts.items() if k not in statuses)
+        killed, since, equiv = counts["killed"], counts["killed since"], counts["equivalent"]
+        left = total - killed - since - equiv
         score = f"{killed / total:.0%}" if total else "-"
-        print(f"{module:<15}{total:>8}{killed:>8}{total - killed:>9}{score:>8}{unrun:>9}")
-    survivors = [(n, s) for n, s in survivors if s != "not checked"]
-    print(f"\nNot killed: {len(survivors)}")
-    for name, status in survivors:
+        explained = f"{(killed + since + equiv) / total:.0%}" if total else "-"
+        print(
+            f"{module:<16}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
+            f"{equiv:>7}{left:>6}{explained:>10}{unrun:>9}"
+        )
+    print(f"\nNot killed and not listed as equivalent: {len(survivors)}")
+    for work, name, status in survivors:
         print(f"\n# {name}: {status}")
         if show_diffs:
-            print(_mutmut("show", name, capture=True).split("\n", 1)[-1].strip())
+            print(_mutmut(work, "show", name, capture=True).split("\n", 1)[-1].strip())
     return 0
+
+
+def _killed_file(folder: str) -> Path:
+    return WORK / "recheck" / f"{folder}.killed"
+
+
+def _killed_since(folder: str) -> set[str]:
+    """Survivors of the module's full run that a recheck has killed since."""
+    path = _killed_file(folder)
+    return set(path.read_text().split()) if path.exists() else set()
+
+
+def _ran_since(folder: str) -> set[str]:
+    """Every mutant a recheck has run (killed or not)."""
+    path = _killed_file(folder).with_suffix(".ran")
+    return set(path.read_text().split()) if path.exists() else set()
+
+
+def recheck(module: str, tests: list[str], minutes: float, unreached: bool = False) -> None:
+    """Run the full run's survivors of `module` not yet killed since, with the tests as now.
+
+    Cheaper than a full run after adding tests for the survivors: the stats are
+    collected once and only those survivors are run. What a recheck kills is
+    added to test-artifacts/mutate/recheck/<module>.killed (a new full run
+    starts that list afresh).
+    """
+    folder = _folder(module)
+    done = _killed_since(folder)
+    last = _module_results(WORK / folder)
+    # The survivors; with `unreached`, the mutants a full run stopped over time never reached.
+    wanted = ("killed",) if unreached else ("killed", "not checked")
+    names = [n for n, s in last if s not in wanted and n not in done]
+    if not names:
+        return
+    work = WORK / "recheck" / folder
+    copy_tracked_files(ROOT, work)
+    (work / "setup.cfg").write_text(_config([module], _tests_for(module, tests)))
+    print(f"\n== recheck {module}: {len(names)} survivors", flush=True)
+    _mutmut(work, "run", "--max-children", "1", *names, minutes=minutes)
+    results = [(n, s) for n, s in _module_results(work) if n in set(names)]
+    killed = {n for n, s in results if s == "killed"}
+    ran = _ran_since(folder) | {n for n, s in results if s != "not checked"}
+    _killed_file(folder).write_text("\n".join(sorted(done | killed)) + "\n")
+    _killed_file(folder).with_suffix(".ran").write_text("\n".join(sorted(ran)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("modules", nargs="*", help=f"default: {' '.join(MODULES)}")
-    parser.add_argument("--report", action="store_true", help="only print the last run's table")
+    parser.add_argument("--report", action="store_true", help="only print the last runs' table")
     parser.add_argument("--no-diffs", action="store_true", help="list survivors without diffs")
+    parser.add_argument("--tests", nargs="+", default=[], help="test files (default: TESTS)")
+    parser.add_argument("--max-minutes", type=float, default=25, help="per module (default 25)")
+    parser.add_argument(
+        "--recheck", action="store_true", help="run only the last run's survivors again"
+    )
+    parser.add_argument(
+        "--unreached", action="store_true", help="with --recheck: also the mutants never run"
+    )
     args = parser.parse_args(argv)
     if not args.report:
         unknown = set(args.modules) - set(MODULES)
         if unknown:
             parser.error(f"unknown module(s): {', '.join(sorted(unknown))}")
-        copy_tracked_files(ROOT, WORK)
-        (WORK / "setup.cfg").write_text(_config(args.modules or list(MODULES)))
-        _mutmut("run", "--max-children", "1")
+        for module in args.modules or MODULES:
+            if args.recheck:
+                recheck(module, args.tests, args.max_minutes, args.unreached)
+                continue
+            work = WORK / _folder(module)
+            copy_tracked_files(ROOT, work)
+            shutil.rmtree(WORK / "recheck" / _folder(module), ignore_errors=True)
+            _killed_file(_folder(module)).unlink(missing_ok=True)
+            _killed_file(_folder(module)).with_suffix(".ran").unlink(missing_ok=True)
+            (work / "setup.cfg").write_text(_config([module], _tests_for(module, args.tests)))
+            print(f"\n== {module}: {' '.join(_tests_for(module, args.tests))}", flush=True)
+            _mutmut(work, "run", "--max-children", "1", minutes=args.max_minutes)
     return report(show_diffs=not args.no_diffs)
 
 
