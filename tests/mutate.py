@@ -58,6 +58,8 @@ MODULES = (
     "reports_summary",
     "outages",
     "privacy",
+    "archive",
+    "repository/live",
     "repository",
     "repository/base",
     "repository/sql",
@@ -110,6 +112,8 @@ TESTS = {
         "tests/test_known_outages_listed.py",
     ],
     "privacy": ["tests/test_privacy.py", "tests/test_purge_plan_text.py"],
+    "archive": ["tests/test_archive.py"],
+    "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
     "repository": [
         "tests/test_contract.py",
         "tests/test_sql_engine.py",
