@@ -74,6 +74,7 @@ SERVICES_TESTS = [
     "tests/test_procedure_oracle.py",
     "tests/test_late_answers.py",
     "tests/test_report_steps_recorded.py",
+    "tests/test_report_intake_recorded.py",
 ]
 TESTS = {
     "procedure": ["tests/test_procedure.py", "tests/test_procedure_oracle.py"],
@@ -89,7 +90,9 @@ TESTS = {
         "tests/test_services.py",
         "tests/test_quote_confirmation.py",
         "tests/test_missing_cases.py",
-        "tests/test_quotes_and_invoices_recorded.py",
+        "tests/test_quotes_recorded.py",
+        "tests/test_invoices_recorded.py",
+        "tests/test_communication_recorded.py",
     ],
     "services": SERVICES_TESTS,
     # lib/services.py's shared pieces and Nemesys steps moved to these two modules.
