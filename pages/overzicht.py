@@ -11,7 +11,6 @@ from lib.ui import overview
 
 ui.guard("pages/overzicht.py")
 st.title("Overzicht")
-data = ui.derived("overzicht", reports.TABLES, reports.frames)
 settings = settings_from(ui.effective_config())
 for problem in settings.problems:
     st.warning(problem)
@@ -24,6 +23,10 @@ with st.sidebar:
         "Periode", (today - timedelta(days=364), today), format="DD-MM-YYYY", key="ov-period"
     )
     start, end = (tuple(period) * 2)[:2] if period else (today, today)
+# A period from before the archive cut needs the archive too (issue 10); read once.
+history = archive.reaches_archive(start, archive.archive_cut(ui.snapshot()))
+data = ui.derived("overzicht", reports.TABLES, reports.frames, full=history)
+with st.sidebar:
     choices = {"locations": data.locations, "categories": CATEGORIES, "urgencies": URGENCY_LABELS}
     labels = {"locations": "Locatie", "categories": "Categorie", "urgencies": "Urgentie"}
     chosen = {
@@ -39,8 +42,6 @@ with st.sidebar:
         for f, options in choices.items()
     }
     filters = reports.Filters(start=start, end=end, **chosen)
-if archive.reaches_archive(start, archive.archive_cut(ui.snapshot())):  # issue 10: history
-    data = ui.derived("overzicht", reports.TABLES, reports.frames, full=True)
 v = reports.view(data, filters, settings, now)
 st.caption(f"Periode {formatting.day(start)} t/m {formatting.day(end)}; open = open aan het eind.")
 
