@@ -8,8 +8,9 @@ costs. Nothing is moved or deleted: the full read (exports, migrate, backups,
 the privacy purge, search by number, Overzicht over an old period) still holds it.
 
 A report is archived only when nothing about it is still someone's work: its
-communication task is done, no mail of it waits to be sent, and every invoice on its orders is paid or replaced. A report linked to
-an outage (issue 14) goes with its main report. The newest cut ever used is kept
+communication task is done, no mail of it waits to be sent, and every invoice
+on its orders is paid or replaced. A report linked to an outage (issue 14) goes
+with its main report. The newest cut ever used is kept
 as the setting `archive_cut`: Overzicht reads the full store only for a period
 that starts before it. Running it again finds nothing left to do.
 """
@@ -66,11 +67,20 @@ def _still_work(snapshot: Snapshot) -> set[str]:
     tasks = snapshot.rows("communication_tasks")
     busy = {c["ticket_id"] for c in tasks if c["status"] != Communication.DONE}
     busy |= {m["ticket_id"] for m in snapshot.rows("messages") if m["status"] in _WAITING_MAIL}
-    ticket_of_order = {o["id"]: o["ticket_id"] for o in snapshot.rows("orders")}
+    reports_of = _reports_of_invoices(snapshot)
     for invoice in snapshot.rows("invoices"):
         if invoice["status"] not in _SETTLED_INVOICES:
-            busy |= {ticket_of_order.get(o, "") for o in invoice["order_ids"].split(",")}
+            busy |= reports_of[invoice["id"]]
     return busy
+
+
+def _reports_of_invoices(snapshot: Snapshot) -> dict[str, set[str]]:
+    """Invoice id -> the reports whose orders it bills (one invoice may bill several)."""
+    ticket_of_order = {o["id"]: o["ticket_id"] for o in snapshot.rows("orders")}
+    return {
+        i["id"]: {ticket_of_order.get(o, "") for o in i["order_ids"].split(",")}
+        for i in snapshot.rows("invoices")
+    }
 
 
 def _last_activity(snapshot: Snapshot) -> dict[str, datetime]:
@@ -79,11 +89,7 @@ def _last_activity(snapshot: Snapshot) -> dict[str, datetime]:
     A report is archived only when all of it lies before the cut, so a period that
     starts after the cut holds nothing archived (Overzicht reads only the live store).
     """
-    ticket_of_order = {o["id"]: o["ticket_id"] for o in snapshot.rows("orders")}
-    tickets_of_invoice = {
-        i["id"]: {ticket_of_order.get(o, "") for o in i["order_ids"].split(",")}
-        for i in snapshot.rows("invoices")
-    }
+    tickets_of_invoice = _reports_of_invoices(snapshot)
     last: dict[str, datetime] = {}
     for e in snapshot.rows("events"):
         owners = {e["ticket_id"]} if e["ticket_id"] else set()
