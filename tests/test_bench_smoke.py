@@ -11,6 +11,19 @@ from bench.__main__ import COLUMNS
 from lib.config import ROOT
 
 
+def run_bench(module: str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m <module> <args>` from the checkout at a tiny size; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 def test_bench_generates_realistic_tables():
     """Test that generated reports come with events, orders, quotes and invoices."""
     tables = bench.generate(300, seed=3)
@@ -23,14 +36,7 @@ def test_bench_generates_realistic_tables():
 
 def test_bench_prints_a_table_at_a_tiny_size():
     """Test that `python -m bench --sizes 200 --runs 1` prints every column and measure."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "200", "--runs", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_bench("bench", "--sizes", "200", "--runs", "1")
     lines = done.stdout.splitlines()
     header = next(line for line in lines if line.split()[:2] == ["reports", "measure"])
     assert header.split() == list(COLUMNS)
@@ -44,14 +50,7 @@ def test_bench_prints_a_table_at_a_tiny_size():
 
 def test_the_postvak_benchmark_prints_both_baselines_at_a_tiny_size():
     """Test that `python -m bench.postvak --sizes 40,80 --runs 1` prints each measure per size."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.postvak", "--sizes", "40,80", "--runs", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_bench("bench.postvak", "--sizes", "40,80", "--runs", "1")
     lines = [line.split() for line in done.stdout.splitlines()]
     assert lines[0] == ["messages", "measure", "median_ms", "linear_ms", "all_rows_ms"]
     rows = [line for line in lines[1:] if line and line[0].isdigit()]
@@ -66,14 +65,7 @@ def test_sheet_writers_bench_prints_before_and_after():
     """Test that `python -m bench.sheets_writers` prints before and after side by side at 1, 2
     and 4 writers for both actions, that the driver now sends one write request per action
     (issue 9's budget) where main's sent two, and that neither lost a save."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.sheets_writers", "--actions", "1", "--latency", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_bench("bench.sheets_writers", "--actions", "1", "--latency", "0")
     lines = done.stdout.splitlines()
     assert lines[1].split() == [
         "action", "writers", "requests/action", "writes/action", "median_ms", "max_ms",
@@ -88,15 +80,10 @@ def test_sheet_writers_bench_prints_before_and_after():
 
 def test_the_pages_benchmark_prints_every_view_per_size_and_the_growth():
     """Test that `python -m bench.pages` at tiny sizes prints cold, warm and expired per page."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--sizes", "20,40", "--baseline", "none"]
-        + ["--pages", "pages/home.py,pages/nemesys.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = run_bench(
+        "bench.pages",
+        *["--sizes", "20,40", "--baseline", "none", "--pages", "pages/home.py,pages/nemesys.py"],
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     lines = [line.split() for line in done.stdout.splitlines()]
     header = next(line for line in lines if line[:2] == ["page", "view"])
     assert header[2:] == ["now", "20", "now", "40", "now", "x"]
@@ -110,15 +97,10 @@ def test_the_pages_benchmark_prints_every_view_per_size_and_the_growth():
 
 def test_the_pages_benchmark_archives_all_but_the_live_reports():
     """Test that `python -m bench.pages --live N` archives the rest and says how many."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--sizes", "60", "--live", "20"]
-        + ["--baseline", "none", "--pages", "pages/home.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = run_bench(
+        "bench.pages",
+        *["--sizes", "60", "--live", "20", "--baseline", "none", "--pages", "pages/home.py"],
     )
-    assert done.returncode == 0, done.stderr[-2000:]
     counts = next(line for line in done.stdout.splitlines() if line.startswith("60 reports"))
     archived = int(counts.rsplit("archived ", 1)[1].replace(",", ""))
     assert 30 <= archived <= 40  # all but 20, as far as the rule allows (open work stays)
@@ -129,14 +111,7 @@ def test_the_pages_benchmark_archives_all_but_the_live_reports():
 def test_the_sheet_views_benchmark_prints_one_request_per_work_page_view():
     """Test that `python -m bench.sheet_views` at a tiny size prints every page, and that a
     work page's expired view is one Sheet request with most reports archived."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.sheet_views", "--sizes", "60", "--live", "20"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_bench("bench.sheet_views", "--sizes", "60", "--live", "20")
     rows = [line.split() for line in done.stdout.splitlines() if line.strip().startswith("60 ")]
     pages = {r[2]: r for r in rows}
     assert set(pages) >= {"home", "beoordelen", "nemesys", "postvak", "overzicht"}
