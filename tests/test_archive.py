@@ -241,3 +241,35 @@ def _same_rows(a, b) -> bool:
         sorted(left[n], key=lambda r: r["id"]) == sorted(right[n], key=lambda r: r["id"])
         for n in SHARED_TABLES
     )
+
+
+def test_a_later_run_moves_the_cut_forward_in_its_one_setting(sql_repo):
+    """Months later more reports are old enough: the run archives them and moves the kept cut
+    forward in the same settings row (Overzicht must reach the archive for the new ones too)."""
+    demo.seed_demo(sql_repo, tickets=40, end=END, config=CONFIG)
+    first = _run(sql_repo)
+    second = archive.archive(sql_repo, MAZ, CONFIG, clock=lambda: LATER + timedelta(days=90))
+    assert first.tickets and second.tickets
+    cuts = [s for s in sql_repo.read(["settings"])["settings"] if s["key"] == archive.CUT_KEY]
+    assert len(cuts) == 1
+    assert datetime.fromisoformat(cuts[0]["value"]) == second.cutoff > first.cutoff
+    snap = Snapshot(sql_repo.read(("settings",)))
+    assert archive.archive_cut(snap) == cuts[0]["value"]
+
+
+def test_a_store_never_archived_has_no_cut_and_no_period_reaches_the_archive(sql_repo):
+    demo.seed_demo(sql_repo, tickets=10, end=END, config=CONFIG)
+    cut = archive.archive_cut(Snapshot(sql_repo.read(("settings",))))
+    assert cut == ""
+    assert not archive.reaches_archive(date(2000, 1, 1), cut)
+
+
+def test_the_dry_run_lists_the_period_every_report_and_the_count(sql_repo):
+    """What Beheer and `lib.cli archive --dry-run` show: the cut, each report's number, the count."""
+    demo.seed_demo(sql_repo, tickets=40, end=END, config=CONFIG)
+    plan = _run(sql_repo, dry_run=True)
+    lines = plan.lines()
+    cut = (LATER - timedelta(days=365)).strftime("%d-%m-%Y")  # 12 months before the run
+    assert lines[0] == (f"Archiveren na 12 maanden: meldingen afgesloten of verwijderd voor {cut}.")
+    assert lines[1:-1] == [t["number"] for t in plan.tickets] and len(lines) > 3
+    assert lines[-1] == f"{len(plan.tickets)} melding(en)."
