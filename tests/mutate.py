@@ -115,7 +115,7 @@ TESTS = {
         "tests/test_known_outages_listed.py",
     ],
     "privacy": ["tests/test_privacy.py", "tests/test_purge_plan_text.py"],
-    "archive": ["tests/test_archive.py"],
+    "archive": ["tests/test_archive.py", "tests/test_cli.py"],
     "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
     "repository": [
         "tests/test_contract.py",
