@@ -4,8 +4,10 @@ A report closed or removed longer ago than `archive_months` ([app] in
 secrets.toml, default 12) gets `archived_at` set, through an ordinary versioned
 Update on both drivers. The live read (lib/repository/live.py) then leaves it
 out with everything that hangs on it, so the work pages cost what the open work
-costs. Nothing is moved or deleted: the full read (exports, migrate, backups,
-the privacy purge, search by number, Overzicht over an old period) still holds it.
+costs. Nothing is deleted: the full read (exports, migrate, backups, the privacy
+purge, search by number, Overzicht over an old period) still holds it. The Sheet,
+whose read returns whole worksheets, then moves the archived rows into archive
+worksheets (`Repository.move_archived`, lib/repository/sheets_archive.py).
 
 A report is archived only when nothing about it is still someone's work: its
 communication task is done, no mail of it waits to be sent, and every invoice
@@ -52,6 +54,7 @@ class ArchivePlan:
     cutoff: datetime
     months: int
     tickets: list[dict]  # as read: their versions make the Updates
+    moved: int = 0  # Sheet rows moved to the archive worksheets by this run
 
     def lines(self) -> list[str]:
         head = (
@@ -59,7 +62,8 @@ class ArchivePlan:
             f"voor {self.cutoff:%d-%m-%Y}."
         )
         rows = [f"{t['number']}" for t in self.tickets]
-        return [head, *rows, f"{len(self.tickets)} melding(en)."]
+        moved = [f"{self.moved} rij(en) naar de archiefwerkbladen van de Google Sheet verplaatst."]
+        return [head, *rows, f"{len(self.tickets)} melding(en).", *(moved if self.moved else [])]
 
 
 def _still_work(snapshot: Snapshot) -> set[str]:
@@ -158,16 +162,19 @@ def archive(
     snapshot = Snapshot(repo.read(TABLES_READ))
     now = clock()
     result = plan(snapshot, now=now, months=archive_months(config))
-    if dry_run or not result.tickets:
+    if dry_run:
         return result
     at = now.astimezone(workdays.AMSTERDAM).isoformat(timespec="seconds")
     # The cut first: Overzicht reads the full store for an older period before any
     # report leaves the live read.
-    if cut := _cut_change(snapshot, result.cutoff):
+    if result.tickets and (cut := _cut_change(snapshot, result.cutoff)):
         repo.commit(cut)
     for start in range(0, len(result.tickets), BATCH):
         batch = result.tickets[start : start + BATCH]
         repo.commit([Update("tickets", t["id"], t["version"], {"archived_at": at}) for t in batch])
+    # Also after an earlier run that stopped between the two: the Sheet moves the
+    # archived rows out of the worksheets its live read asks for (SQL: nothing to do).
+    result.moved = repo.move_archived()
     return result
 
 

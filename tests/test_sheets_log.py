@@ -6,7 +6,7 @@ two racing writers are told; the expectations are the rules of issue 9."""
 from __future__ import annotations
 
 from lib.repository.base import NUMBER_SLOT
-from lib.repository.sheets_log import COMMIT, VOID, Entry, Fold, parse
+from lib.repository.sheets_log import COMMIT, MOVE, VOID, Entry, Fold, parse
 
 
 def update(row_id: str, base: int, **values) -> dict:
@@ -195,3 +195,33 @@ def test_scrubbing_never_rewrites_what_a_verdict_reads():
     assert before.outcomes["c"].reason == "duplicate"  # the key taken at "a" still counts
     clean = scrubbed(entries)
     assert clean[0] == entries[0] and verdicts(fold(*clean)) == verdicts(before)
+
+
+def moved(*rows: list, highest: dict | None = None, keys: list | None = None) -> Entry:
+    """The archive's log row: these rows now stand in the archive worksheets."""
+    state = {"rows": list(rows), "highest": highest or {}, "keys": keys or []}
+    return Entry(f"archief-{len(rows)}", MOVE, changes=(state,))
+
+
+def test_a_moved_row_leaves_the_fold_unless_it_changed_after_the_move_was_read():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1), insert("t2", version=1))),
+        Entry("b", COMMIT, changes=(update("t2", 1, status="x"),)),  # after the mover read t2
+        moved(["tickets", "t1", 1], ["tickets", "t2", 1]),
+    )
+    assert "t1" not in f.rows["tickets"]  # no later commit writes it back to the live worksheet
+    assert f.rows["tickets"]["t2"]["status"] == "x"  # the newer version stays, shown and mended
+
+
+def test_a_move_keeps_the_numbers_and_unique_keys_of_the_moved_rows_taken():
+    f = fold(
+        moved(
+            ["tickets", "t1", 1],
+            highest={"KIV-2025-": 87},
+            keys=[["invoices", "number", {"f-100": "i1"}]],
+        ),
+        Entry("a", COMMIT, changes=(insert("t2", prefix="KIV-2025-", floor=3, number="x"),)),
+        Entry("b", COMMIT, changes=(insert("i2", t="invoices", unique="number", number="F-100"),)),
+    )
+    assert f.rows["tickets"]["t2"]["number"] == "KIV-2025-0088"
+    assert f.outcomes["b"].reason == "duplicate"

@@ -195,6 +195,15 @@ class Repository(abc.ABC):
         """
         return None
 
+    def move_archived(self) -> int:
+        """Move archived rows out of what the live read asks for; how many rows moved.
+
+        The SQL stores filter archived rows in the query (lib/repository/live.py);
+        the Sheet returns whole worksheets, so it keeps them in archive worksheets
+        (lib/repository/sheets_archive.py).
+        """
+        return 0
+
     def read_all(self) -> dict[str, list[dict]]:
         return self.read(TABLES)
 

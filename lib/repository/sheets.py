@@ -49,11 +49,19 @@ from gspread.exceptions import APIError
 from lib.repository import live, sheets_log
 from lib.repository.base import (
     Change,
+    Insert,
     OutcomeUnknown,
     Redact,
     Repository,
     StoreUnavailable,
     check_changes,
+)
+from lib.repository.sheets_archive import (
+    ARCHIVABLE,
+    WORKSHEETS,
+    SheetsArchive,
+    archive_title,
+    with_archive,
 )
 from lib.repository.sheets_cells import (
     answered_rows,
@@ -103,7 +111,7 @@ def _shared(key: str) -> _Shared:
         return _SHARED.setdefault(key, _Shared())
 
 
-class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
+class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
     def __init__(
         self,
         *,
@@ -160,22 +168,35 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         if not names:
             return {}
         if live_only:  # the same one request, with what decides the archive; filtered here
-            return live.live_rows(self.read(live.helper_tables(names)), names)
+            return live.live_rows(self._read(live.helper_tables(names), archive=False), names)
+        return self._read(names, archive=True)
+
+    def _read(self, names: Iterable[str], *, archive: bool) -> dict[str, list[dict]]:
+        """The worksheets (with their archive worksheets) and the log laid over them."""
+        names = list(names)
+        titles = names + [archive_title(n) for n in names if archive and n in ARCHIVABLE]
         now = time.monotonic()
         with self._shared.lock:
-            cached = {n: self._shared.worksheets.get(n) for n in names}
+            cached = {t: self._shared.worksheets.get(t) for t in titles}
         if self.worksheet_refresh and all(
             c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
         ):
             _, fold = self._fetch([])
-            sheets = {n: c[0] for n, c in cached.items()}
+            sheets = {t: c[0] for t, c in cached.items()}
         else:
-            sheets, fold = self._fetch(names)
+            sheets, fold = self._fetch(titles)
             if self.worksheet_refresh:
                 with self._shared.lock:
-                    self._shared.worksheets.update({n: (sheets[n], now) for n in names})
+                    self._shared.worksheets.update({t: (sheets[t], now) for t in titles})
         with self._shared.lock:  # other threads fold new log rows meanwhile
-            return {name: list(overlay(name, sheets[name], fold)[0].values()) for name in names}
+            return {
+                name: list(overlay(name, self._merged(name, sheets), fold)[0].values())
+                for name in names
+            }
+
+    @staticmethod
+    def _merged(name: str, sheets: dict[str, Sheet]) -> Sheet:
+        return with_archive(name, sheets[name], sheets.get(archive_title(name)))
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
@@ -188,6 +209,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
             for name in names:
                 state[name], lagging = overlay(name, sheets[name], fold)
                 behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
+        self._add_archived(state, sheets, changes)
         entry, results = plan(state, fold, changes, self._clock())
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
@@ -203,6 +225,25 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         logged = iter(outcome.results)
         final = [dict(next(logged)) if r.pop("_planned", False) else r for r in results]
         return final
+
+    def _add_archived(
+        self, state: dict[str, dict], sheets: dict[str, Sheet], changes: Sequence[Change]
+    ) -> None:
+        """A change to an archived row: read its archive worksheet too (rare: a purge)."""
+        wanted = [
+            ch.table
+            for ch in changes
+            if not isinstance(ch, Insert)
+            and ch.table in ARCHIVABLE
+            and ch.id not in state[ch.table]
+        ]
+        if not wanted:
+            return
+        found, fold = self._fetch([archive_title(n) for n in dict.fromkeys(wanted)])
+        with self._shared.lock:
+            for name in dict.fromkeys(wanted):
+                merged = with_archive(name, sheets[name], found[archive_title(name)])
+                state[name] = overlay(name, merged, fold)[0]
 
     def _clock(self) -> str:
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -240,6 +281,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         behind: dict[tuple[str, str], dict],
         *,
         mend_required: bool = False,
+        extra: Sequence[dict] = (),
     ) -> None:
         """One spreadsheets.batchUpdate: the lagging worksheet rows, and the entry appended.
 
@@ -257,6 +299,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
         for attempt in range(tries):
             grid = self._grid([name for name, _ in behind], refresh=attempt == 1)
             requests = self._projection(grid, sheets, behind) if attempt < 2 else []
+            requests += extra  # all or nothing with the entry (the archive's move)
             if entry is not None:
                 requests.append(append_row(grid[sheets_log.TITLE]["sheetId"], entry.cells()))
             if not requests:
@@ -354,7 +397,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, Repository):
                 "(zie de handleiding) en probeer opnieuw."
             )
         sheets = {
-            n: parse_sheet(TABLES[n], values) for n, values in zip(names, found, strict=False)
+            n: parse_sheet(WORKSHEETS[n], values) for n, values in zip(names, found, strict=False)
         }
         return sheets, fold
 

@@ -45,6 +45,8 @@ def parse_sheet(table: Table, values: list[list]) -> Sheet:
         if row["id"] and row["id"] not in sheet.rows:
             sheet.rows[row["id"]] = row
             sheet.position[row["id"]] = number
+        elif not any(str(c).strip() for c in cells):
+            sheet.free.append(number)  # blanked (moved to the archive): reused for new rows
     return sheet
 
 
@@ -168,10 +170,15 @@ def update_row(sheet_id: int, number: int, values: list) -> dict:
 
 def append_row(sheet_id: int, values: list) -> dict:
     """Append one row after the last row with data (appendCells)."""
+    return append_rows(sheet_id, [values])
+
+
+def append_rows(sheet_id: int, rows: list[list]) -> dict:
+    """Append rows after the last row with data (appendCells), growing the grid as needed."""
     return {
         "appendCells": {
             "sheetId": sheet_id,
-            "rows": [{"values": [cell_data(v) for v in values]}],
+            "rows": [{"values": [cell_data(v) for v in values]} for values in rows],
             "fields": "userEnteredValue",
         }
     }

@@ -27,6 +27,11 @@ The readable worksheets (tickets, events, ...) follow the log: each commit
 brings the rows the log decided before it up to date in the same request
 (lib/repository/sheets.py); the log is what decides, they are what people read.
 
+An `archief` row (written by the archive's move, lib/repository/sheets_archive.py)
+names rows that now stand in the archive worksheets: each process forgets them,
+unless the log changed them after the mover read them (`Fold._moved`), and keeps
+their numbers and unique keys taken, as a basis row does.
+
 A `basis` row (written by the log compaction, `SheetsRepository.compact_log`)
 summarises the log up to a row it names (`covers`): the highest number handed
 out per prefix and the unique keys taken, exactly as the fold had them after
@@ -43,6 +48,7 @@ commit takes from its read to its append (see compact_log).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +60,7 @@ TITLE = "_wijzigingen"
 HEADER = ["wijziging", "soort", "tijdstip", "inhoud"]
 WIDTH = 26  # columns A..Z: the JSON continues from D over as many cells as it needs
 CHUNK = 45_000  # Google refuses a cell over 50,000 characters
-COMMIT, VOID, BASIS = "commit", "void", "basis"
+COMMIT, VOID, BASIS, MOVE = "commit", "void", "basis", "archief"
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class Entry:
 
 def parse(cells: list[Any]) -> Entry | None:
     """A log row back into an entry; None for a blank or foreign row (skipped by all)."""
-    if len(cells) < 2 or not cells[0] or cells[1] not in (COMMIT, VOID, BASIS):
+    if len(cells) < 2 or not cells[0] or cells[1] not in (COMMIT, VOID, BASIS, MOVE):
         return None
     if cells[1] == VOID:
         return Entry(str(cells[0]), VOID)
@@ -85,7 +91,7 @@ def parse(cells: list[Any]) -> Entry | None:
         return None
     if not isinstance(changes, list):
         return None
-    if cells[1] == BASIS and (len(changes) != 1 or not isinstance(changes[0], dict)):
+    if cells[1] in (BASIS, MOVE) and (len(changes) != 1 or not isinstance(changes[0], dict)):
         return None
     at = str(cells[2]) if len(cells) > 2 else ""
     return Entry(str(cells[0]), str(cells[1]), at, tuple(changes))
@@ -96,6 +102,14 @@ def basis(fold: Fold, change_id: str, at: str) -> Entry:
     keys = [[table, column, dict(found)] for (table, column), found in sorted(fold.keys.items())]
     state = {"covers": fold.count, "highest": dict(fold.highest), "keys": keys}
     return Entry(change_id, BASIS, at, (state,))
+
+
+def moved_mark(table: str, row: dict) -> int | str:
+    """What tells whether a moved row changed since: its version, or its digest when append-only."""
+    if TABLES[table].mutable:
+        return int(row["version"])
+    text = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def fold_through(values: list[list], through: int) -> Fold:
@@ -168,10 +182,31 @@ class Fold:
             self.absorb(entry)
             self.outcomes[entry.change_id] = Outcome(True)
             return
+        if entry.kind == MOVE:
+            self.absorb(entry)
+            self._moved(entry.changes[0].get("rows", []))
+            self.outcomes[entry.change_id] = Outcome(True)
+            return
         outcome = self._decide(entry.changes, row_number)
         self.outcomes[entry.change_id] = outcome
         if not outcome.won:
             self.idle.add(row_number)
+
+    def _moved(self, moved: list) -> None:
+        """Rows moved to the archive worksheets leave the fold, unless changed since.
+
+        The mover wrote each row as it read it (`mark`: its version, or for an
+        append-only row its digest). A change that reached the log before this
+        entry but after that read makes the archive copy stale: such a row stays
+        here, so reads show it and the next commit writes it back to the live
+        worksheet, where reads find it first (see SheetsArchive).
+        """
+        for table, row_id, mark in moved:
+            current = self.rows.get(table, {}).get(row_id)
+            if current is not None and moved_mark(table, current) != mark:
+                continue
+            self.rows.get(table, {}).pop(row_id, None)
+            self.previous.pop((table, row_id), None)
 
     def _decide(self, changes: tuple[dict, ...], row_number: int = 0) -> Outcome:
         staged: dict[tuple[str, str], dict] = {}

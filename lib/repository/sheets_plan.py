@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lib.repository import sheets_log
@@ -42,11 +42,16 @@ class Sheet:
     position: dict[str, int]  # id -> 1-based row in the worksheet
     next_row: int  # first row after the last non-empty one
     added: int = 0
+    free: list[int] = field(default_factory=list)  # blank rows before next_row, in order
 
     def add(self, row: dict) -> None:
+        """Place a row: in the first blank row (left by the archive), else after the last."""
         self.rows[row["id"]] = row
-        self.position[row["id"]] = self.next_row
-        self.next_row += 1
+        if self.free:
+            self.position[row["id"]] = self.free.pop(0)
+        else:
+            self.position[row["id"]] = self.next_row
+            self.next_row += 1
         self.added += 1
 
 

@@ -99,6 +99,9 @@ class SheetsUpkeep:
         self._scrub(rounds=3)
         sheets, behind, _ = self._lagging()
         self._send(None, sheets, behind, mend_required=True)
+        # A purged archived row came back to its live worksheet; its archive copy
+        # still holds the old text until it is moved again.
+        self.move_archived()
 
     def _scrub(self, rounds: int) -> None:
         """Rewrite the log rows that still hold redacted text (sheets_log.Fold.scrub).
