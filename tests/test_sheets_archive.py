@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from google.auth.credentials import AnonymousCredentials
 
 from lib import archive, privacy
 from lib.config import Config
 from lib.procedure import Actor, Message, Role
-from lib.repository import Update
+from lib.repository import Insert, StoreUnavailable, Update, sheets_archive
 from lib.repository.sheets import SheetsRepository, _Shared
 from lib.schema import SHARED_TABLES, TABLES
 from tests.flows import Office
@@ -215,3 +216,90 @@ def test_a_purge_of_an_archived_report_leaves_no_text_in_either_worksheet(sheets
     assert not live_ids & {t["id"] for t in old}  # moved back to the archive after the purge
     kept = sheets_repo.read(["tickets"])["tickets"]
     assert {t["id"] for t in kept} >= {t["id"] for t in old}  # purged, not deleted
+
+
+def _live_rows_of(repo: SheetsRepository, standin, ticket_ids: set[str]) -> list:
+    """Rows of these reports still standing in the live worksheets."""
+    found = []
+    for table in OF_A_REPORT:
+        rows = standin.values(repo.key, table)
+        owner = 0 if table == "tickets" else TABLES[table].column_names.index("ticket_id")
+        found += [r for r in rows[1:] if r and r[owner] in ticket_ids]
+    return found
+
+
+def test_a_move_in_small_batches_takes_every_row_of_the_reports(sheets_repo, standin, monkeypatch):
+    monkeypatch.setattr(sheets_archive, "MOVE_BATCH", 2)
+    office = Office(sheets_repo)
+    old = _finished_reports(office, 3)
+    done = _archive(office)
+    assert done.moved > 6  # more than three batches
+    assert not _live_rows_of(sheets_repo, standin, {t["id"] for t in old})
+
+
+def test_a_move_stopped_between_batches_shows_nothing_archived_and_the_next_run_ends_it(
+    sheets_repo, standin, monkeypatch
+):
+    office = Office(sheets_repo)
+    old = _finished_reports(office, 3)
+    waiting = office.waiting()
+    live_before = sheets_repo.read(SHARED_TABLES, live_only=True)
+    monkeypatch.setattr(sheets_archive, "MOVE_BATCH", 2)
+    sent, real = [], SheetsRepository._send
+
+    def failing_send(self, *args, **kw):
+        if kw.get("extra") and len(sent) == 2:  # the third batch never arrives
+            raise StoreUnavailable("De Google Sheet is tijdelijk niet bereikbaar.")
+        sent.append(1)
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(SheetsRepository, "_send", failing_send)
+    with pytest.raises(StoreUnavailable):
+        _archive(office)
+    assert _live_rows_of(sheets_repo, standin, {t["id"] for t in old})  # half way
+    live_now = sheets_repo.read(SHARED_TABLES, live_only=True)
+    fresh_view = _fresh(sheets_repo, standin).read(SHARED_TABLES, live_only=True)
+    for name in ("tickets", "events", "messages"):
+        for view in (live_now, fresh_view):
+            assert {r["id"] for r in view[name]} == {r["id"] for r in live_before[name]} - {
+                r["id"]
+                for r in live_before[name]
+                if r.get("ticket_id", r["id"]) in {t["id"] for t in old}
+            }, name
+    monkeypatch.setattr(SheetsRepository, "_send", real)
+    assert _archive(office).moved
+    assert not _live_rows_of(sheets_repo, standin, {t["id"] for t in old})
+    assert [t["id"] for t in sheets_repo.read(["tickets"], live_only=True)["tickets"]] == [
+        waiting["id"]
+    ]
+
+
+def test_a_row_added_to_a_report_already_in_the_archive_follows_it(sheets_repo, standin):
+    """A late row (here an event) for a report whose own row stands in the archive already."""
+    office = Office(sheets_repo)
+    (old,) = _finished_reports(office, 1)
+    _archive(office)
+    note = Insert(
+        "events",
+        {
+            "id": "late-event",
+            "ticket_id": old["id"],
+            "entity": "ticket",
+            "entity_id": old["id"],
+            "at": office.clock().isoformat(),
+            "actor_name": "Marije (MAZ)",
+            "actor_role": "maz",
+            "action": "note",
+            "from_status": old["status"],
+            "to_status": old["status"],
+            "note": "Nagekomen",
+        },
+    )
+    sheets_repo.commit([note])
+    assert "late-event" not in {
+        e["id"] for e in sheets_repo.read(["events"], live_only=True)["events"]
+    }
+    sheets_repo.compact_log(min_age=0)  # written to the live worksheet, as any new row
+    assert sheets_repo.move_archived() == 1
+    assert not _live_rows_of(sheets_repo, standin, {old["id"]})
+    assert "late-event" in {e["id"] for e in sheets_repo.read(["events"])["events"]}

@@ -168,7 +168,8 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         if not names:
             return {}
         if live_only:  # the same one request, with what decides the archive; filtered here
-            return live.live_rows(self._read(live.helper_tables(names), archive=False), names)
+            found = self._read(live.helper_tables(names), archive=False)
+            return live.live_rows(live.with_moved_reports(found), names)
         return self._read(names, archive=True)
 
     def _read(self, names: Iterable[str], *, archive: bool) -> dict[str, list[dict]]:

@@ -38,6 +38,10 @@ from lib.schema import TABLES, Table
 
 SUFFIX = "_archief"
 ARCHIVABLE = ("tickets", *live.BY_TICKET, "communication_ticks", "invoices")
+# The order rows are moved in: what decides whether a row is archived (its report,
+# its order, its communication task) moves after the rows it decides for.
+MOVE_ORDER = ("events", "communication_ticks", "invoices", "quotes", "messages", "affected")
+MOVE_ORDER += ("links", "communication_tasks", "orders", "tickets")
 ARCHIVE_TABLES: dict[str, Table] = {
     f"{n}{SUFFIX}": replace(TABLES[n], name=f"{n}{SUFFIX}") for n in TABLES if n in ARCHIVABLE
 }
@@ -74,65 +78,84 @@ class SheetsArchive:
     """move_archived; the requests are SheetsRepository's."""
 
     def move_archived(self) -> int:
-        """Move every archived row out of the live worksheets; how many rows moved."""
-        total = 0
-        while True:
-            moved = self._move_batch()
-            total += moved
-            if moved < MOVE_BATCH:
-                return total
+        """Move every archived row out of the live worksheets; how many rows moved.
 
-    def _move_batch(self) -> int:
-        names = list(ARCHIVABLE)
+        One read plans the whole move; each batch is then one request. The rows a
+        live read needs to recognise the rest as archived go last (MOVE_ORDER), so
+        a run stopped between batches leaves nothing archived in the live read.
+        """
+        names = list(MOVE_ORDER)
         titles = names + [archive_title(n) for n in names]
         if any(t not in self._grid(titles) for t in titles):
             self.setup()  # an installation from before the archive worksheets
         sheets, fold = self._fetch(titles)
         with self._shared.lock:
-            state, behind = {}, {}
-            for name in names:
-                state[name], lagging = overlay(name, sheets[name], fold)
-                behind.update(self._behind(name, sheets[name], fold, lagging))
-            kept = live.live_rows({n: list(state[n].values()) for n in names}, names)
-            keep = {n: {r["id"] for r in kept[n]} for n in names}
-            moving = [
-                (name, row_id, behind.get((name, row_id), row))
-                for name in names
-                for row_id, row in state[name].items()
-                if row_id not in keep[name]
-            ][:MOVE_BATCH]
+            moving, behind = self._moving(names, sheets, fold)
             marks = [
                 [name, row_id, moved_mark(name, fold.rows.get(name, {}).get(row_id, row))]
                 for name, row_id, row in moving
             ]
             keys = self._moved_keys(fold, moving)
-        if not moving:
-            return 0
         grid = self._grid(titles)
+        moved = {(name, row_id) for name, row_id, _ in moving}
+        behind = {k: v for k, v in behind.items() if k not in moved}
+        for start in range(0, len(moving), MOVE_BATCH):
+            batch = moving[start : start + MOVE_BATCH]
+            state = {
+                "rows": marks[start : start + MOVE_BATCH],
+                "highest": self._moved_numbers(batch),
+                "keys": keys if start == 0 else [],
+            }
+            entry = Entry(f"archief-{uuid.uuid4().hex}", sheets_log.MOVE, self._clock(), (state,))
+            requests = self._move_requests(batch, sheets, grid)
+            self._send(entry, sheets, behind, mend_required=True, extra=requests)
+            self._verdict(entry.change_id)
+            behind = {}  # the first request mended the lagging rows
+        return len(moving)
+
+    def _moving(self, names: list[str], sheets: dict[str, Sheet], fold) -> tuple[list, dict]:
+        """The rows to move (table, id, row as it is now), in MOVE_ORDER; the lagging rows.
+
+        What is archived is decided over the whole store (the archive worksheets
+        included), so a row whose report was moved by an earlier batch still goes.
+        """
+        whole, behind = {}, {}
+        for name in names:
+            merged = with_archive(name, sheets[name], sheets[archive_title(name)])
+            whole[name] = overlay(name, merged, fold)[0]
+            lagging = overlay(name, sheets[name], fold)[1]
+            behind.update(self._behind(name, sheets[name], fold, lagging))
+        kept = live.live_rows({n: list(whole[n].values()) for n in names}, names)
+        moving = []
+        for name in names:
+            keep = {r["id"] for r in kept[name]}
+            in_live = sheets[name].rows.keys() | fold.rows.get(name, {}).keys()
+            moving += [
+                (name, row_id, behind.get((name, row_id), whole[name][row_id]))
+                for row_id in whole[name]
+                if row_id in in_live and row_id not in keep
+            ]
+        return moving, behind
+
+    @staticmethod
+    def _move_requests(batch: list, sheets: dict[str, Sheet], grid: dict) -> list[dict]:
+        """Write the rows into the archive worksheets (in place when there), blank them live."""
         requests, appended = [], {}
-        for name, row_id, row in moving:
+        for name, row_id, row in batch:
             archived = sheets[archive_title(name)]
             if row_id in archived.position:
                 sheet_id = grid[archive_title(name)]["sheetId"]
-                requests.append(
-                    update_row(sheet_id, archived.position[row_id], row_cells(name, row))
-                )
+                position = archived.position[row_id]
+                requests.append(update_row(sheet_id, position, row_cells(name, row)))
             else:
                 appended.setdefault(name, []).append(row_cells(name, row))
             if row_id in sheets[name].position:
                 blank = [""] * len(TABLES[name].columns)
-                requests.append(
-                    update_row(grid[name]["sheetId"], sheets[name].position[row_id], blank)
-                )
+                position = sheets[name].position[row_id]
+                requests.append(update_row(grid[name]["sheetId"], position, blank))
         for name, rows in appended.items():
             requests.append(append_rows(grid[archive_title(name)]["sheetId"], rows))
-        moved = {(name, row_id) for name, row_id, _ in moving}
-        behind = {k: v for k, v in behind.items() if k not in moved}
-        state = {"rows": marks, "highest": self._moved_numbers(moving), "keys": keys}
-        entry = Entry(f"archief-{uuid.uuid4().hex}", sheets_log.MOVE, self._clock(), (state,))
-        self._send(entry, sheets, behind, mend_required=True, extra=requests)
-        self._verdict(entry.change_id)
-        return len(moving)
+        return requests
 
     @staticmethod
     def _moved_numbers(moving: list[tuple[str, str, dict]]) -> dict[str, int]:
