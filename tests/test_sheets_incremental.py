@@ -80,3 +80,30 @@ def test_a_hand_edit_shows_at_the_next_full_read(make_sheets_repo, standin):
     assert reader.read(["tickets"])["tickets"][0]["description"] == ticket["description"]
     time.sleep(0.4)
     assert reader.read(["tickets"])["tickets"][0]["description"] == "Hersteld"
+
+
+def test_the_view_after_ones_own_write_is_served_from_its_answer(
+    make_sheets_repo, standin, monkeypatch
+):
+    """Issue 10 point 5: the read after one's own write does not ask the Sheet again;
+    a view later than LOG_FRESH reads the new log rows (others' changes) as before."""
+    from lib.repository import sheets
+
+    monkeypatch.setattr(sheets, "LOG_FRESH", 0.5)
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    office = Office(repo)
+    tables = ["tickets", "events", "messages"]
+    repo.read(tables)
+    ticket = office.submit()  # the check read and the write
+    standin.reset_counts()
+    rows = repo.read(tables)
+    assert standin.count() == 0  # served from the write's answer
+    assert ticket["id"] in {t["id"] for t in rows["tickets"]}
+    others = other_process(repo)
+    theirs = Office(others).submit()
+    time.sleep(0.6)
+    standin.reset_counts()
+    rows = repo.read(tables)
+    assert standin.count() == standin.count("values.batchGet") == 1  # the new log rows
+    assert theirs["id"] in {t["id"] for t in rows["tickets"]}

@@ -88,6 +88,10 @@ HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 # The app's setting (lib/store.py): a hand edit in a worksheet shows within a
 # minute; everything written through the app at once (it is in the log).
 WORKSHEET_REFRESH = 60.0
+# The log as an answer gave it counts as current this long: the view that follows
+# one's own write is served from the write's answer (issue 10: no second read).
+# Other processes' changes show at most this much later; a commit always reads.
+LOG_FRESH = 2.0
 _log = logging.getLogger("kivido.sheets")
 
 
@@ -100,6 +104,8 @@ class _Shared:
     fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
     # title -> (worksheet as last read, time.monotonic() then): see read()
     worksheets: dict[str, tuple[Sheet, float]] = field(default_factory=dict)
+    # time.monotonic() when a write's answer last brought the fold to the log's end
+    written_at: float = float("-inf")
 
 
 _SHARED: dict[str, _Shared] = {}
@@ -182,7 +188,10 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         if self.worksheet_refresh and all(
             c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
         ):
-            _, fold = self._fetch([])
+            with self._shared.lock:
+                fold = self._shared.fold if now - self._shared.written_at < LOG_FRESH else None
+            if fold is None:
+                _, fold = self._fetch([])
             sheets = {t: c[0] for t, c in cached.items()}
         else:
             sheets, fold = self._fetch(titles)
@@ -312,6 +321,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 "responseIncludeGridData": True,
             }
             try:
+                asked = time.monotonic()  # the answer is at least this fresh
                 answer = self._http.batch_update(self.key, body)
                 break
             except APIError as err:
@@ -325,6 +335,8 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
             answered = found is not None and found[0] == start and fold.count >= start
             if answered and not self._merge(start, found[1]):
                 self._shared.fold = Fold()  # the log was edited: _verdict reads it again
+            elif answered:
+                self._shared.written_at = asked  # the answer holds the log to its end
 
     def _verdict(self, change_id: str) -> Outcome:
         """The log's verdict on a change that landed; read the log when not folded yet."""
