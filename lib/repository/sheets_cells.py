@@ -33,6 +33,9 @@ def parse_sheet(table: Table, values: list[list]) -> Sheet:
         )
     sheet = Sheet(rows={}, position={}, next_row=len(values) + 1)
     for number, cells in enumerate(values[1:], start=2):
+        if all(isinstance(c, str) and not c.strip() for c in cells):
+            sheet.free.append(number)  # blanked (moved to the archive): reused for new rows
+            continue
         try:
             row = {
                 c.name: from_cell(c, cells[i] if i < len(cells) else "")
@@ -45,8 +48,6 @@ def parse_sheet(table: Table, values: list[list]) -> Sheet:
         if row["id"] and row["id"] not in sheet.rows:
             sheet.rows[row["id"]] = row
             sheet.position[row["id"]] = number
-        elif not any(str(c).strip() for c in cells):
-            sheet.free.append(number)  # blanked (moved to the archive): reused for new rows
     return sheet
 
 
