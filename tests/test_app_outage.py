@@ -17,6 +17,7 @@ import streamlit as st
 from lib import cli, intake, navigation
 from lib.procedure import Actor, Role
 from lib.repository import sql_engine
+from lib.repository.sheets import _Shared
 from lib.ui import outage
 from lib.workdays import AMSTERDAM
 from tests.apptest_support import app_store  # noqa: F401
@@ -41,6 +42,7 @@ def _sheet_back(standin) -> None:
 def sheet_app(make_sheets_repo, standin, tmp_path, monkeypatch):
     """The app on a Sheet of the stand-in, read afresh every run, queue in tmp_path."""
     repo = make_sheets_repo()
+    repo._shared = _Shared()  # the data was set up by another process
     Office(repo)  # locations and reference data
     monkeypatch.setenv("KIVIDO_STORE", "sheets")
     monkeypatch.setenv("KIVIDO_SHEET_KEY", repo.key)
