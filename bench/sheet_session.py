@@ -6,9 +6,11 @@ app's rule, as bench/sheet_views.py loads it) in the Sheets stand-in
 working session in AppTest on the Sheet driver, as the people would click it
 (three staff reports, triage, the outbox, Nemesys's confirmation, the next-day
 follow-up, a quote and its decision, resolve, close, an invoice, its approval
-and payment, Overzicht). Each step starts after a pause longer than
-cache_seconds (its first view reads again). Counted per view and per action
-(the press and the rerun showing its result): requests and bytes of the answers.
+and payment, Overzicht). Each page is opened after a pause longer than
+cache_seconds (its first view reads again); with --pace minute (default) also
+longer than the driver's WORKSHEET_REFRESH, so the worksheets are read again.
+Counted per view and per action (the press and the rerun showing its result):
+requests and bytes of the answers.
 
   floor  one read per view and one write per action
   naive  the same views and the same changes replayed with the pattern public
@@ -43,6 +45,13 @@ RUBEN = "ruben@kivido.example"
 WRITES = ("spreadsheets.batchUpdate", "values.append", "values.batchUpdate", "values.update")
 
 
+PACES = {
+    "minute": "each page opened a minute or more after the last (the driver reads the "
+    "worksheets again, WORKSHEET_REFRESH)",
+    "fast": "as fast as AppTest clicks (within a minute the driver reads only new log rows)",
+}
+
+
 @dataclass
 class Step:
     kind: str  # "view" or "action"
@@ -56,8 +65,8 @@ class Step:
 class Session:
     """Counts the app's traffic per view and per action, and records its commits."""
 
-    def __init__(self, standin):
-        self.standin, self.steps = standin, []
+    def __init__(self, standin, minute: bool):
+        self.standin, self.steps, self.minute = standin, [], minute
         self.commits: list = []
 
     def _measured(self, kind: str, label: str, run) -> AppTest:
@@ -76,6 +85,11 @@ class Session:
         """A person opens a page after a pause (past cache_seconds when `fresh`)."""
         if fresh:
             st.cache_data.clear()
+        if fresh and self.minute:  # a minute on: the driver reads the worksheets again
+            from lib.repository import sheets as sheets_module
+
+            for shared in sheets_module._SHARED.values():
+                shared.worksheets.clear()
         at = AppTest.from_file(str(ROOT / path), default_timeout=900)
         at.session_state["demo_role"] = role
         at.session_state["demo_name"] = role.capitalize()
@@ -273,12 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sheet_session")
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--live", type=int, default=500)
+    parser.add_argument("--pace", choices=("minute", "fast"), default="minute")
     args = parser.parse_args(argv)
-    report(*measure(args.size, args.live))
+    report(*measure(args.size, args.live, args.pace))
     return 0
 
 
-def measure(size: int, live: int):
+def measure(size: int, live: int, pace: str):
     import os
 
     from google.auth.credentials import AnonymousCredentials
@@ -315,7 +330,7 @@ def measure(size: int, live: int):
         opened = AppTest.from_file(str(ROOT / "pages/home.py"), default_timeout=900)
         opened.session_state["demo_role"] = "maz"
         opened.run()  # opening the store (setup, once per process) is not part of the session
-        session = Session(standin)
+        session = Session(standin, pace == "minute")
         ref[0] = session
         session, numbers, tickets, orders = _monday(session, standin, keys[0])
         clock.move_to(TUESDAY)
@@ -327,11 +342,12 @@ def measure(size: int, live: int):
                 replayed.append(naive.measured(naive.view))
             else:
                 replayed.append(naive.measured(naive.action, step.changes))
-    return size, session.steps, replayed
+    return size, live, pace, session.steps, replayed
 
 
-def report(size: int, steps: list[Step], replayed: list[tuple[int, int]]) -> None:
-    print(f"Working session on the Sheets stand-in, {size:,} reports (all but 500 archived)")
+def report(size: int, live: int, pace: str, steps: list[Step], replayed: list) -> None:
+    print(f"Working session on the Sheets stand-in, {size:,} reports (all but {live} archived)")
+    print(f"pace: {PACES[pace]}")
     print(f"{'#':>3}  {'step':<14}{'kind':<8}{'requests':>9}{'writes':>7}{'KiB':>9}", end="")
     print(f"{'naive req':>11}{'naive KiB':>11}")
     for i, (step, (n_req, n_got)) in enumerate(zip(steps, replayed, strict=True), 1):
