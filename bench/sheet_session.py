@@ -348,10 +348,10 @@ def measure(size: int, live: int, pace: str):
 def report(size: int, live: int, pace: str, steps: list[Step], replayed: list) -> None:
     print(f"Working session on the Sheets stand-in, {size:,} reports (all but {live} archived)")
     print(f"pace: {PACES[pace]}")
-    print(f"{'#':>3}  {'step':<14}{'kind':<8}{'requests':>9}{'writes':>7}{'KiB':>9}", end="")
+    print(f"{'#':>3}  {'step':<16}{'kind':<8}{'requests':>9}{'writes':>7}{'KiB':>9}", end="")
     print(f"{'naive req':>11}{'naive KiB':>11}")
     for i, (step, (n_req, n_got)) in enumerate(zip(steps, replayed, strict=True), 1):
-        print(f"{i:>3}  {step.label:<14}{step.kind:<8}{step.requests:>9}{step.writes:>7}", end="")
+        print(f"{i:>3}  {step.label:<16}{step.kind:<8}{step.requests:>9}{step.writes:>7}", end="")
         print(f"{step.bytes / 1024:>9,.0f}{n_req:>11}{n_got / 1024:>11,.0f}")
     print()
     print(f"{'':<22}{'count':>6}{'requests':>10}{'floor':>7}{'x floor':>9}", end="")
