@@ -2,8 +2,10 @@
 
 1. Page views. For each of --sizes a realistic full store (bench.full_store:
    reports with events, orders, quotes, invoices, mails and communication tasks)
-   in SQLite, archived by the app's rule as after the weekly archive job (all but
-   --live reports; bench/archived_store.py), then every page's AppTest view in a
+   in SQLite, over one year per --per-year reports (a larger store is a longer
+   history with the same amount of open work), archived by the app's rule as after
+   the weekly archive job (all but --live reports, as far as the rule allows: open
+   work stays; bench/archived_store.py), then every page's AppTest view in a
    fresh process (bench/page_views.py): CPU seconds cold, warm and expired, the
    growth per page from one size to the next, and the process's memory (RSS):
    its peak after all views, then after --periods more cache periods in which
@@ -87,13 +89,15 @@ def page_table(sizes: list[int], results: dict[int, dict], periods: int) -> None
         print(f"{labels[mode]:<44}" + "".join(f"{c:>10.0f}" for c in cells))
 
 
-def pages_part(sizes: list[int], live: int, periods: int) -> None:
+def pages_part(sizes: list[int], live: int, periods: int, per_year: int) -> None:
     results: dict[int, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             db = Path(tmp) / f"store-{n}.db"
             start = time.perf_counter()
-            counts = build(n, db)
+            days = 365 * max(1.0, n / per_year) if per_year else 365
+            counts = build(n, db, days=days)
+            counts["years"] = round(days / 365, 1)
             built = time.perf_counter() - start
             counts["archived"] = archive_all_but(db, live)
             archived = time.perf_counter() - start - built
@@ -129,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,50000", help="report counts")
     parser.add_argument("--live", type=int, default=500, help="reports kept live by the archive")
     parser.add_argument("--periods", type=int, default=20, help="cache periods after the views")
+    parser.add_argument(
+        "--per-year",
+        type=int,
+        default=10_000,
+        help="reports a year: a larger store is a longer history, the open work the same "
+        "(0: every size in one year, so the open work grows with the size)",
+    )
     parser.add_argument("--session-size", type=int, default=1000, help="reports in the Sheet")
     parser.add_argument("--sheet-sizes", default="1000,10000", help="page views on the Sheet")
     parser.add_argument(
@@ -139,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if "pages" not in skip:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-        pages_part(sizes, args.live, args.periods)
+        pages_part(sizes, args.live, args.periods, args.per_year)
     if "session" not in skip:
         for pace in ("minute", "fast"):
             module(
