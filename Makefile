@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format demo-reset seed-demo export bench clean
+.PHONY: run test lint format demo-reset seed-demo export bench bench-parts clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 of nieuwer is nodig"'
@@ -54,13 +54,17 @@ demo-reset: $(VENV)/.runtime
 export: $(VENV)/.runtime
 	$(BIN)/python -m lib.cli export --out export
 
+# Issue 10's benchmark in one run (bench/issue10.py); BENCH_ARGS="--sizes 1000,10000" narrows it.
 bench: $(VENV)/.dev
+	$(BIN)/python -m bench.issue10 $(BENCH_ARGS)
+
+# The older, narrower benchmarks: Overzicht's parts, the Postvak, the Sheet's writers,
+# page views against the branch point.
+bench-parts: $(VENV)/.dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.postvak
 	$(BIN)/python -m bench.sheets_writers
 	$(BIN)/python -m bench.pages
-	$(BIN)/python -m bench.pages --sizes 500,1000,10000 --live 500 --baseline none
-	$(BIN)/python -m bench.sheet_views --sizes 1000,10000 --live 500
 
 # Mutation testing of lib/ (not part of `make test`: it takes long). One worker.
 # MODULES="procedure validation" narrows it; see README "Mutation testing".

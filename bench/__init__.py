@@ -28,9 +28,9 @@ def _iso(at: datetime) -> str:
 
 
 class _Builder:
-    def __init__(self, n: int, seed: int, end: datetime):
-        self.rnd, self.end = random.Random(seed), end
-        self.start = end - timedelta(days=365)
+    def __init__(self, n: int, seed: int, end: datetime, days: float = 365):
+        self.rnd, self.end, self.days = random.Random(seed), end, days
+        self.start = end - timedelta(days=days)
         self.n = n
         self.tables: dict[str, list[dict]] = {
             "tickets": [],
@@ -52,7 +52,7 @@ class _Builder:
 
     def ticket(self, i: int) -> None:
         rnd = self.rnd
-        at = self.start + timedelta(days=365 * i / self.n, hours=rnd.uniform(8, 16.9))
+        at = self.start + timedelta(days=self.days * i / self.n, hours=rnd.uniform(8, 16.9))
         tid, category = f"b{i:07d}", rnd.choice(list(CATEGORIES))
         urgency = suggest_urgency(category, rnd.random() < 0.3)
         row = {"id": tid, "number": f"KIV-{at.year}-{i:06d}", "created_at": _iso(at)}
@@ -183,9 +183,11 @@ class _Builder:
             row |= {"status": Invoice.PAID, "paid_on": paid.date().isoformat()}
 
 
-def generate(n: int, *, seed: int = 11, end: datetime | None = None) -> dict[str, list[dict]]:
-    """The tables (as the store returns them) for `n` reports over the year before `end`."""
-    builder = _Builder(n, seed, end or workdays.now())
+def generate(
+    n: int, *, seed: int = 11, end: datetime | None = None, days: float = 365
+) -> dict[str, list[dict]]:
+    """The tables (as the store returns them) for `n` reports over the `days` before `end`."""
+    builder = _Builder(n, seed, end or workdays.now(), days)
     for i in range(n):
         builder.ticket(i)
     builder.invoices()

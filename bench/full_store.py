@@ -67,10 +67,10 @@ def extras(tables: dict[str, list[dict]], now) -> dict[str, list[dict]]:
     return {"messages": mails, "communication_tasks": tasks, "communication_ticks": ticks}
 
 
-def build(n: int, db: Path, *, seed: int = 11) -> dict[str, int]:
-    """Write a store of `n` reports to the SQLite file `db`; the row count per table."""
+def build(n: int, db: Path, *, seed: int = 11, days: float = 365) -> dict[str, int]:
+    """Write a store of `n` reports over `days` to the SQLite file `db`; rows per table."""
     now = workdays.now()
-    tables = bench.generate(n, seed=seed, end=now)
+    tables = bench.generate(n, seed=seed, end=now, days=days)
     tables |= extras(tables, now)
     repo = SqlRepository.at_path(db)
     repo.setup()

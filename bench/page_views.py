@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -66,7 +67,9 @@ def _check(at) -> None:
         raise RuntimeError(at.exception[0].message)
 
 
-def measure(root: Path, path: str, role: str, runs: int) -> dict[str, tuple[float, float]]:
+def measure(
+    root: Path, path: str, role: str, runs: int, trace: bool = True
+) -> dict[str, tuple[float, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -89,6 +92,8 @@ def measure(root: Path, path: str, role: str, runs: int) -> dict[str, tuple[floa
         mode: (statistics.median(c for c, _ in xs), statistics.median(w for _, w in xs))
         for mode, xs in results.items()
     }
+    if not trace:
+        return summary
     # Issue 10: the peak of memory allocated (tracemalloc) during one more cold view and
     # the expired view after it, as MiB in the first place (not timed: tracing slows it).
     st.cache_data.clear()
@@ -106,12 +111,40 @@ def measure(root: Path, path: str, role: str, runs: int) -> dict[str, tuple[floa
     return summary
 
 
+def _rss_MiB() -> tuple[float, float]:
+    """The process's resident memory now and at its peak so far (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20, peak
+
+
+def periods(root: Path, wanted: set[str], count: int) -> None:
+    """Every page viewed once per cache period, `count` periods on, as a day of use: what
+    the process holds afterwards shows whether the caches stay bounded."""
+    from streamlit.testing.v1 import AppTest
+
+    sessions = []
+    for role, path in PAGES:
+        if wanted and path not in wanted:
+            continue
+        at = AppTest.from_file(str(root / path), default_timeout=900)
+        at.session_state["demo_role"] = role
+        at.session_state["demo_email"] = f"{role}@kivido.example"
+        sessions.append(at)
+    for _ in range(count):
+        _shift_clock()
+        for at in sessions:
+            _check(at.run())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", required=True, type=Path)
     parser.add_argument("--db", required=True)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
+    parser.add_argument("--periods", type=int, default=0, help="then view every page this often")
+    parser.add_argument("--no-trace", action="store_true", help="no tracemalloc peak per page")
     args = parser.parse_args()
     root = args.root.resolve()
     sys.path[:] = [str(root)] + [
@@ -130,8 +163,15 @@ def main() -> int:
     for role, path in PAGES:
         if wanted and path not in wanted:
             continue
-        for mode, (cpu, wall) in measure(root, path, role, args.runs).items():
+        for mode, (cpu, wall) in measure(root, path, role, args.runs, not args.no_trace).items():
             print(json.dumps({"page": path, "mode": mode, "cpu": cpu, "wall": wall}), flush=True)
+    if args.periods:
+        now, peak = _rss_MiB()
+        print(json.dumps({"page": "(process)", "mode": "rss_peak_MiB", "cpu": peak, "wall": 0}))
+        periods(root, wanted, args.periods)
+        now, peak = _rss_MiB()
+        for mode, value in (("rss_after_periods_MiB", now), ("rss_peak_after_periods_MiB", peak)):
+            print(json.dumps({"page": "(process)", "mode": mode, "cpu": value, "wall": 0}))
     return 0
 
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lib import archive, formatting, reports, ui, workdays
+from lib import archive, formatting, reports, reports_combine, ui, workdays
 from lib.catalog import CATEGORIES, URGENCY_LABELS
 from lib.reports_settings import settings_from
-from lib.ui import overview
+from lib.ui import overview, shared_frames
 
 ui.guard("pages/overzicht.py")
 st.title("Overzicht")
@@ -23,9 +23,20 @@ with st.sidebar:
         "Periode", (today - timedelta(days=364), today), format="DD-MM-YYYY", key="ov-period"
     )
     start, end = (tuple(period) * 2)[:2] if period else (today, today)
-# A period from before the archive cut needs the archive too (issue 10); read once.
-history = archive.reaches_archive(start, archive.archive_cut(ui.snapshot()))
-data = ui.derived("overzicht", reports.TABLES, reports.frames, full=history)
+# A period from before the archive cut needs the archive too (issue 10): its frames are
+# kept until the archive changes, joined to the live store's (lib/reports_combine.py).
+cut = archive.archive_cut(ui.snapshot())
+if archive.reaches_archive(start, cut):
+    data = shared_frames.with_archive(
+        "overzicht",
+        reports.TABLES,
+        reports.frames,
+        lambda full: reports_combine.archived_rows(full, reports.TABLES),
+        reports_combine.combine,
+        cut,
+    )
+else:
+    data = ui.derived("overzicht", reports.TABLES, reports.frames)
 with st.sidebar:
     choices = {"locations": data.locations, "categories": CATEGORIES, "urgencies": URGENCY_LABELS}
     labels = {"locations": "Locatie", "categories": "Categorie", "urgencies": "Urgentie"}

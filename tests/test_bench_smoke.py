@@ -8,6 +8,7 @@ import sys
 
 import bench
 from bench.__main__ import COLUMNS
+from bench.issue10 import MODES
 from lib.config import ROOT
 
 
@@ -117,3 +118,35 @@ def test_the_sheet_views_benchmark_prints_one_request_per_work_page_view():
     assert set(pages) >= {"home", "beoordelen", "nemesys", "postvak", "overzicht"}
     assert all(int(pages[p][1]) >= 30 for p in pages)  # most of the 60 archived
     assert all(pages[p][3] == "1" for p in pages if p != "overzicht")
+
+
+def test_the_issue_10_benchmark_prints_every_part_in_one_run():
+    """Test that `python -m bench.issue10` (make bench) at tiny sizes prints, in one run, every
+    page's cold, warm and expired view per size with the growth, the process's memory after
+    the views and after the cache periods, and the Sheet session beside floor and naive."""
+    done = run_bench(
+        "bench.issue10",
+        *["--sizes", "40,80", "--live", "20", "--periods", "1"],
+        *["--session-size", "60", "--skip", "sheet"],
+    )
+    lines = [line.split() for line in done.stdout.splitlines()]
+    header = next(line for line in lines if line[:2] == ["page", "view"])
+    assert header[2:5] == ["40", "80", "x"]
+    pages = ("home", "beoordelen", "opvolgen", "nemesys", "communicatie", "postvak")
+    pages += ("offertes", "facturen", "mijn_meldingen", "overzicht")
+    rows = [line for line in lines if line and line[0] in pages and line[1] in MODES]
+    assert [(r[0], r[1]) for r in rows] == [(p, m) for p in pages for m in MODES]
+    assert all(float(r[2]) >= 0 and float(r[3]) >= 0 and float(r[4]) >= 0 for r in rows)
+    assert all(float(r[2]) > 0 for r in rows if r[1] == "cold")  # a cold view does work
+    text = done.stdout
+    for label in ("peak RSS after every page's views", "RSS after 1 more cache periods"):
+        figures = next(line for line in text.splitlines() if line.startswith(label)).split()
+        assert float(figures[-1]) > 50 and float(figures[-2]) > 50  # MiB of a Python process
+    assert text.count("Working session on the Sheets stand-in, 60 reports") == 2  # two paces
+    summary = [line for line in lines if line and line[0] in ("views", "actions", "session")]
+    assert [s[0] for s in summary] == ["views", "actions", "session"] * 2
+    for name, count, requests, floor, *_ in summary:
+        assert int(count) == int(floor) > 0 and int(requests) >= int(floor), name
+    steps = [line for line in lines if len(line) == 8 and line[2] in ("view", "action")]
+    assert sum(s[2] == "action" for s in steps) >= 2 * 25  # about 30 actions, twice
+    assert "(part 'sheet' left out by --skip: not measured in this run)" in text

@@ -1,0 +1,88 @@
+"""Overzicht's frames of the archive and of the live store, joined (issue 10).
+
+The archived part of the store only changes when the archive job runs, so its
+frames are built once and kept (lib/ui/shared_frames.py); each change of the
+live data then only builds the live part's frames and joins the two here,
+instead of reading and typing the whole store again. The result holds the
+same rows as `reports.frames` over the full read: tickets in the same order
+(so the same row positions, "tix"), events by time with each report's steps
+in their own order, orders and invoices by id; quotes (summed per order) archived
+first. Invoices and their lines are
+recomputed over the joined frames, since a live invoice may bill an archived
+report's order (an invoice is archived only when all its orders are).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib import reports
+from lib.repository.live import live_rows
+
+
+def archived_rows(full: dict[str, list[dict]], tables: tuple[str, ...]) -> dict[str, list[dict]]:
+    """The rows of `tables` in the full read `full` that the live read leaves out.
+
+    Locations are never archived but label the archived reports, so all are kept.
+    """
+    live = live_rows(full, tables)
+    out = {}
+    for name in tables:
+        if name == "locations":
+            out[name] = full.get(name, [])
+            continue
+        kept = {r["id"] for r in live.get(name, [])}
+        out[name] = [r for r in full.get(name, []) if r["id"] not in kept]
+    return out
+
+
+def _stacked(a: pd.DataFrame, b: pd.DataFrame, shift: int, tix: np.ndarray) -> pd.DataFrame:
+    """`a` then `b` (whose ticket positions start after `a`'s), positions mapped by `tix`."""
+    b = b.assign(tix=np.where(b.tix.to_numpy() >= 0, b.tix.to_numpy() + shift, -1))
+    out = pd.concat([a, b], ignore_index=True)
+    for column in a.columns:  # categories of both parts, as frames() would have made them
+        if isinstance(a[column].dtype, pd.CategoricalDtype) and not isinstance(
+            out[column].dtype, pd.CategoricalDtype
+        ):
+            out[column] = out[column].astype("str").astype("category")
+    out["tix"] = tix[out.tix.to_numpy()].astype("int32")
+    return out
+
+
+def combine(archived: reports.Frames, live: reports.Frames) -> reports.Frames:
+    """The frames of both parts of the store together, as `reports.frames` of all rows."""
+    shift = len(archived.tickets)
+    if not shift:
+        return live
+    tickets = pd.concat([archived.tickets, live.tickets], ignore_index=True)
+    for column in ("location_id", "category", "urgency", "location", "category_label"):
+        tickets[column] = tickets[column].astype("str").astype("category")
+    tickets["urgency_label"] = tickets.urgency_label.astype("str").astype("category")
+    order = tickets.sort_values(["created_at", "number", "id"], kind="stable").index.to_numpy()
+    tickets = tickets.iloc[order].reset_index(drop=True)
+    # Old position -> new position; the extra last entry keeps -1 (no such report) at -1.
+    tix = np.full(len(order) + 1, -1, dtype="int64")
+    tix[order] = np.arange(len(order))
+    tickets["tix"] = np.arange(len(order), dtype="int32")
+    events = _stacked(archived.events, live.events, shift, tix)
+    events = events.sort_values("at", kind="stable", ignore_index=True)
+    orders = _stacked(archived.orders, live.orders, shift, tix)
+    orders = orders.sort_values("id", kind="stable", ignore_index=True)
+    quotes = _stacked(archived.quotes, live.quotes, shift, tix)
+    invoices = pd.concat([archived.invoices, live.invoices], ignore_index=True)
+    invoices = invoices.sort_values("id", kind="stable", ignore_index=True)
+    for column in ("kind", "status"):
+        invoices[column] = invoices[column].astype("str").astype("category")
+    invoices["counted"] = reports.counted_invoices(invoices)
+    return reports.Frames(
+        tickets,
+        events,
+        orders,
+        quotes,
+        invoices,
+        reports._invoice_lines(invoices, orders, tickets),
+        archived.locations | live.locations,
+        _stacked(archived.affected, live.affected, shift, tix),
+        _stacked(archived.links, live.links, shift, tix),
+    )

@@ -1,0 +1,73 @@
+"""AppTest (issue 10): Overzicht over a period reaching into the archive keeps the archive's
+frames until the archive changes, and its figures stay those of the whole store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lib import archive, workdays
+from lib.config import Config
+from lib.procedure import Actor, Role
+from lib.repository import Update
+from lib.repository.sql import SqlRepository
+from tests.apptest_support import page
+from tests.test_app_overzicht import PAGE, demo_store, demo_template, metric  # noqa: F401
+
+MAZ = Actor("Marije", Role.MAZ)
+
+
+@pytest.fixture
+def full_reads(monkeypatch) -> list:
+    """One entry per read of the whole store (the archive included) the app makes."""
+    made: list = []
+    original = SqlRepository.read
+
+    def counting(self, tables, live_only=False):
+        if not live_only:
+            made.append(tuple(tables))
+        return original(self, tables, live_only=live_only)
+
+    monkeypatch.setattr(SqlRepository, "read", counting)
+    return made
+
+
+def test_the_archive_is_read_again_only_when_it_changes(demo_store, full_reads, monkeypatch):  # noqa: F811
+    """Every view here is an expired one (cache_seconds 0); the figures of the year stay
+    those of before archiving, whether the archive job moved the cut or a report left the
+    live read without it (the job archives in batches after moving the cut)."""
+    monkeypatch.setenv("KIVIDO_CACHE_SECONDS", "0")
+    today = workdays.now().date()
+    period = (today - timedelta(days=364), today)
+    at = page(PAGE, role="directie")
+    at.run()
+
+    def reported() -> str:
+        at.date_input(key="ov-period").set_value(period).run()
+        assert not at.exception
+        return metric(at, "Storingen gemeld")
+
+    before = reported()
+    later = workdays.now() + timedelta(days=183)
+    assert archive.archive(demo_store, MAZ, Config(), clock=lambda: later).tickets
+    full_reads.clear()
+    assert reported() == before
+    assert len(full_reads) == 1  # the archived part, built once
+    assert reported() == before
+    assert len(full_reads) == 1  # an expired view, the archive unchanged: the live read only
+
+    live = demo_store.read(["tickets"], live_only=True)["tickets"]
+    done = [t for t in live if t["status"] in ("afgesloten", "verwijderd")][:3]
+    demo_store.commit(
+        [Update("tickets", t["id"], t["version"], {"archived_at": later.isoformat()}) for t in done]
+    )
+    full_reads.clear()
+    assert reported() == before
+    assert len(full_reads) == 1  # three reports left the live read: the archive read again
+
+    even_later = later + timedelta(days=60)
+    assert archive.archive(demo_store, MAZ, Config(), clock=lambda: even_later).tickets
+    full_reads.clear()
+    assert reported() == before
+    assert len(full_reads) == 1  # the cut moved
