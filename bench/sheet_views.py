@@ -13,9 +13,9 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
   full_KiB  bytes of one read of every shared table, archive included (what the
             base at 932dfc8 reads when it reads the worksheets again)
 
-The live read is filtered in process, so one request stays one request, but the
-bytes of a worksheet re-read still grow with the archive (the issue's archive
-spreadsheet is not done). Overzicht's period here starts before the archive cut
+The archived rows are then moved into the archive worksheets, as the weekly
+archive job leaves a Sheet (Repository.move_archived), so a worksheet re-read holds
+the open work and the blank rows left behind (reused by new rows). Overzicht's period here starts before the archive cut
 (the archived reports all lie in the one year the generated store spans): its
 cold view reads the archive once more; its expired views read the live store only.
 """
@@ -165,6 +165,7 @@ def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
             "data": [{"range": f"{quote(name)}!A2", "values": values}],
         }
         repo._http.values_batch_update(repo.key, body)
+    repo.move_archived()  # as the weekly archive job leaves the Sheet
 
 
 if __name__ == "__main__":
