@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
+def _load_rows(standin, repo, tables: dict[str, list[dict]], *, move: bool = True) -> None:
     """Grow each worksheet to fit, then write its rows (the stand-in holds them in memory)."""
     from lib.repository.sheets_cells import quote, row_cells
 
@@ -165,7 +165,11 @@ def _load_rows(standin, repo, tables: dict[str, list[dict]]) -> None:
             "data": [{"range": f"{quote(name)}!A2", "values": values}],
         }
         repo._http.values_batch_update(repo.key, body)
-    repo.move_archived()  # as the weekly archive job leaves the Sheet
+    if move:
+        repo.move_archived()  # as the weekly archive job leaves the Sheet
+    from lib.repository import sheets
+
+    sheets._SHARED.pop(repo.key, None)  # the app is another process than the loader
 
 
 if __name__ == "__main__":

@@ -145,8 +145,12 @@ def test_the_issue_10_benchmark_prints_every_part_in_one_run():
     assert text.count("Working session on the Sheets stand-in, 60 reports") == 2  # two paces
     summary = [line for line in lines if line and line[0] in ("views", "actions", "session")]
     assert [s[0] for s in summary] == ["views", "actions", "session"] * 2
-    for name, count, requests, floor, *_ in summary:
-        assert int(count) == int(floor) > 0 and int(requests) >= int(floor), name
+    for name, count, requests, floor, _, naive, *_ in summary:
+        # Views may cost less than the floor: the view after one's own write is served
+        # from the write's answer. Every action writes; nothing beats the naive pattern.
+        assert int(count) == int(floor) > 0 and 0 < int(requests) < int(naive), name
+        if name == "actions":
+            assert int(requests) >= int(floor), name
     steps = [line for line in lines if len(line) == 8 and line[2] in ("view", "action")]
     assert sum(s[2] == "action" for s in steps) >= 2 * 25  # about 30 actions, twice
     assert "(part 'sheet' left out by --skip: not measured in this run)" in text

@@ -58,10 +58,10 @@ from lib.repository.base import (
 )
 from lib.repository.sheets_archive import (
     ARCHIVABLE,
-    WORKSHEETS,
     SheetsArchive,
     archive_title,
     with_archive,
+    worksheets,
 )
 from lib.repository.sheets_cells import (
     answered_rows,
@@ -409,8 +409,9 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
                 "(zie de handleiding) en probeer opnieuw."
             )
+        shapes = worksheets()
         sheets = {
-            n: parse_sheet(WORKSHEETS[n], values) for n, values in zip(names, found, strict=False)
+            n: parse_sheet(shapes[n], values) for n, values in zip(names, found, strict=False)
         }
         return sheets, fold
 

@@ -42,11 +42,19 @@ ARCHIVABLE = ("tickets", *live.BY_TICKET, "communication_ticks", "invoices")
 # its order, its communication task) moves after the rows it decides for.
 MOVE_ORDER = ("events", "communication_ticks", "invoices", "quotes", "messages", "affected")
 MOVE_ORDER += ("links", "communication_tasks", "orders", "tickets")
-ARCHIVE_TABLES: dict[str, Table] = {
-    f"{n}{SUFFIX}": replace(TABLES[n], name=f"{n}{SUFFIX}") for n in TABLES if n in ARCHIVABLE
-}
-# Every worksheet the app keeps, by title (the change log aside).
-WORKSHEETS: dict[str, Table] = {**TABLES, **ARCHIVE_TABLES}
+
+
+def worksheets() -> dict[str, Table]:
+    """Every worksheet the app keeps, by title (the change log aside): each table and,
+    for the rows of a report, its archive worksheet (read from TABLES each time)."""
+    archives = {
+        archive_title(n): replace(TABLES[n], name=archive_title(n))
+        for n in TABLES
+        if n in ARCHIVABLE
+    }
+    return {**TABLES, **archives}
+
+
 MOVE_BATCH = 1000  # rows per request: the log row naming them stays far below a cell's limit
 NUMBERED = ("tickets",)  # numbers handed out by the log (sheets_log.Fold.highest)
 UNIQUE = (("invoices", "number"),)  # lib/billing.py: an invoice number is taken once

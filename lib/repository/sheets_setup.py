@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lib.repository import sheets_log
 from lib.repository.base import StoreUnavailable
-from lib.repository.sheets_archive import WORKSHEETS
+from lib.repository.sheets_archive import worksheets
 from lib.repository.sheets_cells import (
     LOG_HEADER_RANGE,
     add_sheet,
@@ -34,9 +34,9 @@ class SheetsSetup:
 
     def _setup(self) -> list[str]:
         grid = self._load_grid()
-        headers = self._headers([name for name in WORKSHEETS if name in grid], grid)
+        headers = self._headers([name for name in worksheets() if name in grid], grid)
         lines, problems, add, grow, write = [], [], [], [], []
-        for name, table in WORKSHEETS.items():
+        for name, table in worksheets().items():
             names = table.column_names
             if name not in grid:
                 add.append(add_sheet(table.name, len(table.columns)))
@@ -70,7 +70,7 @@ class SheetsSetup:
             self._restructure(add + grow + guard)
         if write or log_header:
             data = [
-                {"range": row_range(WORKSHEETS[n], 1), "values": [WORKSHEETS[n].column_names]}
+                {"range": row_range(worksheets()[n], 1), "values": [worksheets()[n].column_names]}
                 for n in write
             ]
             if log_header:
@@ -138,7 +138,7 @@ class SheetsSetup:
             return {}
         # Never ask beyond the grid: Google refuses ranges past the last column.
         ranges = [
-            row_range(WORKSHEETS[n], 1, min(len(WORKSHEETS[n].columns), grid[n]["columnCount"]))
+            row_range(worksheets()[n], 1, min(len(worksheets()[n].columns), grid[n]["columnCount"]))
             for n in names
         ]
         rows = [(values or [[]])[0] for values in self._batch_get(ranges, {})]
