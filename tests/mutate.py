@@ -114,7 +114,11 @@ TESTS = {
         "tests/test_outage_procedure.py",
         "tests/test_known_outages_listed.py",
     ],
-    "privacy": ["tests/test_privacy.py", "tests/test_purge_plan_text.py"],
+    "privacy": [
+        "tests/test_privacy.py",
+        "tests/test_purge_plan_text.py",
+        "tests/test_purge_command.py",
+    ],
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
     "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
     "repository": [
