@@ -113,6 +113,7 @@ TESTS = {
         "tests/test_outages.py",
         "tests/test_outage_procedure.py",
         "tests/test_known_outages_listed.py",
+        "tests/test_outage_links_recorded.py",
     ],
     "privacy": [
         "tests/test_privacy.py",
