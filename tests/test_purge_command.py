@@ -7,6 +7,7 @@ A report closed in March 2023 is far past the 24 months' retention.
 
 from __future__ import annotations
 
+import argparse
 import getpass
 from datetime import datetime
 
@@ -14,7 +15,8 @@ import pytest
 
 from lib import privacy, workdays
 from lib.config import Config
-from lib.repository import Conflict, Insert, StoreUnavailable
+from lib.procedure import Actor, Role
+from lib.repository import Conflict, Insert, StoreUnavailable, Update
 from lib.repository.sql import SqlRepository
 from tests.flows import Office
 
@@ -98,3 +100,40 @@ def test_a_retention_of_zero_months_is_refused_with_exit_1(store, capsys):
     assert privacy.purge_command(Config(), repo, dry_run=False, by="") == 1
     assert "minstens 1 maand" in capsys.readouterr().err
     assert repo.read_all() == before
+
+
+def test_retention_counts_from_the_closing_step_not_the_rows_last_change(store, capsys):
+    """Test that a report closed in 2023 whose row was changed again in 2026 (a correction
+    by hand) is still past the 24 months: the period runs from closing (issue 13)."""
+    repo, ticket = store
+    row = repo.get("tickets", ticket["id"])
+    later = {"updated_at": "2026-06-01T10:00:00+02:00"}
+    repo.commit([Update("tickets", row["id"], row["version"], later)])
+    assert privacy.purge_command(Config(), repo, dry_run=True, by="") == 0
+    out = capsys.readouterr().out
+    assert f"{ticket['number']}: afgesloten op " in out
+    assert "-2023, " in out
+
+
+def test_a_person_holding_maz_among_other_roles_purges_as_the_maz(store):
+    """Test that the purge event of someone who is directie and MAZ says they acted as MAZ."""
+    repo, _ = store
+    both = Actor("Nathalie de Boer", Role.DIRECTIE, roles=frozenset({Role.MAZ}))
+    privacy.purge(repo, both, Config())
+    assert [e["actor_role"] for e in purge_events(repo)] == ["maz"]
+
+
+def test_the_command_line_options_and_their_dutch_help():
+    """Test `purge`'s options: a dry run and who purges, off and empty by default,
+    each explained in Dutch in --help."""
+    parser = argparse.ArgumentParser(prog="purge")
+    privacy.add_arguments(parser)
+    assert vars(parser.parse_args([])) == {"dry_run": False, "door": ""}
+    given = parser.parse_args(["--dry-run", "--door", "Nathalie de Boer"])
+    assert (given.dry_run, given.door) == (True, "Nathalie de Boer")
+    help_text = " ".join(parser.format_help().split())
+    assert "--dry-run toon alleen wat zou verdwijnen; verander niets" in help_text
+    assert (
+        "--door DOOR naam van wie opschoont (vastgelegd bij elke melding; "
+        "standaard de systeemgebruiker)" in help_text
+    )
