@@ -103,6 +103,7 @@ TESTS = {
         "tests/test_reports_costs.py",
         "tests/test_missing_cases.py",
         "tests/test_overzicht_frames.py",
+        "tests/test_overzicht_filter_reaches_every_frame.py",
     ],
     "reports_summary": [
         "tests/test_reports_costs.py",
