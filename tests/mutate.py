@@ -104,6 +104,7 @@ TESTS = {
         "tests/test_missing_cases.py",
         "tests/test_overzicht_frames.py",
         "tests/test_overzicht_filter_reaches_every_frame.py",
+        "tests/test_overzicht_long_names_and_cents.py",
     ],
     "reports_summary": [
         "tests/test_reports_costs.py",
