@@ -110,6 +110,7 @@ TESTS = {
         "tests/test_reports_costs.py",
         "tests/test_outages.py",
         "tests/test_overzicht_frames.py",
+        "tests/test_monthly_summary_charts.py",
     ],
     "outages": [
         "tests/test_outages.py",

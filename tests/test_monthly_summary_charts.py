@@ -1,0 +1,130 @@
+"""The directie's monthly summary (lib/reports_summary.py): its bar charts drawn to scale,
+its filter line, its tables.
+
+Written against mutation survivors of lib/reports_summary.py (`python -m tests.mutate
+reports_summary`). The charts are checked by their geometry as a reader sees it (bars on
+one baseline, heights in proportion to the values, the budget line at its value), not by
+the coordinates the code happens to use.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pandas as pd
+
+from lib import reports
+from lib.reports_settings import Settings
+from lib.reports_summary import _table, monthly_summary, svg_bars
+from tests.reports_fixtures import at, two_orders
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)
+
+
+def bars(root: ET.Element) -> list[dict]:
+    out = []
+    for rect in root.iter(f"{SVG}rect"):
+        x, y = float(rect.get("x")), float(rect.get("y"))
+        w, h = float(rect.get("width")), float(rect.get("height"))
+        out.append({"x": x, "y": y, "w": w, "h": h, "title": rect.find(f"{SVG}title").text})
+    return out
+
+
+def texts(root: ET.Element) -> list[str]:
+    return [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_bars_stand_on_one_baseline_in_proportion_and_inside_the_picture():
+    root = parse(svg_bars(["jan", "feb", "mrt"], [10, 40, 20], ["10", "40", "20"]))
+    assert (root.get("width"), root.get("height"), root.get("viewBox")) == (
+        "680",
+        "170",
+        "0 0 680 170",
+    )
+    b = bars(root)
+    assert [r["title"] for r in b] == ["jan: 10", "feb: 40", "mrt: 20"]
+    [axis] = list(root.iter(f"{SVG}line"))
+    baseline = float(axis.get("y1"))
+    assert float(axis.get("y2")) == baseline and 0 < baseline < 170
+    for r in b:
+        assert abs(r["y"] + r["h"] - baseline) < 0.11  # every bar stands on the axis
+        assert r["x"] > 0 and r["x"] + r["w"] < 680 and r["y"] > 0
+    assert abs(b[1]["h"] / b[0]["h"] - 4) < 0.02 and abs(b[2]["h"] / b[0]["h"] - 2) < 0.02
+    lefts = [r["x"] for r in b]
+    assert lefts == sorted(lefts) and all(
+        b[i]["x"] + b[i]["w"] < b[i + 1]["x"] for i in range(len(b) - 1)
+    )  # side by side, not overlapping
+    # the value above each bar, then the month under it
+    assert texts(root) == ["10", "jan", "40", "feb", "20", "mrt"]
+    value_y = [float(t.get("y")) for t in root.iter(f"{SVG}text")][::2]
+    assert all(v < r["y"] for v, r in zip(value_y, b, strict=True))
+
+
+def test_a_negative_or_zero_month_has_no_bar_and_all_zero_draws_nothing_tall():
+    b = bars(parse(svg_bars(["a", "b"], [-5, 0], ["-5", "0"])))
+    assert [r["h"] for r in b] == [0, 0]
+
+
+def test_the_budget_line_is_drawn_at_its_value_dashed_with_its_text():
+    root = parse(
+        svg_bars(["jan", "feb"], [100, 50], ["100", "50"], target=75, target_text="budget")
+    )
+    b = bars(root)
+    axis, target = list(root.iter(f"{SVG}line"))
+    baseline, y = float(axis.get("y1")), float(target.get("y1"))
+    assert float(target.get("y2")) == y and target.get("stroke-dasharray")
+    assert abs((baseline - y) / b[0]["h"] - 0.75) < 0.01
+    assert texts(root)[-1] == "budget"
+    # A budget above every month sets the scale: the bars stay below it.
+    high = parse(svg_bars(["jan"], [50], ["50"], target=200, target_text="budget"))
+    axis, target = list(high.iter(f"{SVG}line"))
+    assert float(target.get("y1")) >= 0
+    assert abs((float(axis.get("y1")) - float(target.get("y1"))) / bars(high)[0]["h"] - 4) < 0.02
+
+
+def test_a_year_of_weeks_shows_no_values_and_about_thirteen_labels():
+    weeks = [f"wk {i}" for i in range(1, 53)]
+    root = parse(svg_bars(weeks, [1.0] * 52, ["1"] * 52))
+    shown = texts(root)
+    assert "1" not in shown  # 52 values would overlap
+    assert shown[0] == "wk 1" and 10 <= len(shown) <= 14
+    few = parse(svg_bars(["a", "b"], [1, 2], ["1", "2"]))
+    assert texts(few) == ["1", "a", "2", "b"]
+
+
+def test_labels_are_escaped():
+    root = parse(svg_bars(["<b>&"], [1], ["€ 1 & meer"]))
+    assert texts(root) == ["€ 1 & meer", "<b>&"]
+
+
+def test_a_table_has_its_headers_and_rows_and_an_empty_one_says_none():
+    assert _table(pd.DataFrame({"Locatie": []})) == "<p>Geen.</p>"
+    html = _table(pd.DataFrame({"Locatie": ["A & B"], "Aantal": [2]}))
+    assert html == (
+        "<table><tr><th>Locatie</th><th>Aantal</th></tr>"
+        "<tr><td>A &amp; B</td><td>2</td></tr></table>"
+    )
+
+
+def summary(**filters) -> str:
+    d = two_orders()
+    return monthly_summary(
+        reports.frames(d.tables),
+        reports.Filters(**filters),
+        Settings(),
+        date(2026, 3, 1),
+        at("2026-04-02 12:00"),
+    )
+
+
+def test_the_summary_says_which_filters_it_shows():
+    assert "Alle locaties, categorieën en urgenties · gemaakt op" in summary()
+    chosen = summary(locations=("loc-a",), categories=("printen",), urgencies=("urgent",))
+    assert "locatie: Locatie A; categorie: Printen; urgentie: Urgent · gemaakt op" in chosen
+    assert "<b>1</b><span>nieuwe meldingen</span>" in chosen
+    assert "<b>2</b><span>nieuwe meldingen</span>" in summary()
