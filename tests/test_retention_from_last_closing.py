@@ -13,6 +13,8 @@ from datetime import datetime
 import pytest
 
 from lib import privacy, services, workdays
+from lib.repository import Insert
+from lib.repository.base import complete_row
 from lib.snapshot import Snapshot
 from tests.flows import Office
 
@@ -72,4 +74,16 @@ def test_resolving_before_the_cutoff_and_closing_after_it_is_not_yet_past(office
     other = closed_in_2023(office)  # closed 01-12-2024: past
     assert [line.split(",")[0] for line in planned(office)] == [
         f"{other['number']}: afgesloten op 01-12-2024"
+    ]
+
+
+def test_a_closed_report_without_history_counts_from_its_last_change(office):
+    """Test that a report imported by hand as closed, with no steps recorded, is taken as
+    closed when its row last changed (not when it was made)."""
+    row = {"id": "t-hand", "number": "KIV-2022-0001", "status": "afgesloten"}
+    row |= {"created_at": "2022-01-10T10:00:00+01:00", "updated_at": "2023-03-06T10:00:00+01:00"}
+    row |= {"location_id": "demo-zonnebloem", "category": "printen", "description": "Oud"}
+    office.repo.commit([Insert("tickets", complete_row("tickets", row))])
+    assert [line.split(",")[0] for line in planned(office)] == [
+        "KIV-2022-0001: afgesloten op 06-03-2023"
     ]
