@@ -17,7 +17,7 @@ import pandas as pd
 from lib import reports
 from lib.reports_settings import Settings
 from lib.reports_summary import _table, monthly_summary, svg_bars
-from tests.reports_fixtures import at, two_orders
+from tests.reports_fixtures import Data, at, two_orders
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -128,3 +128,41 @@ def test_the_summary_says_which_filters_it_shows():
     assert "locatie: Locatie A; categorie: Printen; urgentie: Urgent · gemaakt op" in chosen
     assert "<b>1</b><span>nieuwe meldingen</span>" in chosen
     assert "<b>2</b><span>nieuwe meldingen</span>" in summary()
+
+
+def test_the_bars_fill_the_axis_evenly_and_small_values_are_drawn_to_the_same_scale():
+    """The bars stand within the axis with equal room at both ends; the scale follows the
+    largest value, so cents (0.50, 0.25) draw the same bars as euros (50, 25)."""
+    for n in (1, 3, 12):
+        root = parse(svg_bars([str(i) for i in range(n)], [1.0] * n, ["1"] * n))
+        axis = next(root.iter(f"{SVG}line"))
+        left, right = float(axis.get("x1")), float(axis.get("x2"))
+        b = bars(root)
+        assert abs((b[0]["x"] - left) - (right - b[-1]["x"] - b[-1]["w"])) < 0.2, n
+    small = bars(parse(svg_bars(["a", "b"], [0.5, 0.25], ["0,50", "0,25"])))
+    large = bars(parse(svg_bars(["a", "b"], [50, 25], ["0,50", "0,25"])))
+    assert [r["h"] for r in small] == [r["h"] for r in large]
+
+
+def test_a_budget_line_without_a_text_says_nothing():
+    root = parse(svg_bars(["jan"], [50], ["50"], target=25))
+    assert texts(root) == ["50", "jan", None]
+
+
+def test_the_month_runs_from_its_first_to_its_last_day():
+    """A report at 00:30 on the 1st and at 23:00 on the last day are in the month; the day
+    before and the day after are not. February (28 days) as well as March (31)."""
+    d = Data()
+    for tid, moment in (
+        ("t0", "2026-01-31 23:00"),
+        ("t1", "2026-02-01 00:30"),
+        ("t2", "2026-02-28 23:00"),
+        ("t3", "2026-03-01 00:30"),
+        ("t4", "2026-03-31 23:00"),
+        ("t5", "2026-04-01 00:30"),
+    ):
+        d.ticket(tid, moment)
+    f = reports.frames(d.tables)
+    for month in (date(2026, 2, 1), date(2026, 3, 1)):
+        html = monthly_summary(f, reports.Filters(), Settings(), month, at("2026-04-02 12:00"))
+        assert "<b>2</b><span>nieuwe meldingen</span>" in html, month
