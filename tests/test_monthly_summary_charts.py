@@ -166,3 +166,75 @@ def test_the_month_runs_from_its_first_to_its_last_day():
     for month in (date(2026, 2, 1), date(2026, 3, 1)):
         html = monthly_summary(f, reports.Filters(), Settings(), month, at("2026-04-02 12:00"))
         assert "<b>2</b><span>nieuwe meldingen</span>" in html, month
+
+
+def invoiced_chart(html: str) -> ET.Element:
+    section = html.split("Gefactureerd per maand (afgelopen twaalf maanden)</h2>")[1]
+    return parse(section.split("</section>")[0])
+
+
+def test_the_invoice_chart_shows_twelve_months_ending_with_the_month():
+    """ "Afgelopen twaalf maanden": twelve bars, the last one the summary's own month, for every
+    month of the year (months after a 31-day month included)."""
+    f = reports.frames(two_orders().tables)
+    for month in range(1, 13):
+        first = date(2026, month, 1)
+        html = monthly_summary(f, reports.Filters(), Settings(), first, at("2027-01-02 12:00"))
+        titles = [r["title"] for r in bars(invoiced_chart(html))]
+        assert len(titles) == 12, first
+        assert titles[0].split(":")[0] != titles[-1].split(":")[0], first
+
+
+def test_the_key_figures_of_a_month():
+    """One report made, assessed, ordered, solved and closed in March with a paid invoice of
+    EUR 121; one reported on 20 March still open at the month's end (11.6 days old)."""
+    d = Data()
+    d.ticket(
+        "t1",
+        "2026-03-02 09:00",
+        ("2026-03-02 09:30", "triage_urgent", "nieuw", "urgent"),
+        ("2026-03-02 09:30", "place_order", "urgent", "opdracht_nemesys"),
+        ("2026-03-03 09:00", "confirm", "opdracht_nemesys", "bevestigd_nemesys"),
+        ("2026-03-05 16:00", "resolve", "bevestigd_nemesys", "opgelost"),
+        ("2026-03-06 10:00", "close", "opgelost", "afgesloten"),
+        urgency="urgent",
+    )
+    d.order("o1", "t1", "2026-03-02 09:30", "2026-03-03 09:00")
+    d.invoice("F-1", ["o1"], 12100, "betaald", day="2026-03-10", paid_on="2026-03-25")
+    d.ticket("t2", "2026-03-20 10:00")
+    html = monthly_summary(
+        reports.frames(d.tables),
+        reports.Filters(),
+        Settings(),
+        date(2026, 3, 1),
+        at("2026-05-01 12:00"),
+    )
+    expected = {
+        "nieuwe meldingen": "2",
+        "afgesloten of verwijderd": "1",
+        "open aan het eind van de maand": "1",
+        "gekoppeld aan een bekende storing": "0",
+        "oudste open melding": "12 dagen",
+        "gefactureerd deze maand": "€\u00a0121,00",
+        "betaald deze maand": "€\u00a0121,00",
+        "gefactureerd 2026 t/m deze maand": "€\u00a0121,00",
+    }
+    for label, value in expected.items():
+        assert f"<b>{value}</b><span>{label}</span>" in html, label
+    assert "jaarbudget" not in html
+    with_budget = monthly_summary(
+        reports.frames(d.tables),
+        reports.Filters(),
+        Settings(yearly_budget_cents=1_200_000),
+        date(2026, 3, 1),
+        at("2026-05-01 12:00"),
+    )
+    assert "<b>€\u00a012.000,00</b><span>jaarbudget</span>" in with_budget
+    empty = monthly_summary(
+        reports.frames(Data().tables),
+        reports.Filters(),
+        Settings(),
+        date(2026, 3, 1),
+        at("2026-05-01 12:00"),
+    )
+    assert "<b>geen</b><span>oudste open melding</span>" in empty
