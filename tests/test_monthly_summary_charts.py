@@ -9,6 +9,7 @@ the coordinates the code happens to use.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -238,3 +239,21 @@ def test_the_key_figures_of_a_month():
         at("2026-05-01 12:00"),
     )
     assert "<b>geen</b><span>oudste open melding</span>" in empty
+
+
+def test_the_current_month_counts_up_to_now_and_lists_only_the_figures():
+    """A summary of the running month stops at now: a report made after now is not in it;
+    the key figures are one cell each, nothing between them."""
+    d = Data()
+    d.ticket("t1", "2026-03-02 09:00")
+    d.ticket("t2", "2026-03-20 10:00")
+    html = monthly_summary(
+        reports.frames(d.tables),
+        reports.Filters(),
+        Settings(),
+        date(2026, 3, 1),
+        at("2026-03-10 12:00"),
+    )
+    assert "<b>1</b><span>nieuwe meldingen</span>" in html
+    cells = html.split('<div class="figures">')[1].split("</div></section>")[0]
+    assert re.fullmatch(r"(<div><b>[^<]+</b><span>[^<]+</span></div>)+", cells)
