@@ -123,6 +123,7 @@ TESTS = {
         "tests/test_purge_plan_text.py",
         "tests/test_purge_command.py",
         "tests/test_retention_from_last_closing.py",
+        "tests/test_purge_edges.py",
     ],
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
     "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
