@@ -87,3 +87,13 @@ def test_a_closed_report_without_history_counts_from_its_last_change(office):
     assert [line.split(",")[0] for line in planned(office)] == [
         "KIV-2022-0001: afgesloten op 06-03-2023"
     ]
+
+
+def test_a_closed_report_without_history_or_change_counts_from_when_it_was_made(office):
+    row = {"id": "t-made", "number": "KIV-2022-0002", "status": "verwijderd"}
+    row |= {"created_at": "2022-01-10T10:00:00+01:00", "updated_at": ""}
+    row |= {"location_id": "demo-zonnebloem", "category": "printen", "description": "Oud"}
+    office.repo.commit([Insert("tickets", complete_row("tickets", row))])
+    assert [line.split(",")[0] for line in planned(office)] == [
+        "KIV-2022-0002: afgesloten op 10-01-2022"
+    ]
