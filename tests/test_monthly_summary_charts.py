@@ -257,3 +257,34 @@ def test_the_current_month_counts_up_to_now_and_lists_only_the_figures():
     assert "<b>1</b><span>nieuwe meldingen</span>" in html
     cells = html.split('<div class="figures">')[1].split("</div></section>")[0]
     assert re.fullmatch(r"(<div><b>[^<]+</b><span>[^<]+</span></div>)+", cells)
+
+
+def test_the_turnaround_table_has_its_dutch_headers_and_no_placeholders():
+    """The Nemesys turnaround table: the page's column names, a median for the measured
+    orders, and no "None", "nan" or other placeholder where nothing was measured."""
+    from tests.reports_fixtures import christmas_order
+
+    html = monthly_summary(
+        reports.frames(christmas_order().tables),
+        reports.Filters(),
+        Settings(),
+        date(2026, 12, 1),
+        at("2027-01-05 12:00"),
+    )
+    table = html.split("Doorlooptijd Nemesys (werkuren)</h2>")[1].split("</section>")[0]
+    headers = re.findall(r"<th>([^<]*)</th>", table)
+    assert headers == [
+        "Doorlooptijd",
+        "Urgentie",
+        "Opdrachten",
+        "Mediaan",
+        "90e percentiel",
+        "Norm",
+        "Binnen norm",
+    ]
+    rows = [re.findall(r"<td>([^<]*)</td>", r) for r in table.split("<tr>")[2:]]
+    assert rows and all(len(r) == 7 for r in rows)
+    assert any(r[2] == "1" and r[3] and r[4] and r[6].endswith("%") for r in rows)
+    for r in rows:
+        assert not {"None", "nan", "NaN", "XXXX"} & set(r), r
+        assert (r[3] == "") == (r[2] == "0"), r  # a median exactly where something was measured
