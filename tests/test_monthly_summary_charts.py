@@ -288,3 +288,17 @@ def test_the_turnaround_table_has_its_dutch_headers_and_no_placeholders():
     for r in rows:
         assert not {"None", "nan", "NaN", "XXXX"} & set(r), r
         assert (r[3] == "") == (r[2] == "0"), r  # a median exactly where something was measured
+
+
+def test_the_invoice_chart_counts_an_invoice_dated_on_the_first_day_of_its_first_month():
+    d = two_orders()
+    d.invoice("F-1", ["o1"], 12100, "goedgekeurd", day="2025-04-01")
+    html = monthly_summary(
+        reports.frames(d.tables),
+        reports.Filters(),
+        Settings(),
+        date(2026, 3, 1),
+        at("2026-04-02 12:00"),
+    )
+    first = bars(invoiced_chart(html))[0]
+    assert first["title"].startswith("apr 25: ") and first["h"] > 0
