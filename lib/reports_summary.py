@@ -31,6 +31,12 @@ def _month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def _months_before(first: date, months: int) -> date:
+    """The first day of the month `months` calendar months before `first`'s month."""
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def svg_bars(
     labels: list[str],
     values: list[float],
@@ -149,7 +155,7 @@ def monthly_summary(
     year = costs.per_month(
         reports.view(
             frames,
-            replace(filters, start=(first - timedelta(days=335)).replace(day=1), end=last),
+            replace(filters, start=_months_before(first, 11), end=last),
             settings,
             now,
         )
