@@ -1,6 +1,6 @@
 """AppTest: the Nemesys page (2.1 steps 4 and 8) on the embedded store."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -78,14 +78,16 @@ def test_confirmation_records_reference_and_moment(office):
     key = f"confirm-{ticket['id']}"
     at = page(PAGE).run()
     at.text_input(key=f"{key}-ref").input("NEM-2026-118")
-    at.date_input(key=f"{key}-day").set_value(date(2026, 11, 24))
+    day = (datetime.now(AMSTERDAM) - timedelta(days=9)).date()  # the day after the order
+    at.date_input(key=f"{key}-day").set_value(day)
     at.time_input(key=f"{key}-time").set_value(time(11, 15))
     at.button(key=f"{key}-go").click().run()
     assert not at.exception
     assert at.success[0].value == f"Bevestiging van Nemesys vastgelegd voor {ticket['number']}."
     order = office.order(ticket["id"])
     assert order["nemesys_reference"] == "NEM-2026-118"
-    assert order["confirmed_at"] == "2026-11-24T11:15:00+01:00"
+    confirmed_at = datetime.combine(day, time(11, 15), tzinfo=AMSTERDAM).isoformat()
+    assert order["confirmed_at"] == confirmed_at
     assert office.ticket(ticket["id"])["status"] == Ticket.CONFIRMED
     assert "Referentie Nemesys: NEM-2026-118" in texts(at.text)
 

@@ -88,10 +88,11 @@ HEAL_LIMIT = 200  # lagging worksheet rows mended per write, at most
 # The app's setting (lib/store.py): a hand edit in a worksheet shows within a
 # minute; everything written through the app at once (it is in the log).
 WORKSHEET_REFRESH = 60.0
-# The log as an answer gave it counts as current this long: the view that follows
-# one's own write is served from the write's answer (issue 10: no second read).
-# Other processes' changes show at most this much later; a commit always reads.
-LOG_FRESH = 2.0
+# The log as a write's answer gave it counts as current for the one read that
+# follows within this long: the view after one's own write is served from the
+# write's answer (issue 10: no second read). Other processes' changes show at most
+# that much later; a commit always reads; a failed request ends it.
+LOG_FRESH = 1.0
 _log = logging.getLogger("kivido.sheets")
 
 
@@ -188,8 +189,9 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         if self.worksheet_refresh and all(
             c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
         ):
-            with self._shared.lock:
+            with self._shared.lock:  # once: the view that follows the write
                 fold = self._shared.fold if now - self._shared.written_at < LOG_FRESH else None
+                self._shared.written_at = float("-inf")
             if fold is None:
                 _, fold = self._fetch([])
             sheets = {t: c[0] for t, c in cached.items()}
@@ -324,8 +326,12 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 asked = time.monotonic()  # the answer is at least this fresh
                 answer = self._http.batch_update(self.key, body)
                 break
+            except StoreUnavailable:
+                self._shared.written_at = float("-inf")  # the Sheet failed: show it, not memory
+                raise
             except APIError as err:
                 if err.code != 400 or not behind or attempt + 1 == tries:
+                    self._shared.written_at = float("-inf")
                     raise StoreUnavailable(refusal_message(err)) from err
                 _log.warning("Worksheet rows refused (%s); trying again.", err)
         self._count_growth(requests)
@@ -437,7 +443,11 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         return True
 
     def _batch_get(self, ranges: list[str], params: dict) -> list[list[list]]:
-        answer = self._call(self._http.values_batch_get, self.key, ranges, params)
+        try:
+            answer = self._call(self._http.values_batch_get, self.key, ranges, params)
+        except StoreUnavailable:
+            self._shared.written_at = float("-inf")  # the Sheet failed: show it, not memory
+            raise
         found = [vr.get("values", []) for vr in answer.get("valueRanges", [])]
         if len(found) != len(ranges):
             raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
