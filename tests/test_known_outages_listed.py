@@ -7,31 +7,18 @@ The embedded store only (tests/test_outages.py runs issue 14 on every driver).
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from lib import outages, services
 from lib.config import Config
 from lib.procedure import Actor, IllegalTransition, Role
-from tests.flows import Office, report_form
-
-HERE, THERE = "demo-zonnebloem", "demo-regenboog"
+from tests.flows import Office
+from tests.outage_support import HERE, THERE, report, staff
 
 
 @pytest.fixture
 def office(sql_repo):
     return Office(sql_repo)
-
-
-def staff(i: int) -> Actor:
-    return Actor(f"Medewerker {i}", Role.STAFF, email=f"mw{i}@kivido.example")
-
-
-def report(office: Office, who: Actor, *, location: str = HERE, category: str = "printen"):
-    form = report_form(location_id=location, category=category)
-    desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
-    return services.submit_report(desk, office.snap(), form, submission_id=uuid.uuid4().hex)
 
 
 def test_a_single_reporters_outage_of_yesterday_says_since_when_and_where_it_stands(office):

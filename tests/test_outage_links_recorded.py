@@ -8,47 +8,20 @@ and the Dutch labels the pages show (timeline, Postvak). The embedded store only
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import pytest
 
-from lib import affected, outages, queues, services, workdays
+from lib import affected, outages, queues, workdays
 from lib.procedure import Actor, IllegalTransition, Role, Ticket
 from lib.repository import Conflict, Update
-from tests.flows import MAZ, Office, report_form
-
-HERE, THERE = "demo-zonnebloem", "demo-regenboog"
+from tests.flows import Office
+from tests.outage_support import HERE, THERE, join, link, report, staff, unlink
 
 
 @pytest.fixture
 def office(sql_repo):
     return Office(sql_repo)
-
-
-def staff(i: int) -> Actor:
-    return Actor(f"Medewerker {i}", Role.STAFF, email=f"mw{i}@kivido.example")
-
-
-def report(office: Office, who: Actor, *, location: str = HERE, category: str = "printen"):
-    form = report_form(location_id=location, category=category)
-    desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
-    return services.submit_report(desk, office.snap(), form, submission_id=uuid.uuid4().hex)
-
-
-def join(office: Office, who: Actor, ticket: dict, location: str = HERE) -> list[dict]:
-    desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
-    snap = office.snap()
-    return outages.join(desk, snap, snap.ticket(ticket["id"]), location_id=location)
-
-
-def link(office: Office, ticket: dict, main: dict) -> list[dict]:
-    snap = office.snap()
-    return outages.link(office.desk(MAZ), snap, snap.ticket(ticket["id"]), snap.ticket(main["id"]))
-
-
-def unlink(office: Office, ticket: dict) -> list[dict]:
-    return outages.unlink(office.desk(MAZ), office.snap(), office.ticket(ticket["id"]))
 
 
 def labels_on_main(office: Office, main: dict) -> list[str]:

@@ -12,20 +12,17 @@ from lib import affected, app_settings, audience, demo, outages, queues, reports
 from lib import reports_open as opened
 from lib import reports_outages as outage_counts
 from lib.config import Config
-from lib.procedure import Actor, IllegalTransition, Role, Ticket
+from lib.procedure import Actor, IllegalTransition, Ticket
 from lib.reports_settings import Settings
 from lib.reports_summary import monthly_summary
 from lib.repository import Conflict
 from lib.snapshot import Snapshot
 from lib.validation import ValidationError
 from tests.flows import MAZ, Office, report_form
+from tests.outage_support import join, link, staff
 
 LOCATIONS = ("demo-zonnebloem", "demo-regenboog", "demo-vlinder")
 NEMESYS = "support@nemesys.nl"
-
-
-def staff(i: int) -> Actor:
-    return Actor(f"Medewerker {i}", Role.STAFF, email=f"mw{i}@kivido.example")
 
 
 @pytest.fixture
@@ -37,17 +34,6 @@ def report(office: Office, who: Actor, *, location: str, category: str = "server
     form = report_form(location_id=location, category=category, description="Server ligt eruit.")
     desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
     return services.submit_report(desk, office.snap(), form, submission_id=uuid.uuid4().hex)
-
-
-def join(office: Office, who: Actor, ticket: dict, location: str) -> list[dict]:
-    desk = services.Desk(repo=office.repo, actor=who, clock=office.clock)
-    snap = office.snap()
-    return outages.join(desk, snap, snap.ticket(ticket["id"]), location_id=location)
-
-
-def link(office: Office, ticket: dict, main: dict) -> list[dict]:
-    snap = office.snap()
-    return outages.link(office.desk(MAZ), snap, snap.ticket(ticket["id"]), snap.ticket(main["id"]))
 
 
 def mails(office: Office) -> list[dict]:
