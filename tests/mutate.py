@@ -60,6 +60,8 @@ MODULES = (
     "privacy",
     "archive",
     "repository/live",
+    "repository/sheets_archive",
+    "repository/sheets_log",
     "repository",
     "repository/base",
     "repository/sql",
@@ -127,6 +129,9 @@ TESTS = {
     ],
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
     "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
+    # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
+    "repository/sheets_archive": ["tests/test_sheets_archive.py", "tests/test_sheets_log.py"],
+    "repository/sheets_log": ["tests/test_sheets_log.py", "tests/test_sheets_archive.py"],
     "repository": [
         "tests/test_contract.py",
         "tests/test_sql_engine.py",

@@ -19,6 +19,7 @@ from lib.config import Config
 from lib.procedure import Actor, Message, Role
 from lib.repository import Insert, StoreUnavailable, Update, sheets_archive
 from lib.repository.sheets import SheetsRepository, _Shared
+from lib.repository.sheets_cells import row_cells
 from lib.schema import SHARED_TABLES, TABLES
 from tests.flows import Office
 
@@ -303,3 +304,20 @@ def test_a_row_added_to_a_report_already_in_the_archive_follows_it(sheets_repo, 
     assert sheets_repo.move_archived() == 1
     assert not _live_rows_of(sheets_repo, standin, {old["id"]})
     assert "late-event" in {e["id"] for e in sheets_repo.read(["events"])["events"]}
+
+
+def test_a_number_from_before_the_log_stays_taken_once_its_report_is_archived(sheets_repo, standin):
+    """A report typed into the worksheet before the change log existed (a Sheet from
+    before issue 9) holds the highest number; archived and moved, it is still never reused."""
+    office = Office(sheets_repo)
+    (old,) = _finished_reports(office, 1)
+    sheets_repo.compact_log(min_age=0)
+    by_hand = {**sheets_repo.get("tickets", old["id"]), "id": "by-hand", "number": "KIV-2026-0041"}
+    body = {"values": [row_cells("tickets", by_hand)]}
+    params = {"valueInputOption": "RAW"}
+    sheets_repo._http.values_append(sheets_repo.key, "'tickets'!A1", params, body)
+    _archive(office)
+    assert "by-hand" not in _ids(standin.values(sheets_repo.key, "tickets"))
+    sheets_repo.compact_log(min_age=0)
+    newer = Office(_fresh(sheets_repo, standin), start=office.clock()).submit()
+    assert newer["number"] == "KIV-2026-0042"
