@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from lib import archive, demo, reports, workdays
 from lib import reports_costs as costs
@@ -162,10 +163,20 @@ def test_the_period_comes_from_the_configuration():
 
 
 def test_an_existing_sqlite_store_gains_the_column(sql_repo):
+    """A store made before issue 10: no archived_at, none of the live read's indexes."""
     with sql_repo.engine.begin() as conn:
+        for index in ("ix_tickets_live", "ix_events_live", "ix_messages_live"):
+            conn.exec_driver_sql(f'DROP INDEX "{index}"')
         conn.exec_driver_sql('ALTER TABLE "tickets" DROP COLUMN "archived_at"')
     lines = sql_repo.setup()
     assert "Tabel 'tickets' bestond al (kolommen toegevoegd: archived_at)." in lines
+    indexes = {
+        name: {i["name"] for i in sa.inspect(sql_repo.engine).get_indexes(name)}
+        for name in ("tickets", "events", "messages")
+    }
+    assert "ix_tickets_live" in indexes["tickets"]
+    assert "ix_events_live" in indexes["events"]
+    assert "ix_messages_live" in indexes["messages"]
     demo.seed_demo(sql_repo, tickets=3, end=END, config=CONFIG)
     assert all(t["archived_at"] == "" for t in sql_repo.read(["tickets"])["tickets"])
 

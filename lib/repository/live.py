@@ -1,22 +1,27 @@
 """Which rows belong to the live store: everything but archived reports and what hangs on them.
 
-Issue 10: a page's cost must grow with the open work, not with history. A report
-gets `archived_at` set (lib/archive.py) once it is closed or removed long enough;
-the live read (`Repository.read(tables, live_only=True)`) then leaves out the
-report and every row belonging to it:
+Issue 10: a page's cost must grow with the open work, not with how many reports
+were ever made. A report gets `archived_at` set (lib/archive.py) once it is
+closed or removed long enough; the live read (`Repository.read(tables,
+live_only=True)`) then keeps only what belongs to a live report or to none:
 
-- rows with its `ticket_id` (events, orders, quotes, mails, communication tasks,
-  affected people, links);
-- communication ticks of its communication task;
-- invoices whose orders all belong to archived reports, and the events of those
-  invoices (they carry no ticket_id, only the invoice as entity_id).
+- rows whose `ticket_id` is empty or names a live report (events, orders,
+  quotes, mails, communication tasks, affected people, links);
+- communication ticks of such a communication task;
+- invoices that name no order or at least one order of a live report, and the
+  events of those invoices (they carry no ticket_id, only the invoice as
+  entity_id).
 
-Rows tied to no report (locations, users, settings, mails without a report) are
+"Live report" is a positive fact so that a driver can start from the few live
+reports and reach their rows by index (lib/repository/sql_live.py) instead of
+scanning history for what is archived. A row naming a report the read does not
+hold belongs to no live report (on the Sheet: a report already moved to the
+archive worksheets). Rows tied to no report (locations, users, settings) are
 always live. The full read (the default) is what it always was: exports,
 migrate, the privacy purge and backups see every row.
 
-Drivers apply this in their own way (the SQL store filters in its query, the
-Sheet in process), but both must give the rows `live_rows` gives.
+Drivers apply this in their own way (the SQL store in its queries, the Sheet
+in process), but both must give the rows `live_rows` gives.
 """
 
 from __future__ import annotations
@@ -42,26 +47,30 @@ def helper_tables(tables: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def archived_invoices(invoices: list[dict], archived_orders: set[str]) -> set[str]:
-    """Invoices whose every order belongs to an archived report."""
-    out = set()
+def live_invoices(invoices: list[dict], live_orders: set[str]) -> list[dict]:
+    """Invoices that name no order or at least one order of a live report."""
+    out = []
     for invoice in invoices:
         orders = [o for o in invoice["order_ids"].split(",") if o]
-        if orders and all(o in archived_orders for o in orders):
-            out.add(invoice["id"])
+        if not orders or any(o in live_orders for o in orders):
+            out.append(invoice)
     return out
 
 
 def live_rows(data: dict[str, list[dict]], tables: Iterable[str]) -> dict[str, list[dict]]:
     """`tables` of a full read `data` (holding `helper_tables(tables)`), archive left out."""
-    archived = {t["id"] for t in data["tickets"] if t["archived_at"]}
-    out: dict[str, list[dict]] = {}
     names = list(dict.fromkeys(tables))
-    if not archived:
+    if not any(t["archived_at"] for t in data["tickets"]):
         return {name: data[name] for name in names}
-    orders = {o["id"] for o in data.get("orders", []) if o["ticket_id"] in archived}
-    invoices = archived_invoices(data.get("invoices", []), orders)
-    tasks = {c["id"] for c in data.get("communication_tasks", []) if c["ticket_id"] in archived}
+    reports = {t["id"] for t in data["tickets"] if not t["archived_at"]}
+
+    def belongs(row: dict) -> bool:
+        return not row["ticket_id"] or row["ticket_id"] in reports
+
+    orders = {o["id"] for o in data.get("orders", []) if belongs(o)}
+    invoices = {i["id"] for i in live_invoices(data.get("invoices", []), orders)}
+    tasks = {c["id"] for c in data.get("communication_tasks", []) if belongs(c)}
+    out: dict[str, list[dict]] = {}
     for name in names:
         rows = data[name]
         if name == "tickets":
@@ -70,15 +79,15 @@ def live_rows(data: dict[str, list[dict]], tables: Iterable[str]) -> dict[str, l
             rows = [
                 e
                 for e in rows
-                if e["ticket_id"] not in archived
-                and not (e["entity"] == "invoice" and e["entity_id"] in invoices)
+                if e["ticket_id"] in reports
+                or (not e["ticket_id"] and (e["entity"] != "invoice" or e["entity_id"] in invoices))
             ]
         elif name in BY_TICKET:
-            rows = [r for r in rows if r["ticket_id"] not in archived]
+            rows = [r for r in rows if belongs(r)]
         elif name == "communication_ticks":
-            rows = [r for r in rows if r["task_id"] not in tasks]
+            rows = [r for r in rows if r["task_id"] in tasks]
         elif name == "invoices":
-            rows = [r for r in rows if r["id"] not in invoices]
+            rows = [r for r in rows if r["id"] in invoices]
         out[name] = rows
     return out
 

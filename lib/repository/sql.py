@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from lib.repository import live, sql_engine
+from lib.repository import sql_engine, sql_live
 from lib.repository.base import (
     Change,
     Conflict,
@@ -57,7 +57,7 @@ SEQUENCES = sa.Table(
 )
 sa.Index("ux_tickets_number", SQL_TABLES["tickets"].c.number, unique=True)
 sa.Index("ux_settings_key", SQL_TABLES["settings"].c.key, unique=True)
-sa.Index("ix_events_ticket", SQL_TABLES["events"].c.ticket_id)
+LIVE_INDEXES = sql_live.add_indexes(SQL_TABLES)
 
 
 class SqlRepository(Repository):
@@ -82,6 +82,9 @@ class SqlRepository(Repository):
             added = self._add_missing_columns(name, inspector)
             grown = f" (kolommen toegevoegd: {', '.join(added)})" if added else ""
             lines.append(f"Tabel '{name}' bestond al{grown}.")
+        with self.engine.begin() as conn:  # create_all makes indexes only with new tables
+            for index in LIVE_INDEXES:
+                index.create(conn, checkfirst=True)
         return lines
 
     def _add_missing_columns(self, name: str, inspector: sa.Inspector) -> list[str]:
@@ -105,7 +108,7 @@ class SqlRepository(Repository):
     def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
         with sql_engine.reading(self.engine) as conn:
             if live_only:
-                return _live_read(conn, list(dict.fromkeys(tables)))
+                return sql_live.read(conn, SQL_TABLES, list(dict.fromkeys(tables)))
             return {
                 name: [dict(m) for m in conn.execute(sa.select(SQL_TABLES[name])).mappings()]
                 for name in tables
@@ -158,46 +161,6 @@ class SqlRepository(Repository):
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
-
-
-def _rows(conn: sa.Connection, query: sa.Select, skip: set[str] | None = None) -> list[dict]:
-    """The rows as dicts, but those whose id (the first column) is in `skip`."""
-    result = conn.execute(query)
-    keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result if not skip or row[0] not in skip]
-
-
-def _live_read(conn: sa.Connection, names: list[str]) -> dict[str, list[dict]]:
-    """The live rows (lib/repository/live.py), filtered by the database, in one transaction."""
-    tickets, orders, tasks = (SQL_TABLES[n] for n in ("tickets", "orders", "communication_tasks"))
-    archived = sa.select(tickets.c.id).where(tickets.c.archived_at != "")
-    if conn.execute(archived.limit(1)).first() is None:  # nothing archived: the plain read
-        return {name: _rows(conn, sa.select(SQL_TABLES[name])) for name in names}
-    invoices: set[str] = set()
-    if {"invoices", "events"} & set(names):  # invoices name their orders in a list: in process
-        query = sa.select(orders.c.id).where(orders.c.ticket_id.in_(archived))
-        gone = set(conn.execute(query).scalars())
-        table = SQL_TABLES["invoices"]
-        lists = conn.execute(sa.select(table.c.id, table.c.order_ids))
-        invoices = live.archived_invoices([{"id": i, "order_ids": o} for i, o in lists], gone)
-    out = {}
-    for name in names:
-        table = SQL_TABLES[name]
-        query = sa.select(table)
-        if name == "tickets":
-            query = query.where(table.c.archived_at == "")
-        elif name in live.BY_TICKET:
-            query = query.where(table.c.ticket_id.not_in(archived))
-        elif name == "communication_ticks":
-            gone_tasks = sa.select(tasks.c.id).where(tasks.c.ticket_id.in_(archived))
-            query = query.where(table.c.task_id.not_in(gone_tasks))
-        rows = _rows(conn, query, invoices if name == "invoices" else None)
-        if name == "events" and invoices:
-            rows = [
-                e for e in rows if not (e["entity"] == "invoice" and e["entity_id"] in invoices)
-            ]
-        out[name] = rows
-    return out
 
 
 def _hand_out_number(conn: sa.Connection, table: sa.Table, prefix: str) -> str:

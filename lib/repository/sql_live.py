@@ -1,0 +1,101 @@
+"""The SQL store's live read (lib/repository/live.py): what it costs follows the open work.
+
+Issue 10: a page's read must not grow with archived history. So the database
+never scans a table for "not archived": it starts from the live reports (an
+index on `archived_at`) and fetches their rows through indexes on `ticket_id`
+and `task_id`; rows tied to no report come through the same indexes (an empty
+`ticket_id`), and an invoice through the index on its `order_ids` (see
+`_live_invoices` for the few that bill several orders).
+
+Rows come back in the order of the plain read of the table (SQLite's rowid,
+PostgreSQL's ctid), so a live read equals `live.live_rows` of a full read row
+for row, whichever index the database walked.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lib.repository import live
+
+# The indexes the live read walks; setup() makes them on existing databases too.
+INDEXED = {name: ("ticket_id",) for name in live.BY_TICKET}
+INDEXED["communication_ticks"] = ("task_id",)
+INDEXED["tickets"] = ("archived_at",)
+INDEXED["events"] = ("ticket_id", "entity", "entity_id")
+INDEXED["invoices"] = ("order_ids",)
+
+
+def add_indexes(tables: dict[str, sa.Table]) -> list[sa.Index]:
+    return [
+        sa.Index(f"ix_{name}_live", *(tables[name].c[c] for c in columns))
+        for name, columns in INDEXED.items()
+    ]
+
+
+def _position(conn: sa.Connection) -> sa.ColumnElement:
+    """The column a plain `SELECT *` of the table returns its rows in the order of."""
+    return sa.literal_column("rowid" if conn.dialect.name == "sqlite" else "ctid")
+
+
+def _rows(conn: sa.Connection, query: sa.Select) -> list[dict]:
+    return [dict(m) for m in conn.execute(query.order_by(_position(conn))).mappings()]
+
+
+def read(conn: sa.Connection, tables: dict[str, sa.Table], names: list[str]) -> dict:
+    """The live rows of `names`, filtered by the database, in one transaction."""
+    tickets, orders, tasks = (tables[n] for n in ("tickets", "orders", "communication_tasks"))
+    if conn.execute(sa.select(tickets.c.id).where(tickets.c.archived_at > "").limit(1)).first():
+        live_ids = sa.select(tickets.c.id).where(tickets.c.archived_at == "")
+    else:  # nothing archived: the plain read
+        return {name: _rows(conn, sa.select(tables[name])) for name in names}
+
+    def of_live_reports(table: sa.Table) -> sa.ColumnElement:
+        return sa.or_(table.c.ticket_id == "", table.c.ticket_id.in_(live_ids))
+
+    invoices: list[str] = []
+    if {"invoices", "events"} & set(names):
+        invoices = _live_invoices(conn, tables["invoices"], orders, of_live_reports(orders))
+    out = {}
+    for name in names:
+        table = tables[name]
+        query = sa.select(table)
+        if name == "tickets":
+            query = query.where(table.c.archived_at == "")
+        elif name == "events":
+            by_invoice = sa.and_(table.c.entity == "invoice", table.c.entity_id.in_(invoices))
+            not_invoice = sa.or_(table.c.entity < "invoice", table.c.entity > "invoice")
+            ticketless = sa.and_(table.c.ticket_id == "", sa.or_(by_invoice, not_invoice))
+            query = query.where(sa.or_(table.c.ticket_id.in_(live_ids), ticketless))
+        elif name in live.BY_TICKET:
+            query = query.where(of_live_reports(table))
+        elif name == "communication_ticks":
+            live_tasks = sa.select(tasks.c.id).where(of_live_reports(tasks))
+            query = query.where(table.c.task_id.in_(live_tasks))
+        elif name == "invoices":
+            query = query.where(table.c.id.in_(invoices))
+        out[name] = _rows(conn, query)
+    return out
+
+
+def _live_invoices(
+    conn: sa.Connection, table: sa.Table, orders: sa.Table, live_order: sa.ColumnElement
+) -> list[str]:
+    """Ids of `live.live_invoices`, through the index on `order_ids`.
+
+    Nearly every invoice bills one order, so its `order_ids` is that order's id
+    and the index finds it from the live orders. The few that bill several are
+    read whole and decided here.
+    """
+    live_orders = sa.select(orders.c.id).where(live_order)
+    single = sa.or_(table.c.order_ids == "", table.c.order_ids.in_(live_orders))
+    several = table.c.order_ids.like("%,%")
+    found = conn.execute(
+        sa.select(table.c.id, table.c.order_ids).where(sa.or_(single, several))
+    ).all()
+    lists = [{"id": i, "order_ids": o} for i, o in found]
+    if not any("," in i["order_ids"] for i in lists):
+        return [i["id"] for i in lists]
+    named = {o for i in lists for o in i["order_ids"].split(",") if o}
+    kept = set(conn.execute(live_orders.where(orders.c.id.in_(named))).scalars())
+    return [i["id"] for i in live.live_invoices(lists, kept)]
