@@ -139,7 +139,7 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
         for e in tables.get("events", [])
         if e["entity"] == "ticket" and e["ticket_id"] not in linked
     ]
-    ev = _columns(rows, ("id", "ticket_id", "at", "action", "from_status", "to_status"))
+    ev = _columns(rows, _EVENT_COLUMNS)
     ev = _typed(ev, ("id",), ("action",), ("at",))
     for n in ("from_status", "to_status"):
         ev[n] = ev[n].astype("str").astype(STATUS)
@@ -170,25 +170,27 @@ _TICKET_COLUMNS = (
     "check_due_at",
 )
 _TICKET_CODES = ("location_id", "category", "urgency")
+_INVOICE_COLUMNS = ("id", "number", "kind", "status", "invoice_date", "amount_excl_cents")
+_INVOICE_COLUMNS += ("amount_incl_cents", "order_ids", "paid_on", "rejection_reason")
+_INVOICE_COLUMNS += ("corrects_invoice_id",)
+_EVENT_COLUMNS = ("id", "ticket_id", "at", "action", "from_status", "to_status")
+# The columns `frames` and the live rule (lib/repository/live.py) read. Overzicht's
+# one read of the archive asks only for these: years of report texts, notes and
+# names stay in the store (issue 10: memory at 50,000 reports).
+COLUMNS = {
+    "tickets": (*_TICKET_COLUMNS, "archived_at", "reporter_email"),
+    "events": (*_EVENT_COLUMNS, "entity", "entity_id"),
+    "orders": ("id", "ticket_id", "ordered_at", "confirmed_at"),
+    "quotes": ("id", "order_id", "ticket_id", "status", "amount_cents", "decided_at"),
+    "invoices": _INVOICE_COLUMNS,
+    "locations": ("id", "name"),
+    "affected": ("id", "ticket_id", "email", "location_id", "active"),
+    "links": ("id", "ticket_id", "main_ticket_id", "active", "linked_at"),
+}
 
 
 def _invoices(rows: list[dict]) -> pd.DataFrame:
-    inv = _columns(
-        rows,
-        (
-            "id",
-            "number",
-            "kind",
-            "status",
-            "invoice_date",
-            "amount_excl_cents",
-            "amount_incl_cents",
-            "order_ids",
-            "paid_on",
-            "rejection_reason",
-            "corrects_invoice_id",
-        ),
-    )
+    inv = _columns(rows, _INVOICE_COLUMNS)
     _typed(inv, ("id", "number", "order_ids", "rejection_reason", "corrects_invoice_id"))
     _typed(inv, codes=("kind", "status"), cents=("amount_excl_cents", "amount_incl_cents"))
     inv["invoice_date"], inv["paid_on"] = _days(inv.invoice_date), _days(inv.paid_on)

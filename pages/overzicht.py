@@ -34,6 +34,7 @@ if archive.reaches_archive(start, cut):
         lambda full: reports_combine.archived_rows(full, reports.TABLES),
         reports_combine.combine,
         cut,
+        reports.COLUMNS,
     )
 else:
     data = ui.derived("overzicht", reports.TABLES, reports.frames)

@@ -24,10 +24,10 @@ def full_reads(monkeypatch) -> list:
     made: list = []
     original = SqlRepository.read
 
-    def counting(self, tables, live_only=False):
+    def counting(self, tables, live_only=False, **kw):
         if not live_only:
             made.append(tuple(tables))
-        return original(self, tables, live_only=live_only)
+        return original(self, tables, live_only=live_only, **kw)
 
     monkeypatch.setattr(SqlRepository, "read", counting)
     return made

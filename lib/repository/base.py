@@ -10,7 +10,7 @@ An `Insert` carries a client-made id, so repeating it never makes a second row.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lib.schema import TABLES, empty_row
@@ -166,6 +166,16 @@ def check_changes(changes: Sequence[Change]) -> None:
             raise ValueError("an Insert needs a client-made id")
 
 
+Columns = Mapping[str, Sequence[str]]
+
+
+def projected(rows: list[dict], names: Sequence[str] | None) -> list[dict]:
+    """`rows` with only the columns `names` (all when None)."""
+    if names is None:
+        return rows
+    return [{n: r[n] for n in names} for r in rows]
+
+
 class Repository(abc.ABC):
     """What every page and service uses; see module docstring for the rules."""
 
@@ -176,11 +186,16 @@ class Repository(abc.ABC):
         """Create missing tables/worksheets, verify existing ones; report in Dutch."""
 
     @abc.abstractmethod
-    def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
+    def read(
+        self, tables: Iterable[str], live_only: bool = False, columns: Columns | None = None
+    ) -> dict[str, list[dict]]:
         """All rows of the given tables, in one request to the store.
 
         With `live_only`, archived reports and the rows belonging to them are left
         out (lib/repository/live.py): what the work pages need, whatever the history.
+        With `columns` (table -> column names), the rows of those tables hold only
+        those columns: a full read of years of history for a few figures then
+        costs a fraction of the memory (issue 10).
         """
 
     @abc.abstractmethod

@@ -49,12 +49,14 @@ from gspread.exceptions import APIError
 from lib.repository import live, sheets_log
 from lib.repository.base import (
     Change,
+    Columns,
     Insert,
     OutcomeUnknown,
     Redact,
     Repository,
     StoreUnavailable,
     check_changes,
+    projected,
 )
 from lib.repository.sheets_archive import (
     ARCHIVABLE,
@@ -162,7 +164,9 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
 
     # -- the contract -------------------------------------------------------
 
-    def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
+    def read(
+        self, tables: Iterable[str], live_only: bool = False, columns: Columns | None = None
+    ) -> dict[str, list[dict]]:
         """The rows of the tables: the worksheets with the log laid over them.
 
         With `worksheet_refresh` set, worksheets read less than that many seconds
@@ -176,8 +180,11 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
             return {}
         if live_only:  # the same one request, with what decides the archive; filtered here
             found = self._read(live.helper_tables(names), archive=False)
-            return live.live_rows(live.with_moved_reports(found), names)
-        return self._read(names, archive=True)
+            found = live.live_rows(live.with_moved_reports(found), names)
+        else:
+            found = self._read(names, archive=True)
+        # A worksheet comes whole; the columns are only left out of what is handed on.
+        return {n: projected(rows, (columns or {}).get(n)) for n, rows in found.items()}
 
     def _read(self, names: Iterable[str], *, archive: bool) -> dict[str, list[dict]]:
         """The worksheets (with their archive worksheets) and the log laid over them."""

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from lib.repository import sql_engine, sql_live
 from lib.repository.base import (
     Change,
+    Columns,
     Conflict,
     Duplicate,
     Insert,
@@ -30,6 +31,7 @@ from lib.repository.base import (
     fill_number,
     highest_number,
     next_number,
+    projected,
     unique_key,
 )
 from lib.schema import TABLES
@@ -105,13 +107,15 @@ class SqlRepository(Repository):
                 )
         return [c.name for c in missing]
 
-    def read(self, tables: Iterable[str], live_only: bool = False) -> dict[str, list[dict]]:
+    def read(
+        self, tables: Iterable[str], live_only: bool = False, columns: Columns | None = None
+    ) -> dict[str, list[dict]]:
         with sql_engine.reading(self.engine) as conn:
             if live_only:
-                return sql_live.read(conn, SQL_TABLES, list(dict.fromkeys(tables)))
+                found = sql_live.read(conn, SQL_TABLES, list(dict.fromkeys(tables)))
+                return {n: projected(rows, (columns or {}).get(n)) for n, rows in found.items()}
             return {
-                name: [dict(m) for m in conn.execute(sa.select(SQL_TABLES[name])).mappings()]
-                for name in tables
+                name: _rows(conn, SQL_TABLES[name], (columns or {}).get(name)) for name in tables
             }
 
     def commit(self, changes: Sequence[Change]) -> list[dict]:
@@ -161,6 +165,11 @@ class SqlRepository(Repository):
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+
+def _rows(conn: sa.Connection, table: sa.Table, names: Sequence[str] | None) -> list[dict]:
+    query = sa.select(*(table.c[n] for n in names)) if names is not None else sa.select(table)
+    return [dict(m) for m in conn.execute(query).mappings()]
 
 
 def _hand_out_number(conn: sa.Connection, table: sa.Table, prefix: str) -> str:

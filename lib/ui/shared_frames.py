@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from lib.data_version import data_version
+from lib.repository.base import Columns
 
 # A few entries: the current data, and a newer one while older sessions still show the old.
 MAX_ENTRIES = 4
@@ -110,8 +111,12 @@ def with_archive(
     split: Callable[[dict], dict],
     join: Callable[[Any, Any], Any],
     cut: str,
+    columns: Columns | None = None,
 ) -> Any:
     """`build` over live and archived rows of `tables`, as `join(archived, live)`.
+
+    The full read for the archived part holds only `columns` (table -> names)
+    when given: what `build` and `split` use.
 
     `split(full_read)` gives the archived rows of a full read; the archived part is
     kept per archive `cut` until a live report leaves the live read (archived since)
@@ -138,7 +143,7 @@ def with_archive(
         live_ids = {t["id"] for t in read_live()["tickets"]}
 
         def read_full() -> dict:
-            return ui.repository().read(helper_tables(tables), live_only=False)
+            return ui.repository().read(helper_tables(tables), columns=columns)
 
         part = _archived_part(
             (label, name, cut, epoch), live_ids, lambda full: build(split(full)), read_full

@@ -1,0 +1,71 @@
+"""A read of only some columns (issue 10: Overzicht's read of years of archive).
+
+On every driver: the rows hold exactly the asked columns with the stored values,
+the other tables come whole, and Overzicht's figures built from a read of
+`reports.COLUMNS` are those built from the whole rows, before and after
+archiving (a column the figures or the archive rule need and the projection
+lacks would fail here).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from lib import archive, demo, reports, reports_combine, workdays
+from lib.config import Config
+from lib.procedure import Actor, Role
+from lib.repository.live import helper_tables
+
+END = datetime(2025, 6, 2, 12, 0, tzinfo=workdays.AMSTERDAM)
+CONFIG = Config()
+FRAMES = ("tickets", "events", "orders", "quotes", "invoices", "invoice_lines", "affected")
+FRAMES += ("links",)
+
+
+@pytest.fixture
+def seeded(repo):
+    demo.seed_demo(repo, tickets=40, end=END, config=CONFIG)
+    return repo
+
+
+def _assert_same_frames(a: reports.Frames, b: reports.Frames) -> None:
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+    assert a.locations == b.locations
+
+
+def test_rows_hold_the_asked_columns_with_their_stored_values(seeded):
+    whole = seeded.read(["tickets", "locations"])
+    asked = ("id", "status", "reporter_email")
+    part = seeded.read(["tickets", "locations"], columns={"tickets": asked})
+    assert part["tickets"], "the demo has reports"
+    assert all(list(r) == list(asked) for r in part["tickets"])
+    assert part["tickets"] == [{c: r[c] for c in asked} for r in whole["tickets"]]
+    assert part["locations"] == whole["locations"]  # not named: whole rows
+
+
+def test_the_figures_from_the_projected_read_are_those_of_the_whole_rows(seeded):
+    tables = helper_tables(reports.TABLES)
+    whole = reports.frames({n: seeded.read(tables)[n] for n in reports.TABLES})
+    part = seeded.read(tables, columns=reports.COLUMNS)
+    assert len(part["events"][0]) < len(seeded.read(["events"])["events"][0])
+    _assert_same_frames(reports.frames({n: part[n] for n in reports.TABLES}), whole)
+
+
+def test_the_archived_part_from_the_projected_read_is_that_of_the_whole_rows(seeded):
+    maz = Actor("Marije (MAZ)", Role.MAZ)
+    done = archive.archive(seeded, maz, CONFIG, clock=lambda: END + timedelta(days=183))
+    assert done.tickets, "half a year later the first finished reports are archived"
+    tables = helper_tables(reports.TABLES)
+    whole = reports_combine.archived_rows(seeded.read(tables), reports.TABLES)
+    part = reports_combine.archived_rows(
+        seeded.read(tables, columns=reports.COLUMNS), reports.TABLES
+    )
+    assert {t["id"] for t in part["tickets"]} == {t["id"] for t in done.tickets}
+    _assert_same_frames(reports.frames(part), reports.frames(whole))
+    live = seeded.read(reports.TABLES, live_only=True, columns=reports.COLUMNS)
+    assert all(list(r) == list(reports.COLUMNS["events"]) for r in live["events"])
+    assert not {t["id"] for t in live["tickets"]} & {t["id"] for t in done.tickets}
