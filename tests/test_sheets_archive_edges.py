@@ -89,12 +89,16 @@ def test_a_pre_log_invoice_number_stays_taken_after_a_fresh_process_archived_it(
 def test_fixes_made_by_hand_in_the_live_worksheets_go_with_the_rows_to_the_archive(
     sheets_repo, standin
 ):
-    """A typo fixed in a report's row (the archive's own change to it still waiting to
-    reach the worksheet) and in one of its events: the archive keeps both fixes, and no
-    later write brings a row of the report back into the live worksheets."""
+    """A typo fixed in a report's row while the app's latest change to it is still on its
+    way to the worksheet (README: the fix is kept when that change arrives), and one in
+    one of its events: the archive keeps the fixes and the app's change, and no later
+    write brings a row of the report back into the live worksheets."""
     office = Office(sheets_repo)
     (old,) = _finished_reports(office, 1)
     sheets_repo.compact_log(min_age=0)
+    row = sheets_repo.get("tickets", old["id"])
+    notes = "Melder gebeld; printer werkt weer"
+    sheets_repo.commit([Update("tickets", row["id"], row["version"], {"followup_notes": notes})])
     event = next(e for e in sheets_repo.read(["events"])["events"] if e["ticket_id"] == old["id"])
     _fix_by_hand(sheets_repo, standin, "tickets", old["id"], "description", "Printer hersteld")
     _fix_by_hand(sheets_repo, standin, "events", event["id"], "note", "Melder gebeld (hand)")
@@ -102,7 +106,8 @@ def test_fixes_made_by_hand_in_the_live_worksheets_go_with_the_rows_to_the_archi
     office.submit()  # later work writes events and tickets again
     assert not _live_rows_of(sheets_repo, standin, {old["id"]})
     for reader in (sheets_repo, _fresh(sheets_repo, standin)):
-        assert reader.get("tickets", old["id"])["description"] == "Printer hersteld"
+        archived = reader.get("tickets", old["id"])
+        assert (archived["description"], archived["followup_notes"]) == ("Printer hersteld", notes)
         events = {e["id"]: e for e in reader.read(["events"])["events"]}
         assert events[event["id"]]["note"] == "Melder gebeld (hand)"
 
