@@ -113,6 +113,7 @@ TESTS = {
         "tests/test_outages.py",
         "tests/test_overzicht_frames.py",
         "tests/test_monthly_summary_charts.py",
+        "tests/test_monthly_summary_page.py",
     ],
     "outages": [
         "tests/test_outages.py",
