@@ -80,24 +80,24 @@ def _invoiced() -> Data:
     d = Data()
     d.ticket("t1", "2026-03-02 09:00", urgency="urgent")
     d.order("o1", "t1", "2026-03-02 10:00")
-    d.invoice("F-1", ["o1"], 12100, "betaald", day="2026-03-10", paid_on="2026-03-20")
+    d.invoice("F-1", ["o1"], 60500, "betaald", day="2026-03-10", paid_on="2026-03-20")
     return d
 
 
 def test_the_invoice_chart_is_in_euros_with_the_budget_per_month_at_its_height():
-    """EUR 121 invoiced in March; a yearly budget of EUR 12,000 is EUR 1,000 a month: the
-    dashed line stands 1000/121 times as high as March's bar, and says what it is."""
+    """EUR 605 invoiced in March; a yearly budget of EUR 12,000 is EUR 1,000 a month: the
+    dashed line stands 1000/605 times as high as March's bar, and says what it is."""
     html = _summary(
         _invoiced(), date(2026, 3, 1), "2026-04-02 12:00", Settings(yearly_budget_cents=1_200_000)
     )
     chart = invoiced_chart(html)
     march = bars(chart)[-1]
-    assert march["title"] == "mrt 26: € 121"
-    assert [t.text for t in chart.iter(f"{SVG}text")].count("€ 121") == 1
+    assert march["title"] == "mrt 26: € 605"
+    assert [t.text for t in chart.iter(f"{SVG}text")].count("€ 605") == 1
     axis, budget = list(chart.iter(f"{SVG}line"))
     assert budget.get("stroke-dasharray")
     height = float(axis.get("y1")) - float(budget.get("y1"))
-    assert abs(height / march["h"] / (1000 / 121) - 1) < 0.01  # bars are drawn to 0.1 px
+    assert abs(height / march["h"] / (1000 / 605) - 1) < 0.003  # drawn to 0.1 px
     assert "budget per maand" in [t.text for t in chart.iter(f"{SVG}text")]
 
 
@@ -218,3 +218,25 @@ def test_a_chart_holds_nothing_but_its_drawing():
     root = parse(svg_bars(["jan", "feb"], [1, 2], ["1", "2"], target=1, target_text="b"))
     assert not (root.text or "").strip()
     assert not any((e.tail or "").strip() for e in root.iter())
+
+
+def test_the_running_months_chart_shows_twelve_months_and_agrees_with_its_figure():
+    """On 10 March the chart still shows twelve months (April to March), and March's bar
+    counts what the key figure counts: not an invoice dated after now."""
+    d = _invoiced()
+    d.invoice("F-2", ["o1"], 24200, "goedgekeurd", day="2026-03-20")
+    html = _summary(d, date(2026, 3, 1), "2026-03-10 12:00")
+    chart = bars(invoiced_chart(html))
+    assert len(chart) == 12
+    assert [b["title"].split(":")[0] for b in chart][::11] == ["apr 25", "mrt 26"]
+    assert _figure(html, "gefactureerd deze maand") == "€\u00a0605,00"
+    assert chart[-1]["title"] == "mrt 26: € 605"
+
+
+def test_the_first_month_of_the_chart_counts_from_its_first_day_after_a_leap_day():
+    """March 2028's chart starts with April 2027; the year between holds 29 February 2028,
+    and an invoice dated 1 April 2027 still counts in April's bar."""
+    d = _invoiced()
+    d.invoice("F-0", ["o1"], 12100, "betaald", day="2027-04-01", paid_on="2027-04-20")
+    chart = bars(invoiced_chart(_summary(d, date(2028, 3, 1), "2028-04-02 12:00")))
+    assert chart[0]["title"] == "apr 27: € 121"
