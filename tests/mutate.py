@@ -113,6 +113,7 @@ TESTS = {
         "tests/test_outages.py",
         "tests/test_overzicht_frames.py",
         "tests/test_monthly_summary_charts.py",
+        "tests/test_monthly_summary_page.py",
     ],
     "outages": [
         "tests/test_outages.py",
@@ -130,7 +131,11 @@ TESTS = {
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
     "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
     # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
-    "repository/sheets_archive": ["tests/test_sheets_archive.py", "tests/test_sheets_log.py"],
+    "repository/sheets_archive": [
+        "tests/test_sheets_archive.py",
+        "tests/test_sheets_archive_edges.py",
+        "tests/test_sheets_log.py",
+    ],
     "repository/sheets_log": ["tests/test_sheets_log.py", "tests/test_sheets_archive.py"],
     "repository": [
         "tests/test_contract.py",

@@ -307,17 +307,19 @@ def test_a_row_added_to_a_report_already_in_the_archive_follows_it(sheets_repo, 
 
 
 def test_a_number_from_before_the_log_stays_taken_once_its_report_is_archived(sheets_repo, standin):
-    """A report typed into the worksheet before the change log existed (a Sheet from
-    before issue 9) holds the highest number; archived and moved, it is still never reused."""
+    """Reports typed into the worksheet before the change log existed (a Sheet from
+    before issue 9), the highest number not last; archived and moved in one batch, the
+    highest is still never reused: the next number is one above it."""
     office = Office(sheets_repo)
     (old,) = _finished_reports(office, 1)
     sheets_repo.compact_log(min_age=0)
-    by_hand = {**sheets_repo.get("tickets", old["id"]), "id": "by-hand", "number": "KIV-2026-0041"}
-    body = {"values": [row_cells("tickets", by_hand)]}
     params = {"valueInputOption": "RAW"}
-    sheets_repo._http.values_append(sheets_repo.key, "'tickets'!A1", params, body)
+    for row_id, number in (("by-hand", "KIV-2026-0041"), ("by-hand-2", "KIV-2026-0007")):
+        by_hand = {**sheets_repo.get("tickets", old["id"]), "id": row_id, "number": number}
+        body = {"values": [row_cells("tickets", by_hand)]}
+        sheets_repo._http.values_append(sheets_repo.key, "'tickets'!A1", params, body)
     _archive(office)
-    assert "by-hand" not in _ids(standin.values(sheets_repo.key, "tickets"))
+    assert not {"by-hand", "by-hand-2"} & _ids(standin.values(sheets_repo.key, "tickets"))
     sheets_repo.compact_log(min_age=0)
     newer = Office(_fresh(sheets_repo, standin), start=office.clock()).submit()
     assert newer["number"] == "KIV-2026-0042"
