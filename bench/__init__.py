@@ -166,21 +166,33 @@ class _Builder:
         row |= {"amount_excl_cents": excl, "amount_incl_cents": round(excl * 1.21)}
         row |= {"order_ids": ",".join(order_ids), "status": Invoice.RECEIVED} | kw
         self.tables["invoices"].append(row)
+        self.invoice_event(row, at, "register", "", Invoice.RECEIVED)
         checked = at + timedelta(days=rnd.uniform(1, 5))
         if checked > self.end:
             return
         row["checked_at"] = _iso(checked)
         if row["kind"] == "factuur" and not kw and rnd.random() < 0.02:  # rejected, then corrected
             row |= {"status": Invoice.SUPERSEDED, "rejection_reason": "Uren klopten niet"}
+            self.invoice_event(row, checked, "reject", Invoice.RECEIVED, Invoice.REJECTED)
             credit = {"kind": "creditnota", "corrects_invoice_id": row["id"]}
             n = len(self.tables["invoices"])
             self._invoice(n, order_ids, -excl, checked, **credit)
             self._invoice(n + 1, order_ids, excl - 50_00, checked, kind="factuur")
+            self.invoice_event(row, checked, "supersede", Invoice.REJECTED, Invoice.SUPERSEDED)
             return
         row["status"] = Invoice.APPROVED
+        self.invoice_event(row, checked, "approve", Invoice.RECEIVED, Invoice.APPROVED)
         paid = checked + timedelta(days=rnd.uniform(1, 14))
         if paid < self.end:
             row |= {"status": Invoice.PAID, "paid_on": paid.date().isoformat()}
+            self.invoice_event(row, paid, "pay", Invoice.APPROVED, Invoice.PAID)
+
+    def invoice_event(self, invoice: dict, at: datetime, action: str, frm: str, to: str) -> None:
+        """As lib/billing.py records them: no ticket id, the invoice as entity."""
+        k = len(self.tables["events"])
+        row = {"id": f"{invoice['id']}-{k:07d}", "ticket_id": "", "entity": "invoice"}
+        row |= {"entity_id": invoice["id"], "at": _iso(at), "action": action}
+        self.tables["events"].append(row | {"from_status": frm, "to_status": to})
 
 
 def generate(

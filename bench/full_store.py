@@ -47,7 +47,15 @@ def extras(tables: dict[str, list[dict]], now) -> dict[str, list[dict]]:
     recent = (now - timedelta(hours=2)).isoformat(timespec="seconds")
     tickets = {t["id"]: t for t in tables["tickets"]}
     mails: list[dict] = []
+    first_orders = {i["id"]: i["order_ids"].split(",")[0] for i in tables["invoices"]}
+    ticket_of_order = {o["id"]: o["ticket_id"] for o in tables["orders"]}
     for e in tables["events"]:
+        if e["entity"] == "invoice":  # the MAZ is asked to check a registered invoice
+            if e["action"] != "register":
+                continue
+            ticket = tickets[ticket_of_order[first_orders[e["entity_id"]]]]
+            mails.append(_mail(len(mails), ticket, e["at"], "factuur", "maz@kivido.example", False))
+            continue
         ticket = tickets[e["ticket_id"]]
         to = "support@nemesys.nl" if e["action"] == "place_order" else "melder@kivido.example"
         mails.append(_mail(len(mails), ticket, e["at"], e["action"], to, e["at"] > recent))
