@@ -97,5 +97,5 @@ def _live_invoices(
     if not any("," in i["order_ids"] for i in lists):
         return [i["id"] for i in lists]
     named = {o for i in lists for o in i["order_ids"].split(",") if o}
-    kept = set(conn.execute(live_orders.where(orders.c.id.in_(named))).scalars())
+    kept = set(conn.execute(live_orders).scalars()) & named
     return [i["id"] for i in live.live_invoices(lists, kept)]
