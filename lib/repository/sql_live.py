@@ -53,9 +53,12 @@ def read(conn: sa.Connection, tables: dict[str, sa.Table], names: list[str]) -> 
     def of_live_reports(table: sa.Table) -> sa.ColumnElement:
         return sa.or_(table.c.ticket_id == "", table.c.ticket_id.in_(live_ids))
 
-    invoices: list[str] = []
+    invoice = tables["invoices"]
+    live_invoice = sa.true()
     if {"invoices", "events"} & set(names):
-        invoices = _live_invoices(conn, tables["invoices"], orders, of_live_reports(orders))
+        live_invoice = _live_invoice(
+            conn, invoice, sa.select(orders.c.id).where(of_live_reports(orders))
+        )
     out = {}
     for name in names:
         table = tables[name]
@@ -63,7 +66,8 @@ def read(conn: sa.Connection, tables: dict[str, sa.Table], names: list[str]) -> 
         if name == "tickets":
             query = query.where(table.c.archived_at == "")
         elif name == "events":
-            by_invoice = sa.and_(table.c.entity == "invoice", table.c.entity_id.in_(invoices))
+            live_invoices = sa.select(invoice.c.id).where(live_invoice)
+            by_invoice = sa.and_(table.c.entity == "invoice", table.c.entity_id.in_(live_invoices))
             not_invoice = sa.or_(table.c.entity < "invoice", table.c.entity > "invoice")
             ticketless = sa.and_(table.c.ticket_id == "", sa.or_(by_invoice, not_invoice))
             query = query.where(sa.or_(table.c.ticket_id.in_(live_ids), ticketless))
@@ -73,29 +77,22 @@ def read(conn: sa.Connection, tables: dict[str, sa.Table], names: list[str]) -> 
             live_tasks = sa.select(tasks.c.id).where(of_live_reports(tasks))
             query = query.where(table.c.task_id.in_(live_tasks))
         elif name == "invoices":
-            query = query.where(table.c.id.in_(invoices))
+            query = query.where(live_invoice)
         out[name] = _rows(conn, query)
     return out
 
 
-def _live_invoices(
-    conn: sa.Connection, table: sa.Table, orders: sa.Table, live_order: sa.ColumnElement
-) -> list[str]:
-    """Ids of `live.live_invoices`, through the index on `order_ids`.
+def _live_invoice(conn: sa.Connection, table: sa.Table, live_orders: sa.Select) -> sa.ColumnElement:
+    """The condition `live.live_invoices` puts, through the index on `order_ids`.
 
     Nearly every invoice bills one order, so its `order_ids` is that order's id
     and the index finds it from the live orders. The few that bill several are
-    read whole and decided here.
+    read on their two columns and decided here.
     """
-    live_orders = sa.select(orders.c.id).where(live_order)
     single = sa.or_(table.c.order_ids == "", table.c.order_ids.in_(live_orders))
-    several = table.c.order_ids.like("%,%")
-    found = conn.execute(
-        sa.select(table.c.id, table.c.order_ids).where(sa.or_(single, several))
-    ).all()
-    lists = [{"id": i, "order_ids": o} for i, o in found]
-    if not any("," in i["order_ids"] for i in lists):
-        return [i["id"] for i in lists]
-    named = {o for i in lists for o in i["order_ids"].split(",") if o}
-    kept = set(conn.execute(live_orders).scalars()) & named
-    return [i["id"] for i in live.live_invoices(lists, kept)]
+    query = sa.select(table.c.id, table.c.order_ids).where(table.c.order_ids.like("%,%"))
+    several = [{"id": i, "order_ids": o} for i, o in conn.execute(query)]
+    if not several:
+        return single
+    kept = set(conn.execute(live_orders).scalars())
+    return sa.or_(single, table.c.id.in_([i["id"] for i in live.live_invoices(several, kept)]))
