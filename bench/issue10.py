@@ -42,10 +42,13 @@ AIM = {"pages/overzicht.py": 1.0}
 WORK_PAGE_AIM = 0.3
 
 
+RUNS = 3  # views per page and mode; the median is printed (one run is at the mercy of GC)
+
+
 def views(db: Path, periods: int) -> dict[tuple[str, str], float]:
     done = subprocess.run(
         [sys.executable, str(WORKER), "--root", str(ROOT), "--db", str(db), "--no-trace"]
-        + ["--periods", str(periods)],
+        + ["--periods", str(periods), "--runs", str(RUNS)],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
@@ -110,7 +113,7 @@ def pages_part(sizes: list[int], live: int, periods: int, per_year: int) -> None
             results[n] = views(db, periods)
             print(f"  page views in {time.perf_counter() - start:.0f} s", flush=True)
             db.unlink()
-    print(f"\nCPU seconds per AppTest view (SQLite), {os.cpu_count()} CPUs, one run each")
+    print(f"\nCPU seconds per AppTest view (SQLite), {os.cpu_count()} CPUs, median of {RUNS} runs")
     page_table(sizes, results, periods)
 
 
