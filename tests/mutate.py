@@ -65,6 +65,7 @@ MODULES = (
     "repository",
     "repository/base",
     "repository/sql",
+    "repository/sql_live",
 )
 
 # The test files run against each module's mutants: the ones that exercise its
@@ -147,6 +148,13 @@ TESTS = {
         "tests/test_contract.py",
         "tests/test_missing_cases.py",
         "tests/test_mutation_repository.py",
+    ],
+    # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
+    "repository/sql_live": [
+        "tests/test_sql_live_plan.py",
+        "tests/test_archive.py",
+        "tests/test_read_columns.py",
+        "tests/test_contract.py",
     ],
     "repository/sql": [
         "tests/test_contract.py",
