@@ -130,7 +130,11 @@ TESTS = {
         "tests/test_purge_edges.py",
     ],
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
-    "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
+    "repository/live": [
+        "tests/test_archive.py",
+        "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
+    ],
     # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
     "repository/sheets_archive": [
         "tests/test_sheets_archive.py",
@@ -155,6 +159,7 @@ TESTS = {
         "tests/test_archive.py",
         "tests/test_read_columns.py",
         "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
     ],
     "repository/sql": [
         "tests/test_contract.py",
