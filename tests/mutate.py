@@ -134,6 +134,7 @@ TESTS = {
         "tests/test_archive.py",
         "tests/test_contract.py",
         "tests/test_live_read_rule.py",
+        "tests/test_live_moved_reports.py",
     ],
     # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
     "repository/sheets_archive": [
