@@ -64,7 +64,12 @@ def test_a_read_with_nothing_moved_out_gets_no_stand_ins(name, live_row, orphan)
     """Rows tied to no report, order or task name nothing missing: the read stays as it is."""
     data = _read(name, live_row, {**orphan, "ticket_id": ""} if "ticket_id" in orphan else orphan)
     if name == "invoices":
-        data["invoices"] = [{"id": "live", "order_ids": "oL"}, {"id": "none", "order_ids": ""}]
+        data["orders"].append({"id": "oL2", "ticket_id": "L"})
+        data["invoices"] = [
+            {"id": "live", "order_ids": "oL"},
+            {"id": "none", "order_ids": ""},
+            {"id": "both", "order_ids": "oL,oL2"},  # several orders, every one held
+        ]
     if name == "communication_ticks":
         data["communication_ticks"].pop()
     data["tickets"].append({"id": "A", "archived_at": ARCHIVED})
