@@ -161,6 +161,7 @@ TESTS = {
         "tests/test_read_columns.py",
         "tests/test_contract.py",
         "tests/test_live_read_rule.py",
+        "tests/test_live_invoices_rule.py",
     ],
     "repository/sql": [
         "tests/test_contract.py",
