@@ -151,6 +151,7 @@ TESTS = {
     ],
     "repository/base": [
         "tests/test_contract.py",
+        "tests/test_repository_changes.py",
         "tests/test_missing_cases.py",
         "tests/test_mutation_repository.py",
     ],
