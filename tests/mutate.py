@@ -166,6 +166,7 @@ TESTS = {
     ],
     "repository/sql": [
         "tests/test_contract.py",
+        "tests/test_repository_changes.py",
         "tests/test_sql_engine.py",
         "tests/test_mutation_repository.py",
     ],

@@ -103,3 +103,50 @@ def test_the_store_s_refusals_speak_dutch_and_name_what():
     assert isinstance(duplicate, ValidationError)
     assert duplicate.errors == {"number": "Factuurnummer F-1 is al geregistreerd."}
     assert Duplicate("users", "email", "a@b").errors == {"email": "email a@b is al geregistreerd."}
+
+
+def test_a_redact_overwrites_text_raises_the_version_and_refuses_a_stale_one(repo):
+    repo.commit([Insert("tickets", {"id": "t1", "number": "X-0001", "description": "geheim"})])
+    repo.commit([Insert("events", {"id": "e1", "ticket_id": "t1", "note": "geheim"})])
+    done = repo.commit([Redact("tickets", "t1", {"description": "[verwijderd]"})])
+    assert done[0]["description"] == "[verwijderd]" and done[0]["version"] == 2
+    repo.commit([Redact("events", "e1", {"note": "[verwijderd]"})])  # append-only too
+    with pytest.raises(Conflict):
+        repo.commit([Redact("tickets", "t1", {"description": "x"}, expected_version=1)])
+    with pytest.raises(NotFound, match="Niet gevonden: tickets t9."):
+        repo.commit([Redact("tickets", "t9", {"description": "x"})])
+    with pytest.raises(NotFound, match="Niet gevonden: tickets t9."):
+        repo.commit([Update("tickets", "t9", 1, {"description": "x"})])
+    rows = repo.read(["tickets", "events"])
+    assert rows["tickets"][0]["description"] == "[verwijderd]"
+    assert rows["tickets"][0]["version"] == 2
+    assert rows["events"][0]["note"] == "[verwijderd]"
+
+
+def test_a_unique_value_written_another_way_is_refused(repo):
+    def invoice(row_id: str, number: str) -> Insert:
+        return Insert("invoices", {"id": row_id, "number": number}, unique_column="number")
+
+    repo.commit([invoice("i1", "F-2026-1")])
+    with pytest.raises(Duplicate) as refused:
+        repo.commit([invoice("i2", " f-2026-1 ")])
+    assert refused.value.errors == {"number": "Factuurnummer f-2026-1 is al geregistreerd."}
+    repo.commit([invoice("i3", "F-2026-2")])
+    assert [i["id"] for i in repo.read(["invoices"])["invoices"]] == ["i1", "i3"]
+
+
+def test_numbers_follow_the_highest_in_use_per_prefix(repo):
+    repo.commit([Insert("tickets", {"id": "hand", "number": "KIV-2026-0007"})])  # typed by hand
+    numbered = [
+        Insert("tickets", {"id": f"t{i}"}, number_prefix=p)
+        for i, p in enumerate(["KIV-2026-", "OFF-", "KIV-2026-", "OFF-"])
+    ]
+    made = [repo.commit([ch])[0]["number"] for ch in numbered]
+    assert made == ["KIV-2026-0008", "OFF-0001", "KIV-2026-0009", "OFF-0002"]
+
+
+def test_a_read_with_columns_holds_only_those(repo):
+    repo.commit([Insert("tickets", {"id": "t1", "number": "X-0001", "description": "d"})])
+    for live_only in (False, True):
+        rows = repo.read(["tickets"], live_only=live_only, columns={"tickets": ["id", "number"]})
+        assert rows == {"tickets": [{"id": "t1", "number": "X-0001"}]}
