@@ -42,8 +42,11 @@ from lib.validation import ValidationError
     ],
 )
 def test_a_change_the_contract_does_not_allow_is_refused_naming_what(change, named):
-    with pytest.raises(ValueError, match=named.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError) as refused:
         check_changes([change])
+    assert named in str(refused.value)
+    if isinstance(change, Insert):
+        assert str(refused.value) == named
 
 
 @pytest.mark.parametrize(
@@ -98,7 +101,11 @@ def test_the_store_s_refusals_speak_dutch_and_name_what():
         "De pagina toont nu de nieuwste stand; probeer het opnieuw."
     )
     assert str(NotFound("tickets", "t1")) == "Niet gevonden: tickets t1."
-    assert "niet zeker of uw wijziging is opgeslagen" in str(OutcomeUnknown())
+    assert str(OutcomeUnknown()) == (
+        "De Google Sheet reageert niet meer; het is niet zeker of uw wijziging is "
+        "opgeslagen. Vernieuw de pagina over een minuut en kijk of ze er staat "
+        "voordat u het opnieuw probeert."
+    )
     duplicate = Duplicate("invoices", "number", "F-1")
     assert isinstance(duplicate, ValidationError)
     assert duplicate.errors == {"number": "Factuurnummer F-1 is al geregistreerd."}
