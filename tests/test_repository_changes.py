@@ -157,3 +157,12 @@ def test_a_read_with_columns_holds_only_those(repo):
     for live_only in (False, True):
         rows = repo.read(["tickets"], live_only=live_only, columns={"tickets": ["id", "number"]})
         assert rows == {"tickets": [{"id": "t1", "number": "X-0001"}]}
+
+
+def test_the_sql_store_moves_no_archived_rows(sql_repo):
+    """The SQL store filters archived rows in its queries: nothing to move, nothing moved."""
+    rows = [{"id": "t1", "number": "X-0001", "archived_at": "2025-01-01T10:00:00+01:00"}]
+    sql_repo.commit([Insert("tickets", r) for r in rows])
+    before = sql_repo.read(["tickets"])
+    assert sql_repo.move_archived() == 0
+    assert sql_repo.read(["tickets"]) == before
