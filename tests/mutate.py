@@ -167,6 +167,7 @@ TESTS = {
     "repository/sql": [
         "tests/test_contract.py",
         "tests/test_repository_changes.py",
+        "tests/test_sql_setup_lines.py",
         "tests/test_sql_engine.py",
         "tests/test_mutation_repository.py",
     ],
