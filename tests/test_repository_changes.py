@@ -120,13 +120,17 @@ def test_a_redact_overwrites_text_raises_the_version_and_refuses_a_stale_one(rep
     repo.commit([Redact("events", "e1", {"note": "[verwijderd]"})])  # append-only too
     with pytest.raises(Conflict):
         repo.commit([Redact("tickets", "t1", {"description": "x"}, expected_version=1)])
+    done = repo.commit([Redact("tickets", "t1", {"contact_info": ""}, expected_version=2)])
+    assert done[0]["version"] == 3  # the version the purge read: written
     with pytest.raises(NotFound, match="Niet gevonden: tickets t9."):
         repo.commit([Redact("tickets", "t9", {"description": "x"})])
     with pytest.raises(NotFound, match="Niet gevonden: tickets t9."):
         repo.commit([Update("tickets", "t9", 1, {"description": "x"})])
     rows = repo.read(["tickets", "events"])
     assert rows["tickets"][0]["description"] == "[verwijderd]"
-    assert rows["tickets"][0]["version"] == 2
+    assert rows["tickets"][0]["version"] == 3
+    with pytest.raises(NotFound, match="Niet gevonden: tickets t9."):
+        repo.get("tickets", "t9")
     assert rows["events"][0]["note"] == "[verwijderd]"
 
 
@@ -166,3 +170,27 @@ def test_the_sql_store_moves_no_archived_rows(sql_repo):
     before = sql_repo.read(["tickets"])
     assert sql_repo.move_archived() == 0
     assert sql_repo.read(["tickets"]) == before
+
+
+@pytest.mark.parametrize("kind", ["sql", "postgresql"])
+def test_a_number_is_never_handed_out_twice_after_rows_were_removed(request, kind):
+    """sql.py: the highest number ever handed out is kept per prefix (demo-reset removes rows)."""
+    repo = request.getfixturevalue(f"{kind}_repo")
+    for i, prefix in enumerate(["KIV-", "KIV-", "OFF-"]):
+        repo.commit([Insert("tickets", {"id": f"t{i}"}, number_prefix=prefix)])
+    with repo.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM tickets")
+    made = [
+        repo.commit([Insert("tickets", {"id": f"n{i}"}, number_prefix=p)])[0]["number"]
+        for i, p in enumerate(["KIV-", "OFF-", "NEW-"])
+    ]
+    assert made == ["KIV-0003", "OFF-0002", "NEW-0001"]
+
+
+def test_the_sqlite_store_keeps_its_address_and_names_its_file(tmp_path):
+    from lib.repository.sql import SqlRepository
+
+    repo = SqlRepository.at_path(tmp_path / "kivido.sqlite")
+    assert repo.url == f"sqlite:///{tmp_path / 'kivido.sqlite'}"
+    assert repo.label == f"Lokale database ({tmp_path / 'kivido.sqlite'})"
+    repo.engine.dispose()
