@@ -65,6 +65,7 @@ MODULES = (
     "repository",
     "repository/base",
     "repository/sql",
+    "repository/sql_live",
 )
 
 # The test files run against each module's mutants: the ones that exercise its
@@ -129,7 +130,12 @@ TESTS = {
         "tests/test_purge_edges.py",
     ],
     "archive": ["tests/test_archive.py", "tests/test_cli.py"],
-    "repository/live": ["tests/test_archive.py", "tests/test_contract.py"],
+    "repository/live": [
+        "tests/test_archive.py",
+        "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
+        "tests/test_live_moved_reports.py",
+    ],
     # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
     "repository/sheets_archive": [
         "tests/test_sheets_archive.py",
@@ -145,11 +151,23 @@ TESTS = {
     ],
     "repository/base": [
         "tests/test_contract.py",
+        "tests/test_repository_changes.py",
         "tests/test_missing_cases.py",
         "tests/test_mutation_repository.py",
     ],
+    # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
+    "repository/sql_live": [
+        "tests/test_sql_live_plan.py",
+        "tests/test_archive.py",
+        "tests/test_read_columns.py",
+        "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
+        "tests/test_live_invoices_rule.py",
+    ],
     "repository/sql": [
         "tests/test_contract.py",
+        "tests/test_repository_changes.py",
+        "tests/test_sql_setup_lines.py",
         "tests/test_sql_engine.py",
         "tests/test_mutation_repository.py",
     ],
