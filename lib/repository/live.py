@@ -16,7 +16,8 @@ live_only=True)`) then keeps only what belongs to a live report or to none:
 reports and reach their rows by index (lib/repository/sql_live.py) instead of
 scanning history for what is archived. A row naming a report the read does not
 hold belongs to no live report (on the Sheet: a report already moved to the
-archive worksheets). Rows tied to no report (locations, users, settings) are
+archive worksheets). Until a report is archived the live read is the plain read,
+whatever a row names: no driver makes a row naming a report it does not hold. Rows tied to no report (locations, users, settings) are
 always live. The full read (the default) is what it always was: exports,
 migrate, the privacy purge and backups see every row.
 
