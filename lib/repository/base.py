@@ -169,11 +169,14 @@ def check_changes(changes: Sequence[Change]) -> None:
 Columns = Mapping[str, Sequence[str]]
 
 
-def projected(rows: list[dict], names: Sequence[str] | None) -> list[dict]:
-    """`rows` with only the columns `names` (all when None)."""
-    if names is None:
-        return rows
-    return [{n: r[n] for n in names} for r in rows]
+def projected(data: dict[str, list[dict]], columns: Columns | None) -> dict[str, list[dict]]:
+    """The read `data` with only the named columns of the tables `columns` names."""
+    return {
+        name: rows
+        if name not in (columns or {})
+        else [{n: r[n] for n in columns[name]} for r in rows]
+        for name, rows in data.items()
+    }
 
 
 class Repository(abc.ABC):

@@ -17,8 +17,8 @@ reports and reach their rows by index (lib/repository/sql_live.py) instead of
 scanning history for what is archived. A row naming a report the read does not
 hold belongs to no live report (on the Sheet: a report already moved to the
 archive worksheets). Until a report is archived the live read is the plain read,
-whatever a row names: no driver makes a row naming a report it does not hold. Rows tied to no report (locations, users, settings) are
-always live. The full read (the default) is what it always was: exports,
+whatever a row names: no driver makes a row naming a report it does not hold.
+Rows tied to no report (locations, users, settings) are always live. The full read (the default) is what it always was: exports,
 migrate, the privacy purge and backups see every row.
 
 Drivers apply this in their own way (the SQL store in its queries, the Sheet

@@ -184,7 +184,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         else:
             found = self._read(names, archive=True)
         # A worksheet comes whole; the columns are only left out of what is handed on.
-        return {n: projected(rows, (columns or {}).get(n)) for n, rows in found.items()}
+        return projected(found, columns)
 
     def _read(self, names: Iterable[str], *, archive: bool) -> dict[str, list[dict]]:
         """The worksheets (with their archive worksheets) and the log laid over them."""

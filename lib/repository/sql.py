@@ -112,8 +112,9 @@ class SqlRepository(Repository):
     ) -> dict[str, list[dict]]:
         with sql_engine.reading(self.engine) as conn:
             if live_only:
-                found = sql_live.read(conn, SQL_TABLES, list(dict.fromkeys(tables)))
-                return {n: projected(rows, (columns or {}).get(n)) for n, rows in found.items()}
+                return projected(
+                    sql_live.read(conn, SQL_TABLES, list(dict.fromkeys(tables))), columns
+                )
             return {
                 name: _rows(conn, SQL_TABLES[name], (columns or {}).get(name)) for name in tables
             }
@@ -169,11 +170,7 @@ class SqlRepository(Repository):
 
 def _rows(conn: sa.Connection, table: sa.Table, names: Sequence[str] | None) -> list[dict]:
     query = sa.select(*(table.c[n] for n in names)) if names is not None else sa.select(table)
-    result = conn.execute(query)
-    keys = list(result.keys())
-    # Plain tuples zipped with the keys: a RowMapping per row costs twice as much
-    # when years of history are read (Overzicht over an old period).
-    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+    return sql_live.dicts(conn.execute(query))
 
 
 def _hand_out_number(conn: sa.Connection, table: sa.Table, prefix: str) -> str:

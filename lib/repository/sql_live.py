@@ -5,7 +5,7 @@ never scans a table for "not archived": it starts from the live reports (an
 index on `archived_at`) and fetches their rows through indexes on `ticket_id`
 and `task_id`; rows tied to no report come through the same indexes (an empty
 `ticket_id`), and an invoice through the index on its `order_ids` (see
-`_live_invoices` for the few that bill several orders).
+`_live_invoice` for the few that bill several orders).
 
 Rows come back in the order of the plain read of the table (SQLite's rowid,
 PostgreSQL's ctid), so a live read equals `live.live_rows` of a full read row
@@ -38,8 +38,18 @@ def _position(conn: sa.Connection) -> sa.ColumnElement:
     return sa.literal_column("rowid" if conn.dialect.name == "sqlite" else "ctid")
 
 
+def dicts(result: sa.CursorResult) -> list[dict]:
+    """The rows of `result` as dicts (both reads of lib/repository/sql.py).
+
+    Plain tuples zipped with the keys: a RowMapping per row costs twice as much
+    when years of history are read (Overzicht over an old period).
+    """
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+
+
 def _rows(conn: sa.Connection, query: sa.Select) -> list[dict]:
-    return [dict(m) for m in conn.execute(query.order_by(_position(conn))).mappings()]
+    return dicts(conn.execute(query.order_by(_position(conn))))
 
 
 def read(conn: sa.Connection, tables: dict[str, sa.Table], names: list[str]) -> dict:
