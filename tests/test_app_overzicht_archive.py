@@ -25,7 +25,8 @@ def full_reads(monkeypatch) -> list:
     original = SqlRepository.read
 
     def counting(self, tables, live_only=False, **kw):
-        if not live_only:
+        # Reports in it: the outbox thread's read of the mails (lib/mailer.py) is not one.
+        if not live_only and "tickets" in tables:
             made.append((tuple(tables), kw.get("columns")))
         return original(self, tables, live_only=live_only, **kw)
 
