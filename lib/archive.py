@@ -10,7 +10,8 @@ whose read returns whole worksheets, then moves the archived rows into archive
 worksheets (`Repository.move_archived`, lib/repository/sheets_archive.py).
 
 A report is archived only when nothing about it is still someone's work: its
-communication task is done, no mail of it waits to be sent, and every invoice
+communication task is done, every mail of it is sent (none queued, being sent or
+failed: so the outbox, lib/mailer.py, needs only the live read), and every invoice
 on its orders is paid or replaced. A report linked to an outage (issue 14) goes
 with its main report. The newest cut ever used is kept
 as the setting `archive_cut`: Overzicht reads the full store only for a period
@@ -24,10 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lib import people, workdays
+from lib import people, queues, workdays
 from lib.config import Config
 from lib.privacy import closing_moments, months_ago
-from lib.procedure import ROLE_LABELS, Actor, Communication, Invoice, Message, Role, Ticket, refuse
+from lib.procedure import ROLE_LABELS, Actor, Communication, Invoice, Role, Ticket, refuse
 from lib.repository import Change, Conflict, Insert, Repository, StoreUnavailable, Update
 from lib.snapshot import Snapshot
 
@@ -38,7 +39,6 @@ TABLES_READ = ("tickets", "events", "orders", "invoices", "messages", "communica
 TABLES_READ += ("links", "settings")
 _FINISHED = {Ticket.CLOSED, Ticket.REMOVED}
 _SETTLED_INVOICES = {Invoice.PAID, Invoice.SUPERSEDED}
-_WAITING_MAIL = {Message.QUEUED, Message.SENDING}
 
 
 def archive_months(config: Config) -> int:
@@ -67,10 +67,10 @@ class ArchivePlan:
 
 
 def _still_work(snapshot: Snapshot) -> set[str]:
-    """Reports with something still to do: an open task, a waiting mail, an unsettled invoice."""
+    """Reports with something still to do: an open task, an unsent mail, an unsettled invoice."""
     tasks = snapshot.rows("communication_tasks")
     busy = {c["ticket_id"] for c in tasks if c["status"] != Communication.DONE}
-    busy |= {m["ticket_id"] for m in snapshot.rows("messages") if m["status"] in _WAITING_MAIL}
+    busy |= {m["ticket_id"] for m in snapshot.rows("messages") if m["status"] in queues.TO_SEND}
     reports_of = _reports_of_invoices(snapshot)
     for invoice in snapshot.rows("invoices"):
         if invoice["status"] not in _SETTLED_INVOICES:

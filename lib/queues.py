@@ -132,8 +132,10 @@ MESSAGE_STATUS_LABELS = {
     Message.FAILED: "Mislukt",
 }
 # The Postvak's status filter: what the MAZ may want to see.
+# Mail not yet delivered: queued, being sent, or refused (the MAZ retries or sends it).
+TO_SEND = frozenset({Message.QUEUED, Message.SENDING, Message.FAILED})
 POSTVAK_VIEWS = {
-    "Nog te versturen": {Message.QUEUED, Message.SENDING, Message.FAILED},
+    "Nog te versturen": set(TO_SEND),
     "Mislukt": {Message.FAILED},
     "Verzonden": {Message.SENT},
     "Alle": set(Message),
