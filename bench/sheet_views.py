@@ -9,7 +9,9 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
   requests  Sheet API requests of the view (the floor is one values.batchGet)
   log_KiB   bytes of its answers within a minute of the last read: only the new
             change-log rows (the driver keeps the worksheets for WORKSHEET_REFRESH)
-  reread_KiB  the same view once the worksheets are read again (every minute)
+  reread_KiB  the same view once the worksheets are read again (every minute),
+            as JSON (compact: the driver asks prettyPrint=false)
+  wire_KiB  that re-read's bytes on the wire (gzip, as the driver asks for)
   full_KiB  bytes of one read of every shared table, archive included (what the
             base at 932dfc8 reads when it reads the worksheets again)
 
@@ -37,7 +39,7 @@ from lib.schema import SHARED_TABLES
 from lib.snapshot import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-_traffic = {"requests": 0, "bytes": 0}
+_traffic = {"requests": 0, "bytes": 0, "wire": 0}
 
 
 def _count_traffic() -> None:
@@ -47,6 +49,8 @@ def _count_traffic() -> None:
         response = original(self, *args, **kwargs)
         _traffic["requests"] += 1
         _traffic["bytes"] += len(response.content)
+        # On the wire: the compressed body (the driver asks for gzip, as Google advises).
+        _traffic["wire"] += int(response.headers.get("Content-Length", len(response.content)))
         return response
 
     RetryingHTTPClient.request = counted
@@ -125,15 +129,17 @@ def main(argv: list[str] | None = None) -> int:
                 before = dict(_traffic)
                 at.run()
                 again = _traffic["bytes"] - before["bytes"]
-                rows.append(
-                    (n, archived, Path(path).stem, requests, got / 1024, again / 1024, full / 1024)
-                )
+                wire = _traffic["wire"] - before["wire"]
+                rows.append((n, archived, Path(path).stem, requests, got, again, wire, full))
                 print(rows[-1], file=sys.stderr, flush=True)
-    head = ("reports", "archived", "page", "requests", "log_KiB", "reread_KiB", "full_KiB")
-    print("{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}".format(*head))
-    for n, archived, page, requests, got, again, full in rows:
+    head = ("reports", "archived", "page", "requests", "log_KiB", "reread_KiB", "wire_KiB")
+    print("{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}{:>10}".format(*head, "full_KiB"))
+    for n, archived, page, requests, *sizes in rows:
         cells = f"{n:>8,} {archived:>8,}  {page:<16}{requests:>9}"
-        print(cells + f"{got:>9,.0f}{again:>11,.0f}{full:>10,.0f}")
+        print(
+            cells
+            + "".join(f"{b / 1024:>{w},.0f}" for b, w in zip(sizes, (9, 11, 10, 10), strict=True))
+        )
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())
     return 0

@@ -28,6 +28,7 @@ sheets_standin_errors (Google's error bodies, fixed answers, parameter checks).
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import random
 import secrets
@@ -156,12 +157,28 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):  # the client sees the connection drop
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
-        data = (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        data = _encoded(payload, url.query)
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
+        # As Google: compressed only when asked both ways (Accept-Encoding and a
+        # User-Agent containing "gzip", its API performance tips).
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if accepts and "gzip" in self.headers.get("User-Agent", ""):
+            data = gzip.compress(data, compresslevel=6)
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+        with self.standin._lock:
+            self.standin._sent += len(data)
+
+
+def _encoded(payload: dict, query: str) -> bytes:
+    """Google's JSON: indented, unless the system parameter prettyPrint is false."""
+    pretty = parse_qs(query).get("prettyPrint", ["true"])[-1].lower() != "false"
+    if pretty:
+        return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 class SheetsStandIn:
@@ -172,6 +189,7 @@ class SheetsStandIn:
         self._books: dict[str, Spreadsheet] = {}
         self._unshared: set[str] = set()
         self._counts: Counter[str] = Counter()
+        self._sent = 0
         self._faults: list[_Fault] = []
         self.latency = 0.0  # seconds added to every request (bench: Google's round trip)
         self._chaos: tuple[float, tuple[str, ...], float, random.Random] | None = None
@@ -252,9 +270,15 @@ class SheetsStandIn:
         with self._lock:
             return sum(self._counts.values()) if kind is None else self._counts[kind]
 
+    def bytes_sent(self) -> int:
+        """Bytes of the answers' bodies as they left for the client (compressed or not)."""
+        with self._lock:
+            return self._sent
+
     def reset_counts(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._sent = 0
 
     def inject(
         self, fault: str, *, kind: str | None = None, times: int = 1, delay: float = 2.0
