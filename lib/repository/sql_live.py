@@ -14,6 +14,11 @@ for row, whichever index the database walked.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import repeat
+
 import sqlalchemy as sa
 
 from lib.repository import live
@@ -38,14 +43,42 @@ def _position(conn: sa.Connection) -> sa.ColumnElement:
     return sa.literal_column("rowid" if conn.dialect.name == "sqlite" else "ctid")
 
 
-def dicts(result: sa.CursorResult) -> list[dict]:
+def dicts(result: sa.CursorResult, batch: int = 20_000) -> list[dict]:
     """The rows of `result` as dicts (both reads of lib/repository/sql.py).
 
-    Plain tuples zipped with the keys: a RowMapping per row costs twice as much
-    when years of history are read (Overzicht over an old period).
+    Years of history are read for Overzicht over an old period (issue 10: memory
+    at 50,000 reports), so: plain tuples zipped with the keys (a RowMapping per
+    row costs twice as much), read in batches, and a value repeated in a column
+    (a report's id on its events, a status, an action) kept once, not once per
+    row as the database hands it out. The collector is paused meanwhile: it would
+    walk the growing list of new dicts over and over (half the time of a full
+    read), and plain rows make no reference cycles.
     """
     keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result.all()]
+    # A column holds one type (and None), so equal values are interchangeable.
+    seen: list[dict | None] = [{} for _ in keys]
+    out: list[dict] = []
+    with _collector_paused():
+        for rows in result.partitions(batch):
+            columns = [
+                col if shared is None else map(shared.setdefault, col, col)
+                for col, shared in zip(zip(*rows, strict=True), seen, strict=True)
+            ]
+            out += map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))
+            # Mostly different values (ids, moments): not worth looking up.
+            seen = [s if s is not None and len(s) * 2 < len(out) else None for s in seen]
+    return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _rows(conn: sa.Connection, query: sa.Select) -> list[dict]:
