@@ -134,18 +134,7 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
     t["tix"] = np.arange(len(t), dtype="int32")
     index = pd.Index(t.id)
     linked = outage_counts.linked_ids(tables.get("tickets", []))  # left out with their steps
-    rows = [
-        e
-        for e in tables.get("events", [])
-        if e["entity"] == "ticket" and e["ticket_id"] not in linked
-    ]
-    ev = _columns(rows, _EVENT_COLUMNS)
-    ev = _typed(ev, ("id",), ("action",), ("at",))
-    for n in ("from_status", "to_status"):
-        ev[n] = ev[n].astype("str").astype(STATUS)
-    ev = ev.sort_values(["at", "id"], kind="stable", ignore_index=True)
-    ev["tix"] = _tix(index, ev.ticket_id)
-    ev = ev.drop(columns=["id", "ticket_id"])
+    ev = events_frame([event_piece(tables.get("events", []), index, linked)])
     o = _columns(tables.get("orders", []), ("id", "ticket_id", "ordered_at", "confirmed_at"))
     _typed(o, ("id",), (), ("ordered_at", "confirmed_at"))
     o["tix"] = _tix(index, o.pop("ticket_id"))
@@ -157,6 +146,26 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
     people = outage_counts.affected_frame(tables, t)
     links = outage_counts.links_frame(tables, t)
     return Frames(t, ev, o, q, inv, _invoice_lines(inv, o, t), locations, people, links)
+
+
+def event_piece(rows: Iterable[dict], index: pd.Index, linked: set[str]) -> pd.DataFrame:
+    """The report steps among `rows` (not those of linked reports), typed, each with its
+    report's position in `index` as `tix`. A part of `events_frame`: years of events can
+    be read a batch at a time, each batch kept only as this compact frame (issue 10)."""
+    rows = [e for e in rows if e["entity"] == "ticket" and e["ticket_id"] not in linked]
+    ev = _typed(_columns(rows, _EVENT_COLUMNS), ("id",), (), ("at",))
+    for n in ("from_status", "to_status"):
+        ev[n] = ev[n].astype("str").astype(STATUS)
+    ev["tix"] = _tix(index, ev.pop("ticket_id"))
+    return ev
+
+
+def events_frame(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces as one frame of steps, by time and then by id (ids sort by age)."""
+    ev = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    ev["action"] = ev.action.astype("str").astype("category")
+    ev = ev.sort_values(["at", "id"], kind="stable", ignore_index=True)
+    return ev.drop(columns=["id"])
 
 
 _TICKET_COLUMNS = (

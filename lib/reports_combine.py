@@ -14,11 +14,15 @@ report's order (an invoice is archived only when all its orders are).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from lib import reports
-from lib.repository.live import live_rows
+from lib import reports_outages as outage_counts
+from lib.repository import Repository
+from lib.repository.live import LiveRule, helper_tables, live_rows
 
 
 def archived_rows(full: dict[str, list[dict]], tables: tuple[str, ...]) -> dict[str, list[dict]]:
@@ -35,6 +39,41 @@ def archived_rows(full: dict[str, list[dict]], tables: tuple[str, ...]) -> dict[
         kept = {r["id"] for r in live.get(name, [])}
         out[name] = [r for r in full.get(name, []) if r["id"] not in kept]
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ArchivedPart:
+    frames: reports.Frames
+    live_ids: frozenset  # the reports live when read
+    archived_ids: frozenset
+
+
+def archived_part(repo: Repository, batch: int = 50_000) -> ArchivedPart:
+    """The frames of the archived reports, read with only the columns they need.
+
+    Their events, most of all rows, are read a batch at a time and each batch kept
+    only as its compact frame: years of steps are never all in memory as rows
+    (issue 10: memory at 50,000 reports). An event is archived when the live rule
+    (lib/repository/live.py) leaves it out: that depends on the reports, orders and
+    invoices alone, read first.
+    """
+    names = tuple(n for n in helper_tables(reports.TABLES) if n != "events")
+    full = repo.read(names, columns=reports.COLUMNS) | {"events": []}
+    rows = archived_rows(full, reports.TABLES)
+    frames = reports.frames(rows)
+    index = pd.Index(frames.tickets.id)
+    linked = outage_counts.linked_ids(rows["tickets"])
+    live, pieces = LiveRule.of(full), []
+    for events in repo.read_batches("events", reports.COLUMNS["events"], batch):
+        archived = (e for e in events if not live.event(e))
+        pieces.append(reports.event_piece(archived, index, linked))
+    if pieces:
+        frames = dataclasses.replace(frames, events=reports.events_frame(pieces))
+    return ArchivedPart(
+        frames,
+        frozenset(t["id"] for t in full["tickets"] if not t["archived_at"]),
+        frozenset(t["id"] for t in full["tickets"] if t["archived_at"]),
+    )
 
 
 def _stacked(a: pd.DataFrame, b: pd.DataFrame, shift: int, tix: np.ndarray) -> pd.DataFrame:

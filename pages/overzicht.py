@@ -31,10 +31,9 @@ if archive.reaches_archive(start, cut):
         "overzicht",
         reports.TABLES,
         reports.frames,
-        lambda full: reports_combine.archived_rows(full, reports.TABLES),
+        reports_combine.archived_part,
         reports_combine.combine,
         cut,
-        reports.COLUMNS,
     )
 else:
     data = ui.derived("overzicht", reports.TABLES, reports.frames)

@@ -69,3 +69,31 @@ def test_the_archived_part_from_the_projected_read_is_that_of_the_whole_rows(see
     live = seeded.read(reports.TABLES, live_only=True, columns=reports.COLUMNS)
     assert all(list(r) == list(reports.COLUMNS["events"]) for r in live["events"])
     assert not {t["id"] for t in live["tickets"]} & {t["id"] for t in done.tickets}
+
+
+def test_the_archived_part_read_in_batches_is_that_of_one_whole_read(seeded):
+    """Overzicht's archived part (events a batch at a time) equals the frames of the
+    archived rows of one whole read, however the events are cut into batches."""
+    maz = Actor("Marije (MAZ)", Role.MAZ)
+    done = archive.archive(seeded, maz, CONFIG, clock=lambda: END + timedelta(days=183))
+    archived = {t["id"] for t in done.tickets}
+    all_rows = seeded.read(helper_tables(reports.TABLES))
+    whole = reports.frames(reports_combine.archived_rows(all_rows, reports.TABLES))
+    assert len(whole.events) > 20  # several batches of 7 below
+    for size in (7, 50_000):
+        part = reports_combine.archived_part(seeded, batch=size)
+        _assert_same_frames(part.frames, whole)
+        assert part.archived_ids == archived
+        assert part.live_ids == {t["id"] for t in all_rows["tickets"]} - archived
+
+
+def test_read_batches_gives_the_rows_of_read_in_its_order(seeded):
+    columns = reports.COLUMNS["events"]
+    whole = seeded.read(["events"], columns={"events": columns})["events"]
+    batches = list(seeded.read_batches("events", columns, size=10))
+    assert [len(b) for b in batches[:-1]] == [10] * (len(batches) - 1)
+    assert 0 < len(batches[-1]) <= 10
+    assert [r for b in batches for r in b] == whole
+    assert [r for b in seeded.read_batches("locations") for r in b] == seeded.read(["locations"])[
+        "locations"
+    ]

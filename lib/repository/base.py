@@ -10,7 +10,7 @@ An `Insert` carries a client-made id, so repeating it never makes a second row.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lib.schema import TABLES, empty_row
@@ -200,6 +200,20 @@ class Repository(abc.ABC):
         those columns: a full read of years of history for a few figures then
         costs a fraction of the memory (issue 10).
         """
+
+    def read_batches(
+        self, table: str, columns: Sequence[str] | None = None, size: int = 50_000
+    ) -> Iterator[list[dict]]:
+        """The rows of `table` (the archive included), at most `size` at a time, in the
+        order `read` gives them; with `columns`, only those.
+
+        For a pass over years of history that keeps only a summary of each batch
+        (Overzicht's archived events, issue 10). A driver whose read returns
+        everything at once (the Sheet) hands its one read out in slices.
+        """
+        rows = self.read([table], columns={table: columns} if columns is not None else None)
+        for start in range(0, len(rows[table]), size):
+            yield rows[table][start : start + size]
 
     @abc.abstractmethod
     def commit(self, changes: Sequence[Change]) -> list[dict]:

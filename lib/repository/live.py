@@ -28,6 +28,7 @@ in process), but both must give the rows `live_rows` gives.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # Tables whose rows name their report in `ticket_id`.
 BY_TICKET = ("events", "orders", "quotes", "messages", "communication_tasks", "affected", "links")
@@ -58,37 +59,56 @@ def live_invoices(invoices: list[dict], live_orders: set[str]) -> list[dict]:
     return out
 
 
+@dataclass(frozen=True)
+class LiveRule:
+    """The rule above, decided once for a read holding `helper_tables`."""
+
+    everything: bool  # nothing archived: the live read is the plain read
+    reports: frozenset = frozenset()
+    invoices: frozenset = frozenset()
+    tasks: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, data: dict[str, list[dict]]) -> LiveRule:
+        if not any(t["archived_at"] for t in data["tickets"]):
+            return cls(everything=True)
+        reports = frozenset(t["id"] for t in data["tickets"] if not t["archived_at"])
+        rule = cls(False, reports)
+        orders = {o["id"] for o in data.get("orders", []) if rule.belongs(o)}
+        invoices = frozenset(i["id"] for i in live_invoices(data.get("invoices", []), orders))
+        tasks = frozenset(c["id"] for c in data.get("communication_tasks", []) if rule.belongs(c))
+        return cls(False, reports, invoices, tasks)
+
+    def belongs(self, row: dict) -> bool:
+        """A row naming its report in `ticket_id`."""
+        return self.everything or not row["ticket_id"] or row["ticket_id"] in self.reports
+
+    def event(self, e: dict) -> bool:
+        """An event: of a live report, or of none and not of an archived invoice."""
+        if self.everything or e["ticket_id"] in self.reports:
+            return True
+        return not e["ticket_id"] and (e["entity"] != "invoice" or e["entity_id"] in self.invoices)
+
+
 def live_rows(data: dict[str, list[dict]], tables: Iterable[str]) -> dict[str, list[dict]]:
     """`tables` of a full read `data` (holding `helper_tables(tables)`), archive left out."""
     names = list(dict.fromkeys(tables))
-    if not any(t["archived_at"] for t in data["tickets"]):
+    rule = LiveRule.of(data)
+    if rule.everything:
         return {name: data[name] for name in names}
-    reports = {t["id"] for t in data["tickets"] if not t["archived_at"]}
-
-    def belongs(row: dict) -> bool:
-        return not row["ticket_id"] or row["ticket_id"] in reports
-
-    orders = {o["id"] for o in data.get("orders", []) if belongs(o)}
-    invoices = {i["id"] for i in live_invoices(data.get("invoices", []), orders)}
-    tasks = {c["id"] for c in data.get("communication_tasks", []) if belongs(c)}
     out: dict[str, list[dict]] = {}
     for name in names:
         rows = data[name]
         if name == "tickets":
             rows = [t for t in rows if not t["archived_at"]]
         elif name == "events":
-            rows = [
-                e
-                for e in rows
-                if e["ticket_id"] in reports
-                or (not e["ticket_id"] and (e["entity"] != "invoice" or e["entity_id"] in invoices))
-            ]
+            rows = [e for e in rows if rule.event(e)]
         elif name in BY_TICKET:
-            rows = [r for r in rows if belongs(r)]
+            rows = [r for r in rows if rule.belongs(r)]
         elif name == "communication_ticks":
-            rows = [r for r in rows if r["task_id"] in tasks]
+            rows = [r for r in rows if r["task_id"] in rule.tasks]
         elif name == "invoices":
-            rows = [r for r in rows if r["id"] in invoices]
+            rows = [r for r in rows if r["id"] in rule.invoices]
         out[name] = rows
     return out
 

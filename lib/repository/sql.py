@@ -11,7 +11,7 @@ number is never handed out twice, also after rows were removed (demo-reset).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -119,6 +119,13 @@ class SqlRepository(Repository):
                 name: _rows(conn, SQL_TABLES[name], (columns or {}).get(name)) for name in tables
             }
 
+    def read_batches(
+        self, table: str, columns: Sequence[str] | None = None, size: int = 50_000
+    ) -> Iterator[list[dict]]:
+        query = _query(SQL_TABLES[table], columns).execution_options(yield_per=size)
+        with sql_engine.reading(self.engine) as conn:  # PostgreSQL: a server-side cursor
+            yield from sql_live.row_batches(conn.execute(query), size)
+
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         with self.engine.begin() as conn:
@@ -168,9 +175,12 @@ class SqlRepository(Repository):
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
 
 
+def _query(table: sa.Table, names: Sequence[str] | None) -> sa.Select:
+    return sa.select(*(table.c[n] for n in names)) if names is not None else sa.select(table)
+
+
 def _rows(conn: sa.Connection, table: sa.Table, names: Sequence[str] | None) -> list[dict]:
-    query = sa.select(*(table.c[n] for n in names)) if names is not None else sa.select(table)
-    return sql_live.dicts(conn.execute(query))
+    return sql_live.dicts(conn.execute(_query(table, names)))
 
 
 def _hand_out_number(conn: sa.Connection, table: sa.Table, prefix: str) -> str:

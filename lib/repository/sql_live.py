@@ -43,31 +43,47 @@ def _position(conn: sa.Connection) -> sa.ColumnElement:
     return sa.literal_column("rowid" if conn.dialect.name == "sqlite" else "ctid")
 
 
-def dicts(result: sa.CursorResult, batch: int = 20_000) -> list[dict]:
+def dicts(result: sa.CursorResult) -> list[dict]:
     """The rows of `result` as dicts (both reads of lib/repository/sql.py).
+
+    The collector is paused while they are made: it would walk the growing list of
+    new dicts over and over (half the time of a full read), and rows make no cycles.
+    """
+    out: list[dict] = []
+    with _collector_paused():
+        for batch in row_batches(result):
+            out += batch
+    return out
+
+
+def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[dict]]:
+    """The rows of `result` as dicts, `size` at a time.
 
     Years of history are read for Overzicht over an old period (issue 10: memory
     at 50,000 reports), so: plain tuples zipped with the keys (a RowMapping per
-    row costs twice as much), read in batches, and a value repeated in a column
-    (a report's id on its events, a status, an action) kept once, not once per
-    row as the database hands it out. The collector is paused meanwhile: it would
-    walk the growing list of new dicts over and over (half the time of a full
-    read), and plain rows make no reference cycles.
+    row costs twice as much), and a value repeated in a column (a report's id on
+    its events, a status, an action) kept once, not once per row as the database
+    hands it out. Every column is text, a whole number or yes/no, so equal values
+    are interchangeable.
     """
     keys = list(result.keys())
-    # A column holds one type (and None), so equal values are interchangeable.
     seen: list[dict | None] = [{} for _ in keys]
-    out: list[dict] = []
-    with _collector_paused():
-        for rows in result.partitions(batch):
+    count, fetched = 0, result.partitions(size)
+    while True:
+        with _collector_paused():  # also while the rows are fetched: that makes objects too
+            rows = next(fetched, None)
+            if rows is None:
+                return
             columns = [
                 col if shared is None else map(shared.setdefault, col, col)
                 for col, shared in zip(zip(*rows, strict=True), seen, strict=True)
             ]
-            out += map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))
-            # Mostly different values (ids, moments): not worth looking up.
-            seen = [s if s is not None and len(s) * 2 < len(out) else None for s in seen]
-    return out
+            batch = list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
+            del rows, columns
+        count += len(batch)
+        # Mostly different values (ids, moments): not worth looking up.
+        seen = [s if s is not None and len(s) * 2 < count else None for s in seen]
+        yield batch
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from typing import Any
 import streamlit as st
 
 from lib.data_version import data_version
-from lib.repository.base import Columns
+from lib.repository.base import Repository
 
 # A few entries: the current data, and a newer one while older sessions still show the old.
 MAX_ENTRIES = 4
@@ -61,17 +61,15 @@ def built(
 
 # --- Overzicht over a period reaching into the archive (issue 10) -----------------
 # The archive only changes when the archive job runs, so its frames are built once
-# from one full read and kept; an expired view then reads only the live store and
+# from one read of it (lib/reports_combine.archived_part) and kept; an expired view then reads only the live store and
 # joins its frames (built once per live data change) to the kept archived part.
 ARCHIVE_PARTS = 2
 
 
 @dataclass(frozen=True)
-class _ArchivedPart:
-    frames: Any
+class _Kept:
+    part: Any  # frames, live_ids, archived_ids (lib/reports_combine.ArchivedPart)
     token: str
-    live_ids: frozenset  # the live reports when built: one leaving the live read was archived
-    archived_ids: frozenset  # one of these back in the live read was restored
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,24 +77,19 @@ def _archived_parts() -> dict:
     return {"lock": threading.Lock(), "parts": {}}
 
 
-def _archived_part(key: tuple, live_ids: set, build: Callable, read_full: Callable):
+def _archived_part(key: tuple, live_ids: set, read_part: Callable[[], Any]) -> _Kept:
+    """The kept archived part; read anew when a live report left the live read
+    (archived since) or an archived one returned to it."""
     state = _archived_parts()
     with state["lock"]:  # one full read at a time, also when several sessions expire at once
-        part = state["parts"].get(key)
-        if part is None or not part.live_ids <= live_ids or part.archived_ids & live_ids:
-            full = read_full()
-            archived = {t["id"] for t in full["tickets"] if t["archived_at"]}
-            part = _ArchivedPart(
-                build(full),
-                uuid.uuid4().hex,
-                frozenset(t["id"] for t in full["tickets"] if not t["archived_at"]),
-                frozenset(archived),
-            )
+        kept = state["parts"].get(key)
+        if kept is None or not kept.part.live_ids <= live_ids or kept.part.archived_ids & live_ids:
+            kept = _Kept(read_part(), uuid.uuid4().hex)
             state["parts"].pop(key, None)
-            state["parts"][key] = part
+            state["parts"][key] = kept
             while len(state["parts"]) > ARCHIVE_PARTS:  # the oldest goes first
                 del state["parts"][next(iter(state["parts"]))]
-        return part
+        return kept
 
 
 @st.cache_resource(max_entries=MAX_ENTRIES, show_spinner=False)
@@ -108,22 +101,18 @@ def with_archive(
     name: str,
     tables: tuple[str, ...],
     build: Callable[[dict], Any],
-    split: Callable[[dict], dict],
+    read_archived: Callable[[Repository], Any],
     join: Callable[[Any, Any], Any],
     cut: str,
-    columns: Columns | None = None,
 ) -> Any:
-    """`build` over live and archived rows of `tables`, as `join(archived, live)`.
+    """`build` over the live rows of `tables`, joined as `join(archived, live)` to the
+    archived part that `read_archived(repository)` reads and builds (its `frames`,
+    `live_ids` and `archived_ids`, as lib/reports_combine.ArchivedPart).
 
-    The full read for the archived part holds only `columns` (table -> names)
-    when given: what `build` and `split` use.
-
-    `split(full_read)` gives the archived rows of a full read; the archived part is
-    kept per archive `cut` until a live report leaves the live read (archived since)
-    or an archived one returns to it.
+    The archived part is kept per archive `cut` until a live report leaves the live
+    read (archived since) or an archived one returns to it.
     """
     from lib import ui
-    from lib.repository.live import helper_tables
     from lib.ui import outage
 
     nonce, generation = ui._run_generation()
@@ -141,13 +130,9 @@ def with_archive(
         live = built(label, nonce, generation, name, tuple(tables), build, read_live)
         version = _version(label, nonce, generation, tuple(tables), read_live)
         live_ids = {t["id"] for t in read_live()["tickets"]}
-
-        def read_full() -> dict:
-            return ui.repository().read(helper_tables(tables), columns=columns)
-
-        part = _archived_part(
-            (label, name, cut, epoch), live_ids, lambda full: build(split(full)), read_full
+        kept = _archived_part(
+            (label, name, cut, epoch), live_ids, lambda: read_archived(ui.repository())
         )
-        return _joined(label, name, version, part.token, join, part.frames, live)
+        return _joined(label, name, version, kept.token, join, kept.part.frames, live)
 
     return outage.guarded(shared)
