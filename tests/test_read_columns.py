@@ -17,6 +17,7 @@ import pytest
 from lib import archive, demo, reports, reports_combine, workdays
 from lib.config import Config
 from lib.procedure import Actor, Role
+from lib.repository import Insert
 from lib.repository.live import helper_tables
 
 END = datetime(2025, 6, 2, 12, 0, tzinfo=workdays.AMSTERDAM)
@@ -75,8 +76,19 @@ def test_the_archived_part_read_in_batches_is_that_of_one_whole_read(seeded):
     """Overzicht's archived part (events a batch at a time) equals the frames of the
     archived rows of one whole read, however the events are cut into batches."""
     maz = Actor("Marije (MAZ)", Role.MAZ)
+    # Two steps of an old report at the same second, stored against the order of their
+    # ids (as a migration may leave them): by time, then by id, in either read.
+    step = next(e for e in seeded.read(["events"])["events"] if e["entity"] == "ticket")
+    later_id, earlier_id = f"{step['id']}-b", f"{step['id']}-a"
+    seeded.commit(
+        [
+            Insert("events", step | {"id": i, "action": f"stap{i[-1]}"})
+            for i in (later_id, earlier_id)
+        ]
+    )
     done = archive.archive(seeded, maz, CONFIG, clock=lambda: END + timedelta(days=183))
     archived = {t["id"] for t in done.tickets}
+    assert step["ticket_id"] in archived
     all_rows = seeded.read(helper_tables(reports.TABLES))
     whole = reports.frames(reports_combine.archived_rows(all_rows, reports.TABLES))
     assert len(whole.events) > 20  # several batches of 7 below

@@ -56,6 +56,9 @@ def dicts(result: sa.CursorResult) -> list[dict]:
     return out
 
 
+SAMPLE = 1_000  # rows seen before a column of mostly different values is no longer shared
+
+
 def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[dict]]:
     """The rows of `result` as dicts, `size` at a time.
 
@@ -81,8 +84,10 @@ def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[di
             batch = list(map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
             del rows, columns
         count += len(batch)
-        # Mostly different values (ids, moments): not worth looking up.
-        seen = [s if s is not None and len(s) * 2 < count else None for s in seen]
+        # Mostly different values (ids, moments): not worth looking up, once enough
+        # rows tell (a few rows of a column of statuses differ too).
+        if count >= SAMPLE:
+            seen = [s if s is not None and len(s) * 2 < count else None for s in seen]
         yield batch
 
 
