@@ -93,6 +93,7 @@ def test_a_void_row_first_cancels_the_change_a_void_row_after_it_is_too_late():
     change = Entry("a", COMMIT, changes=(update("t", 1, status="x"),))
     cancelled = fold(Entry("a", VOID), change)
     assert cancelled.outcomes["a"].reason == "void" and "t" not in cancelled.rows.get("tickets", {})
+    assert not cancelled.outcomes["a"].won
     landed = fold(change, Entry("a", VOID))
     assert landed.outcomes["a"].won and landed.rows["tickets"]["t"]["status"] == "x"
 
@@ -354,3 +355,16 @@ def test_scrubbing_keeps_a_unique_key_and_still_rewrites_the_other_fields_of_its
     )
     row = f.scrub(parse(Entry("a", COMMIT, changes=(insert_row,)).cells()), 2).changes[0]["row"]
     assert (row["number"], row["remark"]) == ("NEM-1", "[weg]")
+
+
+def test_a_late_copy_of_a_change_after_the_purge_is_scrubbed_too():
+    """Test that a retried append of an old change landing after the redact (it changed
+    nothing: the first copy counts) loses the purged text as well."""
+    first = Entry("a", COMMIT, changes=(insert("t1", version=1, description="Jan, 0612345678"),))
+    entries = [
+        first,
+        Entry("d", COMMIT, changes=(redact("t1", "tickets", description="[weg]"),)),
+        first,
+    ]
+    texts = [ch["row"]["description"] for e in scrubbed(entries) for ch in e.changes]
+    assert texts == ["[weg]", "[weg]", "[weg]"]
