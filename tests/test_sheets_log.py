@@ -5,6 +5,8 @@ two racing writers are told; the expectations are the rules of issue 9."""
 
 from __future__ import annotations
 
+import pytest
+
 from lib.repository.base import NUMBER_SLOT
 from lib.repository.sheets_log import (
     COMMIT,
@@ -368,3 +370,69 @@ def test_a_late_copy_of_a_change_after_the_purge_is_scrubbed_too():
     ]
     texts = [ch["row"]["description"] for e in scrubbed(entries) for ch in e.changes]
     assert texts == ["[weg]", "[weg]", "[weg]"]
+
+
+def test_a_change_fills_at_most_the_26_columns_of_the_log_and_a_larger_one_is_refused():
+    """Test that a log row spreads its JSON over at most 23 cells after the change id, kind
+    and moment (columns A..Z), and a change too large for that is refused in Dutch."""
+    limit = 23 * 45_000  # 23 cells of at most 45,000 characters each (Google: 50,000)
+    fits = Entry("a", COMMIT, changes=(insert("t1", description="x" * (limit - 1_000)),))
+    cells = fits.cells()
+    assert len(cells) == 26 and parse(cells) == fits
+    too_large = Entry("b", COMMIT, changes=(insert("t1", description="x" * (limit + 1_000)),))
+    with pytest.raises(ValueError) as refused:
+        too_large.cells()
+    assert str(refused.value) == "Deze wijziging is te groot voor de Google Sheet."
+
+
+def test_a_refused_change_names_the_row_it_conflicts_on():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry("b", COMMIT, changes=(update("t1", 1, status="open"),)),
+        Entry("c", COMMIT, changes=(update("t1", 1, status="dicht"),)),
+        Entry("d", COMMIT, changes=(redact("t1", "tickets", base=1, reporter_name="[weg]"),)),
+    )
+    for change in ("c", "d"):
+        outcome = f.outcomes[change]
+        assert (outcome.won, outcome.reason, outcome.detail) == (
+            False,
+            "conflict",
+            ("tickets", "t1"),
+        )
+
+
+def test_a_repeated_insert_in_a_later_change_keeps_the_first_row_and_the_rest_of_its_change():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry(
+            "b",
+            COMMIT,
+            changes=(insert("t1", version=1, reporter_name="Ruben B."), insert("e2", t="events")),
+        ),
+    )
+    assert f.outcomes["b"].won and f.outcomes["b"].results[0]["reporter_name"] == "Ruben"
+    assert f.rows["tickets"]["t1"]["reporter_name"] == "Ruben" and "e2" in f.rows["events"]
+
+
+def test_two_inserts_of_one_change_with_one_unique_key_refuse_the_change():
+    """As the SQL store's unique index does within one transaction."""
+    f = fold(
+        Entry(
+            "a",
+            COMMIT,
+            changes=(
+                insert("i1", t="invoices", unique="number", number="NEM-7"),
+                insert("i2", t="invoices", unique="number", number="nem-7 "),
+            ),
+        ),
+    )
+    assert f.outcomes["a"].reason == "duplicate" and "invoices" not in f.rows
+
+
+def test_two_updates_of_one_row_in_one_change_follow_each_other():
+    """As in one SQL transaction: the second update is based on the first one's version."""
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t", version=1, status="nieuw"),)),
+        Entry("b", COMMIT, changes=(update("t", 1, status="open"), update("t", 2, status="dicht"))),
+    )
+    assert f.outcomes["b"].won and f.rows["tickets"]["t"]["status"] == "dicht"
