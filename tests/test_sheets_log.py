@@ -1,14 +1,19 @@
 """The change log's verdicts (lib/repository/sheets_log.py), entry by entry.
 
 Every process folds the same rows in the same order, so these verdicts are what
-two racing writers are told; the expectations are the rules of issue 9."""
+two racing writers are told; the expectations are the rules of issue 9 (and of issue 10
+for basis and archive rows, issue 13 for the purge's redacts). Several tests were written
+against mutation survivors (`python -m tests.mutate repository/sheets_log`)."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
 from lib.repository.base import NUMBER_SLOT
 from lib.repository.sheets_log import (
+    BASIS,
     COMMIT,
     HEADER,
     MOVE,
@@ -436,3 +441,16 @@ def test_two_updates_of_one_row_in_one_change_follow_each_other():
         Entry("b", COMMIT, changes=(update("t", 1, status="open"), update("t", 2, status="dicht"))),
     )
     assert f.outcomes["b"].won and f.rows["tickets"]["t"]["status"] == "dicht"
+
+
+def test_rows_without_a_change_id_or_with_a_broken_summary_are_skipped_by_all():
+    """Test that a log row someone emptied or typed by hand, and a basis or archive row that
+    does not hold exactly one summary, count as no change (parse gives None)."""
+    spec = json.dumps([insert("t1", version=1)])
+    assert parse(["", COMMIT, "", spec]) is None
+    assert parse(["a", "notitie", "", spec]) is None
+    for kind in (BASIS, MOVE):
+        assert parse(["b", kind, "", "[]"]) is None
+        assert parse(["b", kind, "", '[{"covers": 3}, {"covers": 4}]']) is None
+        assert parse(["b", kind, "", "[3]"]) is None
+        assert parse(["b", kind, "", '[{"covers": 3}]']) == Entry("b", kind, "", ({"covers": 3},))
