@@ -45,6 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "test-artifacts" / "mutate"
 
 
+COLUMNS = (8, 8, 9, 7, 13, 7, 6, 10, 9)  # the widths of the table's columns after the module
+
+
 def _folder(module: str) -> str:
     """A module's run folder under WORK: `repository/base` runs in `repository.base`."""
     return module.replace("/", ".")
@@ -155,7 +158,9 @@ def report(show_diffs: bool = True) -> int:
     # Mutants an interrupted run never reached are shown apart and left out of the score.
     header = ("module", "mutants", "killed", "survived", "score", "killed since", "equiv.")
     header += ("left", "explained", "not run")
-    print("\n{:<16}{:>8}{:>8}{:>9}{:>7}{:>13}{:>7}{:>6}{:>10}{:>9}".format(*header))
+    width = max([16, *(len(module) + 1 for module, _ in rows)])
+    first, *rest = header
+    print(f"\n{first:<{width}}" + "".join(f"{h:>{w}}" for h, w in zip(rest, COLUMNS, strict=True)))
     for module, counts in rows:
         unrun = counts["not checked"]
         statuses = ("killed since", "equivalent", "not checked")
@@ -165,7 +170,7 @@ def report(show_diffs: bool = True) -> int:
         score = f"{killed / total:.0%}" if total else "-"
         explained = f"{(killed + since + equiv) / total:.0%}" if total else "-"
         print(
-            f"{module:<16}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
+            f"{module:<{width}}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
             f"{equiv:>7}{left:>6}{explained:>10}{unrun:>9}"
         )
     print(f"\nNot killed and not listed as equivalent: {len(survivors)}")
