@@ -10,10 +10,10 @@ afresh per mutant, which costs minutes per mutant with this suite.
 Each module runs alone, in its own copy of the tracked files under
 test-artifacts/mutate/<module>/, so the work tree is never mutated and the
 last run of every module stays there for the summary table. Only the module's
-own test files are run (TESTS below; the fast tiers: no browser, no AppTest
-pages, no benchmarks, no IMAP server). One worker (the machine is shared), and
-a module's run is stopped after --max-minutes (its unreached mutants are
-shown as "not run").
+own test files are run (TESTS of tests/mutate_modules.py; the fast tiers: no
+browser, no AppTest pages, no benchmarks, no IMAP server). One worker (the
+machine is shared), and a module's run is stopped after --max-minutes (its
+unreached mutants are shown as "not run").
 
     python -m tests.mutate [module ...]     # default: every module of MODULES
     python -m tests.mutate billing --tests tests/test_services.py
@@ -21,7 +21,8 @@ shown as "not run").
     python -m tests.mutate --report         # the table again, from the last runs
 
 The score is killed / (mutants run); "no tests" and timeouts count as not
-killed; mutants an interrupted run never reached are listed as "not run". Survivors are printed with their diff; the ones that cannot be killed
+killed; mutants an interrupted run never reached are listed as "not run".
+Survivors are printed with their diff; the ones that cannot be killed
 (equivalent mutants) are listed with the reason in tests/mutation_equivalents.md.
 """
 
@@ -37,158 +38,19 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from tests.mutate_modules import MODULES, SKIPPED_TESTS, TESTS
 from tests.tree_copy import copy_tracked_files
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "test-artifacts" / "mutate"
 
-# The rule modules of lib/ under mutation (issue 11); a name stands for lib/<name>.py,
-# or every file of the package lib/<name>/.
-MODULES = (
-    "procedure",
-    "validation",
-    "safe_text",
-    "workdays",
-    "invoice_check",
-    "billing",
-    "services",
-    "desk",
-    "nemesys_steps",
-    "reports",
-    "reports_summary",
-    "outages",
-    "privacy",
-    "archive",
-    "repository/live",
-    "repository/sheets_archive",
-    "repository/sheets_log",
-    "repository",
-    "repository/base",
-    "repository/sql",
-    "repository/sql_live",
-)
 
-# The test files run against each module's mutants: the ones that exercise its
-# rules directly. Running the whole fast tier per module costs hours on this
-# machine; a module missing here falls back to it (SKIPPED_TESTS aside).
-SERVICES_TESTS = [
-    "tests/test_services.py",
-    "tests/test_missing_cases.py",
-    "tests/test_procedure_oracle.py",
-    "tests/test_late_answers.py",
-    "tests/test_report_steps_recorded.py",
-    "tests/test_report_intake_recorded.py",
-]
-TESTS = {
-    "procedure": ["tests/test_procedure.py", "tests/test_procedure_oracle.py"],
-    "validation": [
-        "tests/test_validation.py",
-        "tests/test_validation_messages.py",
-        "tests/test_mutation_validation.py",
-    ],
-    "safe_text": ["tests/test_hostile_input.py", "tests/test_cell_limit.py"],
-    "workdays": ["tests/test_workdays.py", "tests/test_follow_up_rule.py"],
-    "invoice_check": ["tests/test_invoice_check.py"],
-    "billing": [
-        "tests/test_services.py",
-        "tests/test_quote_confirmation.py",
-        "tests/test_missing_cases.py",
-        "tests/test_quotes_recorded.py",
-        "tests/test_invoices_recorded.py",
-        "tests/test_communication_recorded.py",
-    ],
-    "services": SERVICES_TESTS,
-    # lib/services.py's shared pieces and Nemesys steps moved to these two modules.
-    "desk": SERVICES_TESTS,
-    "nemesys_steps": SERVICES_TESTS,
-    "reports": [
-        "tests/test_reports.py",
-        "tests/test_reports_costs.py",
-        "tests/test_missing_cases.py",
-        "tests/test_overzicht_frames.py",
-        "tests/test_overzicht_filter_reaches_every_frame.py",
-        "tests/test_overzicht_long_names_and_cents.py",
-    ],
-    "reports_summary": [
-        "tests/test_reports_costs.py",
-        "tests/test_outages.py",
-        "tests/test_overzicht_frames.py",
-        "tests/test_monthly_summary_charts.py",
-        "tests/test_monthly_summary_page.py",
-    ],
-    "outages": [
-        "tests/test_outages.py",
-        "tests/test_outage_procedure.py",
-        "tests/test_known_outages_listed.py",
-        "tests/test_outage_links_recorded.py",
-    ],
-    "privacy": [
-        "tests/test_privacy.py",
-        "tests/test_purge_plan_text.py",
-        "tests/test_purge_command.py",
-        "tests/test_retention_from_last_closing.py",
-        "tests/test_purge_edges.py",
-    ],
-    "archive": ["tests/test_archive.py", "tests/test_cli.py"],
-    "repository/live": [
-        "tests/test_archive.py",
-        "tests/test_contract.py",
-        "tests/test_live_read_rule.py",
-        "tests/test_live_moved_reports.py",
-    ],
-    # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
-    "repository/sheets_archive": [
-        "tests/test_sheets_archive.py",
-        "tests/test_sheets_archive_edges.py",
-        "tests/test_sheets_log.py",
-    ],
-    "repository/sheets_log": ["tests/test_sheets_log.py", "tests/test_sheets_archive.py"],
-    "repository": [
-        "tests/test_contract.py",
-        "tests/test_sql_engine.py",
-        "tests/test_missing_cases.py",
-        "tests/test_mutation_repository.py",
-    ],
-    "repository/base": [
-        "tests/test_contract.py",
-        "tests/test_repository_changes.py",
-        "tests/test_missing_cases.py",
-        "tests/test_mutation_repository.py",
-    ],
-    # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
-    "repository/sql_live": [
-        "tests/test_sql_live_plan.py",
-        "tests/test_archive.py",
-        "tests/test_read_columns.py",
-        "tests/test_contract.py",
-        "tests/test_live_read_rule.py",
-        "tests/test_live_invoices_rule.py",
-    ],
-    "repository/sql": [
-        "tests/test_contract.py",
-        "tests/test_repository_changes.py",
-        "tests/test_sql_setup_lines.py",
-        "tests/test_sql_engine.py",
-        "tests/test_mutation_repository.py",
-    ],
-}
+COLUMNS = (8, 8, 9, 7, 13, 7, 6, 10, 9)  # the widths of the table's columns after the module
 
 
 def _folder(module: str) -> str:
     """A module's run folder under WORK: `repository/base` runs in `repository.base`."""
     return module.replace("/", ".")
-
-
-# The fast tiers: everything but pages in AppTest, the browser, benchmarks and IMAP.
-SKIPPED_TESTS = (
-    "tests/browser",
-    "tests/test_app_*.py",
-    "tests/test_access_pages.py",
-    "tests/test_access_controls.py",
-    "tests/test_request_budget.py",
-    "tests/test_bench_smoke.py",
-    "tests/test_inbound_imap.py",
-)
 
 
 def _patterns(modules: list[str]) -> list[str]:
@@ -296,7 +158,9 @@ def report(show_diffs: bool = True) -> int:
     # Mutants an interrupted run never reached are shown apart and left out of the score.
     header = ("module", "mutants", "killed", "survived", "score", "killed since", "equiv.")
     header += ("left", "explained", "not run")
-    print("\n{:<16}{:>8}{:>8}{:>9}{:>7}{:>13}{:>7}{:>6}{:>10}{:>9}".format(*header))
+    width = max([16, *(len(module) + 1 for module, _ in rows)])
+    first, *rest = header
+    print(f"\n{first:<{width}}" + "".join(f"{h:>{w}}" for h, w in zip(rest, COLUMNS, strict=True)))
     for module, counts in rows:
         unrun = counts["not checked"]
         statuses = ("killed since", "equivalent", "not checked")
@@ -306,7 +170,7 @@ def report(show_diffs: bool = True) -> int:
         score = f"{killed / total:.0%}" if total else "-"
         explained = f"{(killed + since + equiv) / total:.0%}" if total else "-"
         print(
-            f"{module:<16}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
+            f"{module:<{width}}{total:>8}{killed:>8}{total - killed:>9}{score:>7}{since:>13}"
             f"{equiv:>7}{left:>6}{explained:>10}{unrun:>9}"
         )
     print(f"\nNot killed and not listed as equivalent: {len(survivors)}")

@@ -334,6 +334,26 @@ def test_months_ago_clamps_to_the_end_of_the_month():
     assert privacy.months_ago(datetime(2026, 1, 15), 1) == datetime(2025, 12, 15)
 
 
+def test_months_ago_from_the_last_of_a_month_lands_on_the_last_of_every_month():
+    """Test that from 31-12-2025 going back lands on each month's own last day (30 days
+    hath September, April, June and November; February 28), never on a day it lacks."""
+    ends = [(12, 31), (11, 30), (10, 31), (9, 30), (8, 31), (7, 31)]
+    ends += [(6, 30), (5, 31), (4, 30), (3, 31), (2, 28), (1, 31)]
+    got = [privacy.months_ago(datetime(2025, 12, 31, 9), n) for n in range(12)]
+    assert got == [datetime(2025, month, day, 9) for month, day in ends]
+    assert privacy.months_ago(datetime(2025, 12, 31, 9), 12).date() == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("year", "last_of_february"),
+    [(2024, 29), (2026, 28), (2028, 29), (2000, 29), (2100, 28)],
+)
+def test_months_ago_knows_the_leap_years(year, last_of_february):
+    """Test that a month before 31 March is 29 February in a leap year (every fourth year,
+    but not a century unless it divides by 400: 2000 yes, 2100 no), else 28 February."""
+    assert privacy.months_ago(datetime(year, 3, 31, 9), 1) == datetime(year, 2, last_of_february, 9)
+
+
 # --- the data request ----------------------------------------------------------------
 
 PERSON = "medewerker1@kivido.example"

@@ -88,6 +88,41 @@ def test_the_period_is_counted_in_dutch_time_across_summer_time(office):
     assert privacy.plan(snap, now=before, months=5).items == []
 
 
+def test_a_report_closed_exactly_the_period_ago_is_not_yet_past_it(office):
+    """Issue 13 purges reports closed "more than" the period ago: closed on 4 January at
+    12:30:00, a purge on 4 June at 12:30:00 with 5 months keeps it, one second later not.
+    A view in the access log exactly the period old is kept too."""
+    office.at = datetime(2026, 1, 4, 9, 0, tzinfo=AMS)
+    ticket = office.submit(description="Printer kapot")
+    office.urgent_until_closed(office.ticket(ticket["id"]))  # closed at 12:30
+    view = {"id": "v1", "at": "2026-01-04T12:30:00+01:00", "ticket_id": ticket["id"]}
+    view |= {"actor_name": "Ruben", "actor_email": "ruben@kivido.example"}
+    office.repo.commit([Insert("access_log", complete_row("access_log", view))])
+    snap = office.snap()
+    closing = privacy.closing_moments(snap)[ticket["id"]]
+    assert datetime.fromisoformat(closing) == datetime(2026, 1, 4, 12, 30, tzinfo=AMS)
+    exactly = privacy.plan(snap, now=datetime(2026, 6, 4, 12, 30, tzinfo=AMS), months=5)
+    assert (exactly.items, exactly.access_rows) == ([], 0)
+    later = privacy.plan(snap, now=datetime(2026, 6, 4, 12, 30, 1, tzinfo=AMS), months=5)
+    assert [i.number for i in later.items] == [ticket["number"]] and later.access_rows == 1
+
+
+def test_a_report_closed_after_an_earlier_purge_is_purged_in_full_by_a_later_run(office):
+    """The record of an earlier purge stays readable, and what comes after it in the
+    events table (another report's whole history) is still purged by the next run."""
+    first = closed(office)  # closed in March 2023
+    privacy.purge(office.repo, MAZ, Config(), clock=lambda: datetime(2025, 4, 1, 9, tzinfo=AMS))
+    office.at = datetime(2025, 5, 6, 10, 0, tzinfo=AMS)
+    second = closed(office)
+    privacy.purge(office.repo, MAZ, Config(), clock=lambda: datetime(2027, 6, 1, 9, tzinfo=AMS))
+    timeline = office.snap().timeline(second["id"])
+    history = [e for e in timeline if e["entity"] != "privacy"]
+    assert history and {e["actor_name"] for e in history} == {privacy.MARKER}
+    assert {e["note"] for e in history} <= {privacy.MARKER, ""}
+    records = [e for e in office.snap().timeline(first["id"]) if e["entity"] == "privacy"]
+    assert [e["actor_name"] for e in records] == ["Nathalie de Boer"]
+
+
 def test_a_row_added_after_a_purge_is_purged_by_the_next_run(office):
     ticket = closed(office)
     privacy.purge(office.repo, MAZ, Config())

@@ -1,12 +1,30 @@
 """The change log's verdicts (lib/repository/sheets_log.py), entry by entry.
 
 Every process folds the same rows in the same order, so these verdicts are what
-two racing writers are told; the expectations are the rules of issue 9."""
+two racing writers are told; the expectations are the rules of issue 9 (and of issue 10
+for basis and archive rows, issue 13 for the purge's redacts). Several tests were written
+against mutation survivors (`python -m tests.mutate repository/sheets_log`)."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from lib.repository.base import NUMBER_SLOT
-from lib.repository.sheets_log import COMMIT, MOVE, VOID, Entry, Fold, parse
+from lib.repository.sheets_log import (
+    BASIS,
+    COMMIT,
+    HEADER,
+    MOVE,
+    VOID,
+    Entry,
+    Fold,
+    basis,
+    fold_through,
+    moved_mark,
+    parse,
+)
 
 
 def update(row_id: str, base: int, **values) -> dict:
@@ -82,6 +100,7 @@ def test_a_void_row_first_cancels_the_change_a_void_row_after_it_is_too_late():
     change = Entry("a", COMMIT, changes=(update("t", 1, status="x"),))
     cancelled = fold(Entry("a", VOID), change)
     assert cancelled.outcomes["a"].reason == "void" and "t" not in cancelled.rows.get("tickets", {})
+    assert not cancelled.outcomes["a"].won
     landed = fold(change, Entry("a", VOID))
     assert landed.outcomes["a"].won and landed.rows["tickets"]["t"]["status"] == "x"
 
@@ -225,3 +244,215 @@ def test_a_move_keeps_the_numbers_and_unique_keys_of_the_moved_rows_taken():
     )
     assert f.rows["tickets"]["t2"]["number"] == "KIV-2025-0088"
     assert f.outcomes["b"].reason == "duplicate"
+
+
+# --- a fresh process, basis rows and moves (issue 10), and what scrubbing leaves alone --
+
+
+def numbered(row_id: str) -> dict:
+    return insert(row_id, prefix="KIV-2026-", number=NUMBER_SLOT, version=1)
+
+
+def numbers(f: Fold) -> dict[str, str]:
+    return {row_id: row["number"] for row_id, row in f.rows.get("tickets", {}).items()}
+
+
+def test_a_fresh_process_starts_at_the_basis_and_hands_out_the_next_number():
+    """Test that a process folding the log afresh takes the basis row's summary of the rows
+    it covers, skips those rows (cleared or not), and reaches the numbers every process has."""
+    log = [HEADER] + [
+        Entry(c, COMMIT, changes=(numbered(f"t{n}"),)).cells()
+        for n, c in (
+            (1, "a"),
+            (2, "b"),
+            (3, "c"),
+        )
+    ]
+    # The compaction summarises rows 1..3 (header, a, b); c (row 4) came in meanwhile.
+    log.append(basis(fold_through(log, 3), "basis-1", "2026-12-04T03:00:00+01:00").cells())
+    log.append(Entry("d", COMMIT, changes=(numbered("t4"),)).cells())
+    whole = fold_through(log, 6)
+    expected = {f"t{n}": f"KIV-2026-000{n}" for n in (1, 2, 3, 4)}
+    assert numbers(fold_through(log, 4)) == {k: expected[k] for k in ("t1", "t2", "t3")}
+    assert whole.count == 6 and numbers(whole) == {k: expected[k] for k in ("t3", "t4")}
+    # The rows the basis covers may be cleared: the numbers stay the same.
+    cleared = [log[0], [""] * 4, [""] * 4, *log[3:]]
+    assert numbers(fold_through(cleared, 6)) == {k: expected[k] for k in ("t3", "t4")}
+    assert parse(log[4]).at == "2026-12-04T03:00:00+01:00"  # the basis row says when
+    # A second compaction covers rows 1..6; before it clears them (or when that failed)
+    # both basis rows are there: the one covering the most rows counts.
+    log.append(basis(fold_through(log, 6), "basis-2", "2026-12-11T03:00:00+01:00").cells())
+    log.append(Entry("e", COMMIT, changes=(numbered("t5"),)).cells())
+    both = [*cleared, *log[6:]]
+    assert [parse(cells).kind for cells in both if parse(cells)].count(BASIS) == 2
+    assert numbers(fold_through(both, 8)) == {"t5": "KIV-2026-0005"}
+
+
+def test_a_blank_or_foreign_last_log_row_leaves_no_change_id_to_check():
+    """Test that after a row that is no change (blank, or typed by hand) the fold expects
+    no change id there, as the next incremental read finds it (lib/repository/sheets.py)."""
+    f = fold(Entry("a", COMMIT, changes=(numbered("t1"),)))
+    assert f.last_id == "a"
+    f.apply(parse(["een notitie"]), 3)
+    assert (f.count, f.last_id) == (3, "")
+
+
+def test_a_move_read_before_a_later_number_never_lowers_the_highest_number():
+    f = fold(
+        Entry("a", COMMIT, changes=(numbered("t1"),)),
+        Entry("b", COMMIT, changes=(numbered("t2"),)),
+        # The mover read the worksheet when only t1 was there.
+        moved(["tickets", "t1", 1], highest={"KIV-2026-": 1}),
+        Entry("c", COMMIT, changes=(numbered("t3"),)),
+    )
+    assert numbers(f) == {"t2": "KIV-2026-0002", "t3": "KIV-2026-0003"}
+
+
+def test_every_unchanged_moved_row_is_forgotten_also_after_a_changed_one():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1), insert("t2", version=1))),
+        Entry("b", COMMIT, changes=(update("t1", 1, status="x"), update("t2", 1, status="y"))),
+        Entry("c", COMMIT, changes=(update("t2", 2, status="z"),)),  # after the mover read t2
+        moved(["tickets", "t2", 2], ["tickets", "t1", 2]),
+    )
+    assert f.rows["tickets"]["t2"]["status"] == "z" and "t1" not in f.rows["tickets"]
+    assert ("tickets", "t1") not in f.previous  # nothing of it is kept
+
+
+def test_an_append_only_row_redacted_after_the_move_was_read_stays():
+    """Test that the purge of an event the mover read before it keeps the event in the fold
+    (so the redacted text is written back), whatever order the mover had its columns in."""
+    event = {"id": "e1", "action": "x", "note": "bel Ruben 0612345678"}
+    reordered = dict(reversed(list(event.items())))
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("e1", t="events", action="x", note=event["note"]),)),
+        Entry("b", COMMIT, changes=(redact("e1", note="[weg]"),)),
+        moved(["events", "e1", moved_mark("events", event)]),
+    )
+    assert f.rows["events"]["e1"]["note"] == "[weg]"
+    same = fold(
+        Entry("a", COMMIT, changes=(insert("e1", t="events", action="x", note=event["note"]),)),
+        moved(["events", "e1", moved_mark("events", reordered)]),
+    )
+    assert "e1" not in same.rows.get("events", {})
+
+
+def test_scrubbing_leaves_blank_clean_and_empty_rows_alone_and_keeps_the_moment():
+    at = "2026-01-05T10:00:00+01:00"
+    entries = [
+        Entry("a", COMMIT, at, (insert("e1", t="events", action="x", note="bel Ruben"),)),
+        Entry("b", COMMIT, changes=(insert("e2", t="events", action="y"),)),  # no note at all
+        Entry("c", COMMIT, changes=(insert("e3", t="events", action="y", note=""),)),
+        Entry("d", COMMIT, changes=(redact("e1", note="[weg]"), redact("e2", note="[weg]"))),
+        Entry("e", COMMIT, changes=(redact("e3", note="[weg]"),)),
+    ]
+    f = fold(*entries)
+    first = f.scrub(parse(entries[0].cells()), 2)
+    assert first.at == at and first.changes[0]["row"]["note"] == "[weg]"
+    assert [f.scrub(parse(e.cells()), n) for n, e in enumerate(entries[1:], start=3)] == [None] * 4
+    assert f.scrub(parse([""] * 4), 7) is None  # a blank row (cleared by a compaction)
+    clean = f.scrub(parse(entries[0].cells()), 2)
+    assert fold(*[clean, *entries[1:]]).scrub(parse(clean.cells()), 2) is None  # nothing left
+
+
+def test_scrubbing_keeps_a_unique_key_and_still_rewrites_the_other_fields_of_its_row():
+    insert_row = insert("i1", t="invoices", unique="number", number="NEM-1", version=1)
+    insert_row["row"]["remark"] = "Jan de Vries belde"
+    f = fold(
+        Entry("a", COMMIT, changes=(insert_row,)),
+        Entry("b", COMMIT, changes=(redact("i1", "invoices", number="[weg]", remark="[weg]"),)),
+    )
+    row = f.scrub(parse(Entry("a", COMMIT, changes=(insert_row,)).cells()), 2).changes[0]["row"]
+    assert (row["number"], row["remark"]) == ("NEM-1", "[weg]")
+
+
+def test_a_late_copy_of_a_change_after_the_purge_is_scrubbed_too():
+    """Test that a retried append of an old change landing after the redact (it changed
+    nothing: the first copy counts) loses the purged text as well."""
+    first = Entry("a", COMMIT, changes=(insert("t1", version=1, description="Jan, 0612345678"),))
+    entries = [
+        first,
+        Entry("d", COMMIT, changes=(redact("t1", "tickets", description="[weg]"),)),
+        first,
+    ]
+    texts = [ch["row"]["description"] for e in scrubbed(entries) for ch in e.changes]
+    assert texts == ["[weg]", "[weg]", "[weg]"]
+
+
+def test_a_change_fills_at_most_the_26_columns_of_the_log_and_a_larger_one_is_refused():
+    """Test that a log row spreads its JSON over at most 23 cells after the change id, kind
+    and moment (columns A..Z), and a change too large for that is refused in Dutch."""
+    limit = 23 * 45_000  # 23 cells of at most 45,000 characters each (Google: 50,000)
+    fits = Entry("a", COMMIT, changes=(insert("t1", description="x" * (limit - 1_000)),))
+    cells = fits.cells()
+    assert len(cells) == 26 and parse(cells) == fits
+    too_large = Entry("b", COMMIT, changes=(insert("t1", description="x" * (limit + 1_000)),))
+    with pytest.raises(ValueError) as refused:
+        too_large.cells()
+    assert str(refused.value) == "Deze wijziging is te groot voor de Google Sheet."
+
+
+def test_a_refused_change_names_the_row_it_conflicts_on():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry("b", COMMIT, changes=(update("t1", 1, status="open"),)),
+        Entry("c", COMMIT, changes=(update("t1", 1, status="dicht"),)),
+        Entry("d", COMMIT, changes=(redact("t1", "tickets", base=1, reporter_name="[weg]"),)),
+    )
+    for change in ("c", "d"):
+        outcome = f.outcomes[change]
+        assert (outcome.won, outcome.reason, outcome.detail) == (
+            False,
+            "conflict",
+            ("tickets", "t1"),
+        )
+
+
+def test_a_repeated_insert_in_a_later_change_keeps_the_first_row_and_the_rest_of_its_change():
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t1", version=1, reporter_name="Ruben"),)),
+        Entry(
+            "b",
+            COMMIT,
+            changes=(insert("t1", version=1, reporter_name="Ruben B."), insert("e2", t="events")),
+        ),
+    )
+    assert f.outcomes["b"].won and f.outcomes["b"].results[0]["reporter_name"] == "Ruben"
+    assert f.rows["tickets"]["t1"]["reporter_name"] == "Ruben" and "e2" in f.rows["events"]
+
+
+def test_two_inserts_of_one_change_with_one_unique_key_refuse_the_change():
+    """As the SQL store's unique index does within one transaction."""
+    f = fold(
+        Entry(
+            "a",
+            COMMIT,
+            changes=(
+                insert("i1", t="invoices", unique="number", number="NEM-7"),
+                insert("i2", t="invoices", unique="number", number="nem-7 "),
+            ),
+        ),
+    )
+    assert f.outcomes["a"].reason == "duplicate" and "invoices" not in f.rows
+
+
+def test_two_updates_of_one_row_in_one_change_follow_each_other():
+    """As in one SQL transaction: the second update is based on the first one's version."""
+    f = fold(
+        Entry("a", COMMIT, changes=(insert("t", version=1, status="nieuw"),)),
+        Entry("b", COMMIT, changes=(update("t", 1, status="open"), update("t", 2, status="dicht"))),
+    )
+    assert f.outcomes["b"].won and f.rows["tickets"]["t"]["status"] == "dicht"
+
+
+def test_rows_without_a_change_id_or_with_a_broken_summary_are_skipped_by_all():
+    """Test that a log row someone emptied or typed by hand, and a basis or archive row that
+    does not hold exactly one summary, count as no change (parse gives None)."""
+    spec = json.dumps([insert("t1", version=1)])
+    assert parse(["", COMMIT, "", spec]) is None
+    assert parse(["a", "notitie", "", spec]) is None
+    for kind in (BASIS, MOVE):
+        assert parse(["b", kind, "", "[]"]) is None
+        assert parse(["b", kind, "", '[{"covers": 3}, {"covers": 4}]']) is None
+        assert parse(["b", kind, "", "[3]"]) is None
+        assert parse(["b", kind, "", '[{"covers": 3}]']) == Entry("b", kind, "", ({"covers": 3},))

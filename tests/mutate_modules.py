@@ -1,0 +1,157 @@
+"""What `make mutate` (tests/mutate.py) mutates, and which tests run against each module.
+
+MODULES are the rule modules of lib/ under mutation (issue 11); TESTS names the test
+files run against a module's mutants (add a new test file for a module here);
+SKIPPED_TESTS are the slow tiers never run by a mutation run.
+"""
+
+from __future__ import annotations
+
+# The rule modules of lib/ under mutation (issue 11); a name stands for lib/<name>.py,
+# or every file of the package lib/<name>/.
+MODULES = (
+    "procedure",
+    "validation",
+    "safe_text",
+    "workdays",
+    "invoice_check",
+    "billing",
+    "services",
+    "desk",
+    "nemesys_steps",
+    "reports",
+    "reports_summary",
+    "outages",
+    "privacy",
+    "archive",
+    "repository/live",
+    "repository/sheets_archive",
+    "repository/sheets_log",
+    "repository",
+    "repository/base",
+    "repository/sql",
+    "repository/sql_live",
+)
+
+# The test files run against each module's mutants: the ones that exercise its
+# rules directly. Running the whole fast tier per module costs hours on this
+# machine; a module missing here falls back to it (SKIPPED_TESTS aside).
+SERVICES_TESTS = [
+    "tests/test_services.py",
+    "tests/test_missing_cases.py",
+    "tests/test_procedure_oracle.py",
+    "tests/test_late_answers.py",
+    "tests/test_report_steps_recorded.py",
+    "tests/test_report_intake_recorded.py",
+]
+TESTS = {
+    "procedure": ["tests/test_procedure.py", "tests/test_procedure_oracle.py"],
+    "validation": [
+        "tests/test_validation.py",
+        "tests/test_validation_messages.py",
+        "tests/test_mutation_validation.py",
+    ],
+    "safe_text": ["tests/test_hostile_input.py", "tests/test_cell_limit.py"],
+    "workdays": ["tests/test_workdays.py", "tests/test_follow_up_rule.py"],
+    "invoice_check": ["tests/test_invoice_check.py"],
+    "billing": [
+        "tests/test_services.py",
+        "tests/test_quote_confirmation.py",
+        "tests/test_missing_cases.py",
+        "tests/test_quotes_recorded.py",
+        "tests/test_invoices_recorded.py",
+        "tests/test_communication_recorded.py",
+    ],
+    "services": SERVICES_TESTS,
+    # lib/services.py's shared pieces and Nemesys steps moved to these two modules.
+    "desk": SERVICES_TESTS,
+    "nemesys_steps": SERVICES_TESTS,
+    "reports": [
+        "tests/test_reports.py",
+        "tests/test_reports_costs.py",
+        "tests/test_missing_cases.py",
+        "tests/test_overzicht_frames.py",
+        "tests/test_overzicht_filter_reaches_every_frame.py",
+        "tests/test_overzicht_long_names_and_cents.py",
+    ],
+    "reports_summary": [
+        "tests/test_reports_costs.py",
+        "tests/test_outages.py",
+        "tests/test_overzicht_frames.py",
+        "tests/test_monthly_summary_charts.py",
+        "tests/test_monthly_summary_page.py",
+    ],
+    "outages": [
+        "tests/test_outages.py",
+        "tests/test_outage_procedure.py",
+        "tests/test_known_outages_listed.py",
+        "tests/test_outage_links_recorded.py",
+    ],
+    "privacy": [
+        "tests/test_privacy.py",
+        "tests/test_purge_plan_text.py",
+        "tests/test_purge_command.py",
+        "tests/test_retention_from_last_closing.py",
+        "tests/test_purge_edges.py",
+    ],
+    "archive": ["tests/test_archive.py", "tests/test_cli.py"],
+    "repository/live": [
+        "tests/test_archive.py",
+        "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
+        "tests/test_live_moved_reports.py",
+    ],
+    # The Sheet's archive worksheets and its change log (issue 10): the stand-in tests.
+    "repository/sheets_archive": [
+        "tests/test_sheets_archive.py",
+        "tests/test_sheets_archive_edges.py",
+        "tests/test_sheets_log.py",
+    ],
+    # The change log's verdicts; basis rows and a fresh fold: the compaction tests.
+    "repository/sheets_log": [
+        "tests/test_sheets_log.py",
+        "tests/test_sheets_archive.py",
+        "tests/test_sheets_archive_edges.py",
+        "tests/test_sheets_compaction.py",
+    ],
+    "repository": [
+        "tests/test_contract.py",
+        "tests/test_sql_engine.py",
+        "tests/test_missing_cases.py",
+        "tests/test_mutation_repository.py",
+    ],
+    "repository/base": [
+        "tests/test_contract.py",
+        "tests/test_repository_changes.py",
+        "tests/test_missing_cases.py",
+        "tests/test_mutation_repository.py",
+    ],
+    # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
+    "repository/sql_live": [
+        "tests/test_sql_live_plan.py",
+        "tests/test_archive.py",
+        "tests/test_read_columns.py",
+        "tests/test_contract.py",
+        "tests/test_live_read_rule.py",
+        "tests/test_live_invoices_rule.py",
+    ],
+    "repository/sql": [
+        "tests/test_contract.py",
+        "tests/test_repository_changes.py",
+        "tests/test_sql_setup_lines.py",
+        "tests/test_sql_engine.py",
+        "tests/test_mutation_repository.py",
+    ],
+}
+
+
+# The fast tiers: everything but pages in AppTest, the browser, benchmarks and IMAP.
+SKIPPED_TESTS = (
+    "tests/browser",
+    "tests/test_app_*.py",
+    "tests/test_access_pages.py",
+    "tests/test_access_controls.py",
+    "tests/test_request_budget.py",
+    "tests/test_bench_smoke.py",
+    "tests/test_inbound_imap.py",
+)
