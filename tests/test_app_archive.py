@@ -98,3 +98,22 @@ def test_the_shared_read_keeps_a_bounded_number_of_entries(office):
     assert len(caches) == 1
     # Every session read once (its own nonce), but only the newest LIVE_READS are kept.
     assert len(caches[0]._mem_cache) == ui.LIVE_READS
+
+
+def test_a_period_s_read_is_dropped_once_the_next_period_begins(office, monkeypatch):
+    """Test that views in later periods leave one live read kept, not one per period."""
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
+
+    monkeypatch.setenv("KIVIDO_CACHE_SECONDS", "0")  # every view begins a new period
+    office.submit()
+    at = page("pages/home.py", role="maz")
+    for _ in range(5):
+        at.run()
+        assert not at.exception
+    (cache,) = [
+        cache
+        for per_function in _resource_caches._function_caches.values()
+        for cache in per_function.values()
+        if cache.display_name.endswith("_read_live")
+    ]
+    assert len(cache._mem_cache) == 1

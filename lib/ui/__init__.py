@@ -116,14 +116,29 @@ def _generation(nonce: str) -> int:
     state = _generations()
     with state["lock"]:
         started, generation = state["started"].get(nonce, (now, 0))
+        retired = None
         if now - started >= seconds:
-            started, generation = now, generation + 1
+            started, generation, retired = now, generation + 1, generation
         state["started"][nonce] = (started, generation)
         if len(state["started"]) > 1000:  # one entry per writing session: forget old ones
             old = [k for k, (t, _) in state["started"].items() if now - t > 3600]
             for key in old:
                 del state["started"][key]
-        return generation
+    if retired is not None:
+        _retire(nonce, retired)
+    return generation
+
+
+def _retire(nonce: str, generation: int) -> None:
+    """Drop the reads of a period no new view will ask for (its next one has begun).
+
+    Without this, every period's read stayed until READ_TTL or LIVE_READS pushed it
+    out: up to 16 copies of the live store held at once (issue 10: memory). A view
+    still running on it keeps its own reference; a late call in it reads again.
+    """
+    label, epoch = repository().label, _read_epoch()
+    for cached in (_read_live, _read):
+        cached.clear(label, nonce, generation, epoch)
 
 
 def effective_config() -> config_module.Config:
