@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -112,10 +111,15 @@ def measure(
 
 
 def _rss_MiB() -> tuple[float, float]:
-    """The process's resident memory now and at its peak so far (Linux)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20, peak
+    """The process's resident memory now and at its peak so far (Linux), in MiB.
+
+    The peak is the kernel's high-water mark of this process's own memory (VmHWM),
+    not getrusage's ru_maxrss: Linux carries the parent's peak over into a process it
+    starts (the exec keeps the larger of the two), so a child of the benchmark that
+    had just generated 50,000 reports in memory reported the parent's size.
+    """
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def periods(root: Path, wanted: set[str], count: int) -> None:
