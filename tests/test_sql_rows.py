@@ -84,3 +84,23 @@ def test_the_collector_runs_again_after_a_read_also_one_that_fails(seeded):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _TwoBatches:
+    """A result that comes in two batches, as any read of more than one batch does."""
+
+    def keys(self):
+        return ["id", "status"]
+
+    def partitions(self, size):
+        yield [("a", "open"), ("b", "open")]
+        yield [("c", "dicht")]
+
+
+def test_a_read_of_several_batches_holds_every_row():
+    rows = sql_live.dicts(_TwoBatches())
+    assert rows == [
+        {"id": "a", "status": "open"},
+        {"id": "b", "status": "open"},
+        {"id": "c", "status": "dicht"},
+    ]
