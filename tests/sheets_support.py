@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from google.auth.credentials import AnonymousCredentials
+
 from lib.repository.base import Insert
+from lib.repository.sheets import SheetsRepository, _Shared
 
 WRITES = ("values.batchUpdate", "values.update", "values.append", "spreadsheets.batchUpdate")
 NEVER = ("values.clear", "values.batchClear", "values.update")
@@ -15,3 +20,28 @@ def ticket(ticket_id: str, **values) -> Insert:
 
 def writes(standin) -> int:
     return sum(standin.count(kind) for kind in WRITES)
+
+
+def other_process(repo: SheetsRepository, **options) -> SheetsRepository:
+    """A repository on the same Sheet that shares nothing with `repo` (another process)."""
+    other = SheetsRepository(
+        spreadsheet_key=repo.key,
+        credentials=AnonymousCredentials(),
+        api_root=repo._http.api_root,
+        **options,
+    )
+    other._shared = _Shared()
+    return other
+
+
+def watched(repo: SheetsRepository) -> list[tuple[list[str], int]]:
+    """Record the ranges and the answer size (bytes) of every batchGet of `repo`."""
+    seen, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        answer = real(key, ranges, params)
+        seen.append((list(ranges), len(json.dumps(answer).encode())))
+        return answer
+
+    repo._http.values_batch_get = batch_get
+    return seen

@@ -2,14 +2,13 @@
 
 A page view costs at most one values.batchGet: the snapshot of the store, reused
 for [app] cache_seconds and dropped at once after the session's own writes.
-An action is one commit, and issue 9 allows it one write request: the driver
-reads the affected worksheets and the new rows of the change log once (one
-values.batchGet) to check versions and numbers, and sends one write (a
+An action is one commit, and issue 10 allows it one request: the write (a
 spreadsheets.batchUpdate that appends the change to the log, whose order decides
-races between processes, and brings lagging worksheet rows up to date); the
-rerun that shows the result is the next page view (one more values.batchGet).
-Melden is one commit too (the report, its event and its receipt mail); its
-rerun shows the number without reading.
+races between processes, and brings lagging worksheet rows up to date). Its check
+uses the worksheets the page view just read (lib/repository/sheets_cache.py says
+when that is safe), and the rerun that shows the result is served from the
+write's answer. Melden is one commit too (the report, its event and its receipt
+mail); its rerun shows the number without reading.
 
 Opening the store (setup, once per process) is not a page view: `open_app` does it first.
 """
@@ -55,8 +54,8 @@ PAGES = {  # each page as a role that may use it
 }
 READ = Counter({"values.batchGet": 1})
 ONE_WRITE = Counter({"spreadsheets.batchUpdate": 1})  # issue 9: one write request per action
-ACTION = READ + ONE_WRITE  # the check and the write; the next view is served from its answer
-SUBMIT = READ + ONE_WRITE  # Melden's rerun shows the number without reading
+ACTION = ONE_WRITE  # issue 10: checked on the view's read; the next view served from its answer
+SUBMIT = ONE_WRITE  # Melden's rerun shows the number without reading
 NOTHING = Counter()
 
 
@@ -298,8 +297,8 @@ def register_invoice(at, office):
     ids=["melden-submit", "triage", "follow-up", "confirm", "tick", "register-invoice"],
 )
 def test_an_action_costs_one_write(office, standin, frozen, commits, path, press, cost, writes):
-    """Test that a button press is one commit: one write request, its check read, and the next
-    view (Melden: no next view)."""
+    """Test that a button press is one commit and one request: the write, checked on the
+    view's read, its rerun served from the write's answer (Melden: no next view)."""
     open_app(standin)
     at, _ = measured(standin, lambda: open_cards(view(path)))  # the card the user acts in
     commits.clear()  # opening someone else's report was logged (issue 13); count the press

@@ -14,6 +14,7 @@ from collections import Counter
 
 import pytest
 
+from lib.schema import TABLES
 from lib.snapshot import Snapshot
 from tests import writers
 from tests.flows import Office
@@ -22,21 +23,32 @@ ROUNDS = 50
 SPAWN = multiprocessing.get_context("spawn")
 
 
-@pytest.fixture(params=["sql", "sheets"])
+@pytest.fixture(params=["sql", "sheets", "sheets_kept"])
 def store(request, tmp_path):
-    """(spec for the writer processes, an Office on the same store)."""
+    """(spec for the writer processes, an Office on the same store).
+
+    "sheets_kept": the writers keep their worksheets as the app does (one request
+    per action, lib/repository/sheets_cache.py). On the Sheet, afterwards, the
+    worksheets must hold every row the store reads exactly once (after the log's
+    compaction has brought them up to date)."""
     if request.param == "sql":
         from lib.repository.sql import SqlRepository
 
         path = tmp_path / "kivido.sqlite"
         repo = SqlRepository.at_path(path)
         repo.setup()
-        spec = ("sql", str(path))
-    else:
-        standin = request.getfixturevalue("standin")
-        repo = request.getfixturevalue("make_sheets_repo")()
-        spec = ("sheets", repo.key, standin.url)
-    return spec, Office(repo, start=writers.NOW)
+        yield ("sql", str(path)), Office(repo, start=writers.NOW)
+        return
+    standin = request.getfixturevalue("standin")
+    repo = request.getfixturevalue("make_sheets_repo")()
+    options = {"worksheet_refresh": 60.0} if request.param == "sheets_kept" else {}
+    yield ("sheets", repo.key, standin.url, options), Office(repo, start=writers.NOW)
+    repo.compact_log(min_age=0)
+    stored = repo.read(list(TABLES))
+    for table, rows in stored.items():
+        cells = standin.values(repo.key, table)[1:]
+        in_sheet = sorted(str(r[0]) for r in cells if r and r[0])
+        assert in_sheet == sorted(r["id"] for r in rows), table
 
 
 def run_pair(target, args_a: tuple, args_b: tuple, answers_expected: int) -> list:

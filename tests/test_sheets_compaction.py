@@ -24,7 +24,7 @@ from lib.repository.sheets_log import TITLE as LOG
 from lib.snapshot import Snapshot
 from tests import writers
 from tests.flows import FINANCE, Office
-from tests.test_sheets_incremental import other_process
+from tests.sheets_support import other_process
 
 SPAWN = multiprocessing.get_context("spawn")
 

@@ -5,36 +5,11 @@ shows at the next full read."""
 
 from __future__ import annotations
 
-import json
 import time
 
-from google.auth.credentials import AnonymousCredentials
-
-from lib.repository.sheets import SheetsRepository, _Shared
 from lib.repository.sheets_log import TITLE as LOG
 from tests.flows import Office
-
-
-def watched(repo: SheetsRepository) -> list[tuple[list[str], int]]:
-    """Record the ranges and the answer size (bytes) of every batchGet of `repo`."""
-    seen, real = [], repo._http.values_batch_get
-
-    def batch_get(key, ranges, params=None):
-        answer = real(key, ranges, params)
-        seen.append((list(ranges), len(json.dumps(answer).encode())))
-        return answer
-
-    repo._http.values_batch_get = batch_get
-    return seen
-
-
-def other_process(repo: SheetsRepository) -> SheetsRepository:
-    """A repository on the same Sheet that shares nothing with `repo` (another process)."""
-    other = SheetsRepository(
-        spreadsheet_key=repo.key, credentials=AnonymousCredentials(), api_root=repo._http.api_root
-    )
-    other._shared = _Shared()
-    return other
+from tests.sheets_support import other_process, watched
 
 
 def test_a_page_view_reads_only_the_new_log_rows(make_sheets_repo, standin):

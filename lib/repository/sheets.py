@@ -17,10 +17,16 @@ with a warning by `setup`, so nobody edits it by accident):
    the rows before this change are known and decide whether it won, in every
    process alike, without another read.
 
-So an action costs one read and one write. A change that won reaches its
-worksheet with the next commit on that table (of any process) or with
+So an action costs one read and one write, and mostly only the write (issue 10):
+when this process read the worksheets less than `worksheet_refresh` ago (for a
+page view), the check runs on that copy and the entry goes alone, without
+worksheet rows. Rows are written at explicit positions, and a person may sort a
+worksheet at any moment: only positions just read are trusted. A copy that is
+behind changes no verdict (the log decides, and what the copy refuses is checked
+again on a fresh read). Such a commit leaves the worksheets lagging; the first
+commit after a row has lagged MEND_AFTER seconds reads and writes it, as does
 `compact_log` (`python -m lib.cli compact-log`, run it by cron): the readable
-worksheets are a view that follows the log by one change. The app never
+worksheets are a view that follows the log within minutes. The app never
 depends on that: a read lays the log over the worksheets, where they lag or miss
 a row. A losing change writes nothing outside the log (it only mends older
 rows), and a worksheet row is written only where it is older than the log, so a
@@ -50,7 +56,10 @@ from lib.repository import live, sheets_log
 from lib.repository.base import (
     Change,
     Columns,
+    Conflict,
+    Duplicate,
     Insert,
+    NotFound,
     OutcomeUnknown,
     Redact,
     Repository,
@@ -95,6 +104,9 @@ WORKSHEET_REFRESH = 60.0
 # write's answer (issue 10: no second read). Other processes' changes show at most
 # that much later; a commit always reads; a failed request ends it.
 LOG_FRESH = 1.0
+# How long the readable worksheets may lag behind the log while the app works:
+# then a commit reads them (one request more) and writes the rows that lag.
+MEND_AFTER = 300.0
 _log = logging.getLogger("kivido.sheets")
 
 
@@ -191,17 +203,14 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         names = list(names)
         titles = names + [archive_title(n) for n in names if archive and n in ARCHIVABLE]
         now = time.monotonic()
-        with self._shared.lock:
-            cached = {t: self._shared.worksheets.get(t) for t in titles}
-        if self.worksheet_refresh and all(
-            c is not None and now - c[1] < self.worksheet_refresh for c in cached.values()
-        ):
+        kept = self._kept(titles, now)
+        if kept is not None:
             with self._shared.lock:  # once: the view that follows the write
                 fold = self._shared.fold if now - self._shared.written_at < LOG_FRESH else None
                 self._shared.written_at = float("-inf")
             if fold is None:
                 _, fold = self._fetch([])
-            sheets = {t: c[0] for t, c in cached.items()}
+            sheets = kept
         else:
             sheets, fold = self._fetch(titles)
             if self.worksheet_refresh:
@@ -213,6 +222,16 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 for name in names
             }
 
+    def _kept(self, titles: list[str], now: float) -> dict[str, Sheet] | None:
+        """The worksheets as this process last read them, if every one is that fresh."""
+        with self._shared.lock:
+            found = {t: self._shared.worksheets.get(t) for t in titles}
+        if not self.worksheet_refresh or any(
+            c is None or now - c[1] >= self.worksheet_refresh for c in found.values()
+        ):
+            return None
+        return {t: c[0] for t, c in found.items()}
+
     @staticmethod
     def _merged(name: str, sheets: dict[str, Sheet]) -> Sheet:
         return with_archive(name, sheets[name], sheets.get(archive_title(name)))
@@ -222,17 +241,22 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         if not changes:
             return []
         names = list(dict.fromkeys(ch.table for ch in changes))
-        sheets, fold = self._fetch(names)
-        with self._shared.lock:
-            state, behind = {}, {}
-            for name in names:
-                state[name], lagging = overlay(name, sheets[name], fold)
-                behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
-        self._add_archived(state, sheets, changes)
-        entry, results = plan(state, fold, changes, self._clock())
+        planned = self._plan_on_kept(names, changes)
+        read_at = None  # a kept copy: no worksheet rows go with the entry
+        if planned is None:
+            read_at = time.monotonic()
+            sheets, fold = self._fetch(names)
+            with self._shared.lock:
+                state, behind = {}, {}
+                for name in names:
+                    state[name], lagging = overlay(name, sheets[name], fold)
+                    behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
+            self._add_archived(state, sheets, _missing(state, changes))
+            planned = (*plan(state, fold, changes, self._clock()), sheets, behind)
+        entry, results, sheets, behind = planned
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
-        outcome = self._decide(entry, sheets, behind)
+        outcome = self._decide(entry, sheets, behind, read_at)
         if not outcome.won:
             raise refusal(outcome)
         if any(isinstance(ch, Redact) for ch in changes):
@@ -245,22 +269,41 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         final = [dict(next(logged)) if r.pop("_planned", False) else r for r in results]
         return final
 
+    def _plan_on_kept(self, names: list[str], changes: Sequence[Change]) -> tuple | None:
+        """The commit checked on the worksheets kept from this process's last read, to be
+        sent without worksheet rows; None when it must read first.
+
+        Not when they are older than `worksheet_refresh`, nor when a row of these
+        worksheets has lagged behind the log for MEND_AFTER (the read writes it),
+        nor for a purge. A refusal found here may come from a copy that
+        is behind (a row it lacks, a version): then the commit reads and checks again.
+        The log's own refusal is final."""
+        kept = self._kept(names, time.monotonic())
+        if kept is None or any(isinstance(ch, Redact) for ch in changes):
+            return None
+        cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - MEND_AFTER))
+        with self._shared.lock:
+            fold, state, lagging_since = self._shared.fold, {}, []
+            for name in names:
+                state[name], lagging = overlay(name, kept[name], fold)
+                lagging_since += [fold.changed_at.get((name, i), "") for i in lagging]
+        if any(at < cutoff for at in lagging_since):
+            return None
+        try:
+            return (*plan(state, fold, changes, self._clock()), {}, {})
+        except (Conflict, NotFound, Duplicate):
+            return None
+
     def _add_archived(
-        self, state: dict[str, dict], sheets: dict[str, Sheet], changes: Sequence[Change]
+        self, state: dict[str, dict], sheets: dict[str, Sheet], wanted: list[str]
     ) -> None:
-        """A change to an archived row: read its archive worksheet too (rare: a purge)."""
-        wanted = [
-            ch.table
-            for ch in changes
-            if not isinstance(ch, Insert)
-            and ch.table in ARCHIVABLE
-            and ch.id not in state[ch.table]
-        ]
+        """A change to an archived row: read the archive worksheets of `wanted` tables
+        into `state` (rare: a purge)."""
         if not wanted:
             return
-        found, fold = self._fetch([archive_title(n) for n in dict.fromkeys(wanted)])
+        found, fold = self._fetch([archive_title(n) for n in wanted])
         with self._shared.lock:
-            for name in dict.fromkeys(wanted):
+            for name in wanted:
                 merged = with_archive(name, sheets[name], found[archive_title(name)])
                 state[name] = overlay(name, merged, fold)[0]
 
@@ -269,12 +312,20 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
 
     # -- the log ------------------------------------------------------------
 
-    def _decide(self, entry: Entry, sheets: dict[str, Sheet], behind: dict) -> Outcome:
-        """Send the entry with the worksheet rows that lag; the log's verdict on it."""
+    def _decide(
+        self, entry: Entry, sheets: dict[str, Sheet], behind: dict, read_at: float | None = None
+    ) -> Outcome:
+        """Send the entry with the worksheet rows that lag; the log's verdict on it.
+
+        The worksheets read for it (at `read_at`) with those rows written are what
+        the next commits check on, instead of the page view's older copy."""
         try:
-            self._send(entry, sheets, behind)
+            mended = self._send(entry, sheets, behind)
         except StoreUnavailable:
             return self._void(entry)
+        if mended and read_at is not None and self.worksheet_refresh:
+            with self._shared.lock:
+                self._shared.worksheets.update({t: (sheet, read_at) for t, sheet in sheets.items()})
         return self._verdict(entry.change_id)
 
     def _void(self, entry: Entry) -> Outcome:
@@ -301,8 +352,9 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         *,
         mend_required: bool = False,
         extra: Sequence[dict] = (),
-    ) -> None:
-        """One spreadsheets.batchUpdate: the lagging worksheet rows, and the entry appended.
+    ) -> bool:
+        """One spreadsheets.batchUpdate: the lagging worksheet rows, and the entry appended;
+        whether the worksheet rows went along.
 
         Retrying it after a lost answer is safe: a repeated log row is a no-op for
         every reader, and rows are written at explicit positions. The answer holds
@@ -322,7 +374,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
             if entry is not None:
                 requests.append(append_row(grid[sheets_log.TITLE]["sheetId"], entry.cells()))
             if not requests:
-                return
+                return True
             body = {
                 "requests": requests,
                 "includeSpreadsheetInResponse": True,
@@ -350,6 +402,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 self._shared.fold = Fold()  # the log was edited: _verdict reads it again
             elif answered:
                 self._shared.written_at = asked  # the answer holds the log to its end
+        return attempt < 2
 
     def _verdict(self, change_id: str) -> Outcome:
         """The log's verdict on a change that landed; read the log when not folded yet."""
@@ -485,3 +538,13 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                 sheet_id = spec["protectedRange"]["range"]["sheetId"]
                 if sheet_id in by_id:
                     by_id[sheet_id]["protected"] = True
+
+
+def _missing(state: dict[str, dict], changes: Sequence[Change]) -> list[str]:
+    """Archivable tables with a row a change names that the live worksheets lack."""
+    wanted = [
+        ch.table
+        for ch in changes
+        if not isinstance(ch, Insert) and ch.table in ARCHIVABLE and ch.id not in state[ch.table]
+    ]
+    return list(dict.fromkeys(wanted))

@@ -147,6 +147,9 @@ class Fold:
     # (table, id) -> the row before its latest change: to keep a hand edit made in the
     # worksheet meanwhile (sheets_plan.mended)
     previous: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # (table, id) -> `at` of the change that wrote the row as the log has it: how long
+    # a worksheet has lagged behind it (lib/repository/sheets.py MEND_AFTER)
+    changed_at: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def start(self, values: list[list]) -> None:
         """A fresh fold (values from row 1): begin at the basis covering the most rows."""
@@ -187,7 +190,7 @@ class Fold:
             self._moved(entry.changes[0].get("rows", []))
             self.outcomes[entry.change_id] = Outcome(True)
             return
-        outcome = self._decide(entry.changes, row_number)
+        outcome = self._decide(entry.changes, row_number, entry.at)
         self.outcomes[entry.change_id] = outcome
         if not outcome.won:
             self.idle.add(row_number)
@@ -207,8 +210,9 @@ class Fold:
                 continue
             self.rows.get(table, {}).pop(row_id, None)
             self.previous.pop((table, row_id), None)
+            self.changed_at.pop((table, row_id), None)
 
-    def _decide(self, changes: tuple[dict, ...], row_number: int = 0) -> Outcome:
+    def _decide(self, changes: tuple[dict, ...], row_number: int = 0, at: str = "") -> Outcome:
         staged: dict[tuple[str, str], dict] = {}
         highest, keys, results, number = dict(self.highest), {}, [], ""
         redacted: dict[tuple[str, str], dict[str, tuple[Any, int]]] = {}
@@ -259,6 +263,7 @@ class Fold:
             if was is not None and TABLES[table].mutable:
                 self.previous[(table, row_id)] = was
             self.rows[table][row_id] = row
+            self.changed_at[(table, row_id)] = at
         self.highest = highest
         for name, found in keys.items():
             self.keys.setdefault(name, {}).update(found)
