@@ -164,7 +164,11 @@ def events_frame(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     """The pieces as one frame of steps, by time and then by id (ids sort by age)."""
     ev = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
     ev["action"] = ev.action.astype("str").astype("category")
-    ev = ev.sort_values(["at", "id"], kind="stable", ignore_index=True)
+    # By id, then stably by time: the order of sorting by both at once, without the
+    # codes of every id that sorting by two columns makes (issue 10: ~50 MiB at
+    # 50,000 reports).
+    ev = ev.sort_values("id", ignore_index=True)
+    ev = ev.sort_values("at", kind="stable", ignore_index=True)
     return ev.drop(columns=["id"])
 
 

@@ -48,7 +48,7 @@ class ArchivedPart:
     archived_ids: frozenset
 
 
-def archived_part(repo: Repository, batch: int = 50_000) -> ArchivedPart:
+def archived_part(repo: Repository, batch: int = 20_000) -> ArchivedPart:
     """The frames of the archived reports, read with only the columns they need.
 
     Their events, most of all rows, are read a batch at a time and each batch kept
@@ -61,19 +61,24 @@ def archived_part(repo: Repository, batch: int = 50_000) -> ArchivedPart:
     full = repo.read(names, columns=reports.COLUMNS) | {"events": []}
     rows = archived_rows(full, reports.TABLES)
     frames = reports.frames(rows)
-    index = pd.Index(frames.tickets.id)
     linked = outage_counts.linked_ids(rows["tickets"])
-    live, pieces = LiveRule.of(full), []
-    for events in repo.read_batches("events", reports.COLUMNS["events"], batch):
-        archived = (e for e in events if not live.event(e))
-        pieces.append(reports.event_piece(archived, index, linked))
+    live = LiveRule.of(full)
+    live_ids = frozenset(t["id"] for t in full["tickets"] if not t["archived_at"])
+    archived_ids = frozenset(t["id"] for t in full["tickets"] if t["archived_at"])
+    # The rows are no longer needed: freed before the events are read, their memory
+    # serves the event batches instead of adding to them.
+    del full, rows
+    index = pd.Index(frames.tickets.id)
+
+    def piece(events: list[dict]) -> pd.DataFrame:
+        return reports.event_piece((e for e in events if not live.event(e)), index, linked)
+
+    # map() holds no batch once its piece is made, so the next batch is read into the
+    # memory of the last one (a loop variable would keep it while the next is read).
+    pieces = list(map(piece, repo.read_batches("events", reports.COLUMNS["events"], batch)))
     if pieces:
         frames = dataclasses.replace(frames, events=reports.events_frame(pieces))
-    return ArchivedPart(
-        frames,
-        frozenset(t["id"] for t in full["tickets"] if not t["archived_at"]),
-        frozenset(t["id"] for t in full["tickets"] if t["archived_at"]),
-    )
+    return ArchivedPart(frames, live_ids, archived_ids)
 
 
 def _stacked(a: pd.DataFrame, b: pd.DataFrame, shift: int, tix: np.ndarray) -> pd.DataFrame:

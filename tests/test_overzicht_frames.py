@@ -52,6 +52,23 @@ def test_only_the_steps_of_reports_count_not_those_of_quotes_or_linked_reports()
     assert f.events.tix.tolist() == [0, 0]
 
 
+def test_steps_read_in_pieces_come_by_time_and_at_the_same_moment_by_id():
+    """The archived part's steps arrive in batches in the store's order (issue 10);
+    the frame holds them by time, steps of the same moment by id (ids sort by age)."""
+    d = Data()
+    d.ticket("t1", "2026-03-02 09:00")
+    index = pd.Index(reports.frames(d.tables).tickets.id)
+
+    def step(eid, moment, action):
+        row = {"id": eid, "ticket_id": "t1", "entity": "ticket", "entity_id": "t1"}
+        return complete_row("events", row | {"at": iso(moment), "action": action})
+
+    first = [step("e3", "2026-03-02 10:00", "c"), step("e9", "2026-03-02 09:00", "a")]
+    second = [step("e1", "2026-03-02 11:00", "d"), step("e2", "2026-03-02 10:00", "b")]
+    pieces = [reports.event_piece(rows, index, set()) for rows in (first, second)]
+    assert [str(a) for a in reports.events_frame(pieces).action] == ["a", "b", "c", "d"]
+
+
 def test_an_invoice_line_for_an_unknown_order_is_unknown_and_left_out_by_a_filter():
     d = Data()
     d.ticket("t1", "2026-03-02 09:00", location="loc-a")

@@ -89,6 +89,7 @@ def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[di
         if count >= SAMPLE:
             seen = [s if s is not None and len(s) * 2 < count else None for s in seen]
         yield batch
+        del batch  # not kept while the next batch is made (a reader may have let it go)
 
 
 @contextmanager
