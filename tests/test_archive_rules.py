@@ -15,6 +15,7 @@ The expected answers below are written from that rule, not from the code.
 
 from __future__ import annotations
 
+import argparse
 from datetime import datetime, timedelta
 
 import pytest
@@ -57,6 +58,8 @@ class Store:
                 "updated_at": _at(closed),
             }
         )
+        if not kw.pop("steps", True):  # a row with no events (typed in by hand)
+            return rid
         self.event(rid, created, to_status="nieuw")
         if status in ("afgesloten", "verwijderd"):
             self.event(rid, closed, to_status=status)
@@ -167,6 +170,26 @@ def test_a_paid_or_replaced_invoice_lets_its_reports_go(status):
     a, b = s.report("a"), s.report("b")
     s.invoice(status, s.order(a), s.order(b))
     assert s.chosen() == ["a", "b"]
+
+
+def test_each_kind_of_work_keeps_its_own_report_live_together():
+    """A task, a mail and an invoice still to do, each on another report: none of them goes."""
+    s = Store()
+    s.task(s.report("task"), "open")
+    s.mail(s.report("mail"), "wachtrij")
+    s.invoice("ontvangen", s.order(s.report("invoice")))
+    s.invoice("betaald", s.order(s.report("free")))
+    assert s.chosen() == ["free"]
+
+
+def test_a_report_without_steps_is_judged_by_its_row():
+    """No events (a row typed into the Sheet): its closing is the row's last change."""
+    s = Store()
+    s.report("old", steps=False)
+    s.report("at-cut", closed=CUT, steps=False)
+    s.report("after-cut", closed=CUT + timedelta(seconds=1), steps=False)
+    s.report("open", "urgent", steps=False)
+    assert s.chosen() == ["old"]
 
 
 def test_a_step_after_the_cut_keeps_a_report_live():
@@ -341,6 +364,41 @@ def test_the_kept_cut_only_moves_forward(sql_repo):
     assert _cuts(sql_repo) == [_at(datetime(2025, 7, 25, 12, 0, tzinfo=workdays.AMSTERDAM))]
 
 
+def test_a_second_run_with_the_same_cut_does_not_write_it_again(sql_repo):
+    s = Store()
+    s.report("a")
+    s.mail(s.report("b"), "mislukt")
+    _fill(sql_repo, s)
+    archive.archive(sql_repo, MAZ, Config(), clock=lambda: NOW)
+    (cut,) = (r for r in sql_repo.read(["settings"])["settings"] if r["key"] == "archive_cut")
+    mail = sql_repo.read(["messages"])["messages"][0]
+    sql_repo.commit([Update("messages", mail["id"], mail["version"], {"status": "verzonden"})])
+    archive.archive(sql_repo, MAZ, Config(), clock=lambda: NOW)
+    assert _archived(sql_repo) == ["a", "b"]
+    assert [r for r in sql_repo.read(["settings"])["settings"] if r["key"] == "archive_cut"] == [
+        cut
+    ]  # the same cut: the row is left as it was (no new version)
+
+
+def test_the_sheet_moves_what_it_archived_out_of_its_live_worksheets(sheets_repo, sql_repo):
+    """The Sheet keeps archived rows in archive worksheets; SQL has nothing to move."""
+    for repo in (sheets_repo, sql_repo):
+        s = Store()
+        s.mail(s.report("a"), "verzonden")
+        s.report("open", "urgent")
+        _fill(repo, s)
+        plan = archive.archive(repo, MAZ, Config(), clock=lambda: NOW)
+        assert [t["id"] for t in plan.tickets] == ["a"]
+        assert [t["id"] for t in repo.read(["tickets"], live_only=True)["tickets"]] == ["open"]
+        if repo is sheets_repo:
+            assert plan.moved >= 4  # at least the report, its two steps and its mail
+            assert plan.lines()[-1].endswith(
+                "naar de archiefwerkbladen van de Google Sheet verplaatst."
+            )
+        else:
+            assert plan.moved == 0 and plan.lines()[-1] == "1 melding(en)."
+
+
 class _Commits:
     """The repository, noting the size of every commit."""
 
@@ -382,3 +440,12 @@ def test_the_command_line_prints_what_went_and_fails_on_a_bad_period(sql_repo, c
     assert archive.archive_command(bad, sql_repo, dry_run=False) == 1
     err = capsys.readouterr().err
     assert err.startswith("Niet (helemaal) gearchiveerd: archive_months moet minstens 1")
+
+
+def test_the_command_line_option_is_described():
+    """`lib.cli archive --help` says what --dry-run does (every option of the CLI has a help)."""
+    parser = argparse.ArgumentParser()
+    archive.add_arguments(parser)
+    (dry_run,) = (a for a in parser._actions if "--dry-run" in a.option_strings)
+    assert dry_run.help and dry_run.default is False
+    assert parser.parse_args(["--dry-run"]).dry_run is True
