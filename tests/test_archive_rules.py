@@ -16,7 +16,7 @@ The expected answers below are written from that rule, not from the code.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -397,6 +397,24 @@ def test_the_sheet_moves_what_it_archived_out_of_its_live_worksheets(sheets_repo
             )
         else:
             assert plan.moved == 0 and plan.lines()[-1] == "1 melding(en)."
+
+
+def test_overzicht_reads_the_archive_for_a_period_holding_an_archived_step(sql_repo):
+    """Issue 10: Overzicht over any period still counts archived reports. A report closed on
+    the morning of the cut's day is archived (all of it lies before the cut, a time of day),
+    so a period starting that day must read the archive; one starting the next day need not."""
+    s = Store()
+    s.report("morning", closed=CUT - timedelta(hours=3))
+    _fill(sql_repo, s)
+    archive.archive(sql_repo, MAZ, Config(), clock=lambda: NOW)
+    assert _archived(sql_repo) == ["morning"]
+    cut = archive.archive_cut(Snapshot(sql_repo.read(["settings"])))
+    assert cut == _at(CUT)
+    assert archive.reaches_archive(CUT.date() - timedelta(days=30), cut)
+    assert archive.reaches_archive(CUT.date(), cut)  # the day it was closed
+    assert not archive.reaches_archive(CUT.date() + timedelta(days=1), cut)
+    assert archive.archive_cut(Snapshot({"settings": []})) == ""
+    assert not archive.reaches_archive(date(2000, 1, 1), "")
 
 
 class _Commits:
