@@ -112,11 +112,8 @@ def reaches_archive(start: date, cut: str) -> bool:
     The period starts at midnight (Amsterdam) of `start`; the cut keeps the run's time of
     day, so a report finished on the cut's day before that time may be archived.
     """
-    if not cut:
-        return False
-    return datetime.combine(start, time.min, tzinfo=workdays.AMSTERDAM) < datetime.fromisoformat(
-        cut
-    )
+    first = datetime.combine(start, time.min, tzinfo=workdays.AMSTERDAM)
+    return bool(cut) and first < datetime.fromisoformat(cut)
 
 
 def plan(snapshot: Snapshot, *, now: datetime, months: int) -> ArchivePlan:
