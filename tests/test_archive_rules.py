@@ -413,6 +413,9 @@ def test_overzicht_reads_the_archive_for_a_period_holding_an_archived_step(sql_r
     assert archive.reaches_archive(CUT.date() - timedelta(days=30), cut)
     assert archive.reaches_archive(CUT.date(), cut)  # the day it was closed
     assert not archive.reaches_archive(CUT.date() + timedelta(days=1), cut)
+    # A cut at midnight: everything archived was finished before the period's first day.
+    assert not archive.reaches_archive(date(2025, 12, 2), "2025-12-02T00:00:00+01:00")
+    assert archive.reaches_archive(date(2025, 12, 1), "2025-12-02T00:00:00+01:00")
     assert archive.archive_cut(Snapshot({"settings": []})) == ""
     assert not archive.reaches_archive(date(2000, 1, 1), "")
 
