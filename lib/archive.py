@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from lib import people, queues, workdays
 from lib.config import Config
@@ -107,8 +107,13 @@ def _last_activity(snapshot: Snapshot) -> dict[str, datetime]:
 
 
 def reaches_archive(start: date, cut: str) -> bool:
-    """Whether a period from `start` may hold archived reports (then read the full store)."""
-    return bool(cut) and start < datetime.fromisoformat(cut).date()
+    """Whether a period from `start` may hold archived reports (then read the full store).
+
+    The period starts at midnight (Amsterdam) of `start`; the cut keeps the run's time of
+    day, so a report finished on the cut's day before that time may be archived.
+    """
+    first = datetime.combine(start, time.min, tzinfo=workdays.AMSTERDAM)
+    return bool(cut) and first < datetime.fromisoformat(cut)
 
 
 def plan(snapshot: Snapshot, *, now: datetime, months: int) -> ArchivePlan:

@@ -94,7 +94,12 @@ TESTS = {
         "tests/test_retention_from_last_closing.py",
         "tests/test_purge_edges.py",
     ],
-    "archive": ["tests/test_archive.py", "tests/test_cli.py"],
+    "archive": [
+        "tests/test_archive_rules.py",
+        "tests/test_archive.py",
+        "tests/test_outbox_archive.py",
+        "tests/test_cli.py",
+    ],
     "repository/live": [
         "tests/test_archive.py",
         "tests/test_contract.py",
