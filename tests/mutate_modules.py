@@ -27,6 +27,7 @@ MODULES = (
     "repository/live",
     "repository/sheets_archive",
     "repository/sheets_log",
+    "repository/sheets",
     "repository",
     "repository/base",
     "repository/sql",
@@ -118,6 +119,16 @@ TESTS = {
         "tests/test_sheets_archive.py",
         "tests/test_sheets_archive_edges.py",
         "tests/test_sheets_compaction.py",
+        "tests/test_sheets_kept_copies.py",
+    ],
+    # The Sheet driver's commits and reads: kept copies (one request per action), the
+    # log's answers, races and lost answers against the stand-in.
+    "repository/sheets": [
+        "tests/test_sheets_kept_copies.py",
+        "tests/test_sheets_driver.py",
+        "tests/test_sheets_incremental.py",
+        "tests/test_late_answers.py",
+        "tests/test_sheets_log.py",
     ],
     "repository": [
         "tests/test_contract.py",
