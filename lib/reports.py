@@ -14,7 +14,7 @@ tables and files in lib/reports_export.py, the directie's month in lib/reports_s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -115,17 +115,34 @@ def _labelled(codes: pd.Series, labels: dict) -> pd.Series:
 
 def frames(tables: dict[str, list[dict]]) -> Frames:
     """Typed frames from one read of the store; labels resolved once."""
-    # In a fixed order, so the figures never depend on the order a store returns rows
-    # (PostgreSQL moves an updated row; SQLite keeps insertion order). Ids begin with
-    # the moment they were made, so by id is also by age.
-    tables = {name: sorted(rows, key=lambda r: r["id"]) for name, rows in tables.items()}
-    locations = {r["id"]: r["name"] for r in tables.get("locations", [])}
+    return frames_from(lambda name: tables.get(name, []))
+
+
+def frames_from(read: Callable[[str], list[dict]]) -> Frames:
+    """`frames` of the rows `read(table)` gives, asking for one table at a time.
+
+    Each table is asked for once, in this order: locations, tickets, affected, links,
+    events, orders, quotes, invoices; only its frame is kept. So `read` may fetch a
+    table when asked and years of rows are never all in memory at once (issue 10:
+    Overzicht's archived part, lib/reports_combine.py).
+    """
+
+    def rows(name: str) -> list[dict]:
+        # In a fixed order, so the figures never depend on the order a store returns
+        # rows (PostgreSQL moves an updated row; SQLite keeps insertion order). Ids
+        # begin with the moment they were made, so by id is also by age.
+        return sorted(read(name), key=lambda r: r["id"])
+
+    places = rows("locations")
+    locations = {r["id"]: r["name"] for r in places}
+    reported = rows("tickets")
     # A linked report is part of another's outage: counted once, there (issue 14).
     kept = sorted(
-        outage_counts.kept_tickets(tables.get("tickets", [])),
+        outage_counts.kept_tickets(reported),
         key=lambda r: (r["created_at"], r["number"], r["id"]),
     )
     t = _columns(kept, _TICKET_COLUMNS)
+    del kept
     _typed(t, ("id", "number"), _TICKET_CODES, ("created_at", "check_due_at"))
     t["location"] = _labelled(t.location_id, locations)
     t["category_label"] = _labelled(t.category, CATEGORIES)
@@ -133,18 +150,23 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
     t["status"] = t.status.astype("str").astype(STATUS)
     t["tix"] = np.arange(len(t), dtype="int32")
     index = pd.Index(t.id)
-    linked = outage_counts.linked_ids(tables.get("tickets", []))  # left out with their steps
-    ev = events_frame([event_piece(tables.get("events", []), index, linked)])
-    o = _columns(tables.get("orders", []), ("id", "ticket_id", "ordered_at", "confirmed_at"))
+    linked = outage_counts.linked_ids(reported)  # left out with their steps
+    people = outage_counts.affected_frame(
+        {"tickets": reported, "affected": rows("affected"), "locations": places}, t
+    )
+    del reported
+    links = outage_counts.links_frame({"links": rows("links")}, t)
+    ev = events_frame([event_piece(rows("events"), index, linked)])
+    o = _columns(rows("orders"), ("id", "ticket_id", "ordered_at", "confirmed_at"))
     _typed(o, ("id",), (), ("ordered_at", "confirmed_at"))
     o["tix"] = _tix(index, o.pop("ticket_id"))
-    q = _columns(tables.get("quotes", []), ("order_id", "ticket_id", "status", "amount_cents"))
-    q["decided_at"] = [r["decided_at"] for r in tables.get("quotes", [])]
+    quotes = rows("quotes")
+    q = _columns(quotes, ("order_id", "ticket_id", "status", "amount_cents"))
+    q["decided_at"] = [r["decided_at"] for r in quotes]
+    del quotes
     _typed(q, ("order_id",), ("status",), ("decided_at",), ("amount_cents",))
     q["tix"] = _tix(index, q.pop("ticket_id"))
-    inv = _invoices(tables.get("invoices", []))
-    people = outage_counts.affected_frame(tables, t)
-    links = outage_counts.links_frame(tables, t)
+    inv = _invoices(rows("invoices"))
     return Frames(t, ev, o, q, inv, _invoice_lines(inv, o, t), locations, people, links)
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from lib import reports
 from lib import reports_outages as outage_counts
 from lib.repository import Repository
-from lib.repository.live import LiveRule, helper_tables, live_rows
+from lib.repository.live import LiveRule, live_invoices, live_rows
 
 
 def archived_rows(full: dict[str, list[dict]], tables: tuple[str, ...]) -> dict[str, list[dict]]:
@@ -48,37 +48,68 @@ class ArchivedPart:
     archived_ids: frozenset
 
 
+class _ArchivedRows:
+    """The archived rows of one table at a time, read when `reports.frames_from` asks.
+
+    What is archived follows the live rule (lib/repository/live.py), learnt as the
+    tables come in frames_from's order: which reports are live from the tickets
+    (asked first), which orders from the orders (asked before the invoices); asked
+    out of that order, it fails. The events are read by `archived_part`.
+    """
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.rule: LiveRule | None = None  # known once the tickets are read
+        self.live_orders: set[str] | None = None  # known once the orders are read
+
+    def __call__(self, name: str) -> list[dict]:
+        if name == "events":
+            return []
+        rows = self.repo.read([name], columns={name: reports.COLUMNS[name]})[name]
+        if name == "locations":  # never archived, but they label the archived reports
+            return rows
+        if name == "tickets":
+            self.rule = LiveRule.of({"tickets": rows})
+            self.live_ids = frozenset(t["id"] for t in rows if not t["archived_at"])
+            self.archived_ids = frozenset(t["id"] for t in rows if t["archived_at"])
+            rows = [t for t in rows if t["archived_at"]]
+            self.linked = outage_counts.linked_ids(rows)
+            return rows
+        if self.rule.everything:
+            return []
+        if name == "orders":
+            self.live_orders = {o["id"] for o in rows if self.rule.belongs(o)}
+        if name == "invoices":
+            live = frozenset(i["id"] for i in live_invoices(rows, self.live_orders))
+            self.rule = dataclasses.replace(self.rule, invoices=live)
+            return [i for i in rows if i["id"] not in live]
+        return [r for r in rows if not self.rule.belongs(r)]
+
+
 def archived_part(repo: Repository, batch: int = 20_000) -> ArchivedPart:
     """The frames of the archived reports, read with only the columns they need.
 
-    Their events, most of all rows, are read a batch at a time and each batch kept
-    only as its compact frame: years of steps are never all in memory as rows
-    (issue 10: memory at 50,000 reports). An event is archived when the live rule
-    (lib/repository/live.py) leaves it out: that depends on the reports, orders and
-    invoices alone, read first.
+    Read a table at a time, each table kept only as its frame (`reports.frames_from`),
+    and their events, most of all rows, a batch at a time, each batch kept only as
+    its compact frame: years of history are never all in memory as rows (issue 10:
+    memory at 50,000 reports). An event is archived when the live rule leaves it
+    out: that depends on the reports, orders and invoices alone, read first.
     """
-    names = tuple(n for n in helper_tables(reports.TABLES) if n != "events")
-    full = repo.read(names, columns=reports.COLUMNS) | {"events": []}
-    rows = archived_rows(full, reports.TABLES)
-    frames = reports.frames(rows)
-    linked = outage_counts.linked_ids(rows["tickets"])
-    live = LiveRule.of(full)
-    live_ids = frozenset(t["id"] for t in full["tickets"] if not t["archived_at"])
-    archived_ids = frozenset(t["id"] for t in full["tickets"] if t["archived_at"])
-    # The rows are no longer needed: freed before the events are read, their memory
-    # serves the event batches instead of adding to them.
-    del full, rows
+    read = _ArchivedRows(repo)
+    frames = reports.frames_from(read)
     index = pd.Index(frames.tickets.id)
 
     def piece(events: list[dict]) -> pd.DataFrame:
-        return reports.event_piece((e for e in events if not live.event(e)), index, linked)
+        return reports.event_piece(
+            (e for e in events if not read.rule.event(e)), index, read.linked
+        )
 
     # map() holds no batch once its piece is made, so the next batch is read into the
     # memory of the last one (a loop variable would keep it while the next is read).
     pieces = list(map(piece, repo.read_batches("events", reports.COLUMNS["events"], batch)))
     if pieces:
         frames = dataclasses.replace(frames, events=reports.events_frame(pieces))
-    return ArchivedPart(frames, live_ids, archived_ids)
+    return ArchivedPart(frames, read.live_ids, read.archived_ids)
 
 
 def _stacked(a: pd.DataFrame, b: pd.DataFrame, shift: int, tix: np.ndarray) -> pd.DataFrame:
