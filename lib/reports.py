@@ -27,6 +27,17 @@ from lib.procedure import Invoice, Ticket
 from lib.reports_settings import Settings
 
 TABLES = ("tickets", "events", "orders", "quotes", "invoices", "locations", "affected", "links")
+# The order frames_from asks for the tables in: what labels or decides a table first.
+FRAME_ORDER = (
+    "locations",
+    "tickets",
+    "affected",
+    "links",
+    "events",
+    "orders",
+    "quotes",
+    "invoices",
+)
 TZ = "Europe/Amsterdam"
 # Ticket statuses as one fixed category, so statuses compare as small integers.
 STATUS = pd.CategoricalDtype(["", *(str(s) for s in Ticket)])
@@ -121,8 +132,7 @@ def frames(tables: dict[str, list[dict]]) -> Frames:
 def frames_from(read: Callable[[str], list[dict]]) -> Frames:
     """`frames` of the rows `read(table)` gives, asking for one table at a time.
 
-    Each table is asked for once, in this order: locations, tickets, affected, links,
-    events, orders, quotes, invoices; only its frame is kept. So `read` may fetch a
+    Each table is asked for once, in FRAME_ORDER; only its frame is kept. So `read` may fetch a
     table when asked and years of rows are never all in memory at once (issue 10:
     Overzicht's archived part, lib/reports_combine.py).
     """

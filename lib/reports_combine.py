@@ -52,20 +52,24 @@ class _ArchivedRows:
     """The archived rows of one table at a time, read when `reports.frames_from` asks.
 
     What is archived follows the live rule (lib/repository/live.py), learnt as the
-    tables come in frames_from's order: which reports are live from the tickets
-    (asked first), which orders from the orders (asked before the invoices); asked
-    out of that order, it fails. The events are read by `archived_part`.
+    tables come in reports.FRAME_ORDER: which reports are live from the tickets,
+    which orders from the orders (before the invoices). The store hands them out in
+    that order (`Repository.read_each`: the SQL store reads each when it is reached,
+    the Sheet all in its one request). The events are read by `archived_part`.
     """
 
     def __init__(self, repo: Repository) -> None:
-        self.repo = repo
+        names = [n for n in reports.FRAME_ORDER if n != "events"]
+        self.tables = repo.read_each(names, columns=reports.COLUMNS)
         self.rule: LiveRule | None = None  # known once the tickets are read
         self.live_orders: set[str] | None = None  # known once the orders are read
 
     def __call__(self, name: str) -> list[dict]:
         if name == "events":
             return []
-        rows = self.repo.read([name], columns={name: reports.COLUMNS[name]})[name]
+        handed, rows = next(self.tables)
+        if handed != name:
+            raise RuntimeError(f"reports.frames_from asked for {name}, not {handed}")
         if name == "locations":  # never archived, but they label the archived reports
             return rows
         if name == "tickets":

@@ -109,3 +109,13 @@ def test_read_batches_gives_the_rows_of_read_in_its_order(seeded):
     assert [r for b in seeded.read_batches("locations") for r in b] == seeded.read(["locations"])[
         "locations"
     ]
+
+
+def test_read_each_gives_every_table_as_read_gives_it_in_the_asked_order(seeded):
+    names = ["invoices", "tickets", "locations"]
+    columns = {"tickets": reports.COLUMNS["tickets"]}
+    whole = seeded.read(names, columns=columns)
+    handed = list(seeded.read_each(names, columns=columns))
+    assert [name for name, _ in handed] == names
+    for name, rows in handed:
+        assert rows == whole[name], name

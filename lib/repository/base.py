@@ -215,6 +215,20 @@ class Repository(abc.ABC):
         for start in range(0, len(rows[table]), size):
             yield rows[table][start : start + size]
 
+    def read_each(
+        self, tables: Sequence[str], columns: Columns | None = None
+    ) -> Iterator[tuple[str, list[dict]]]:
+        """(table, its rows, the archive included) for each of `tables`, in that order.
+
+        For a pass that keeps only a summary of each table (Overzicht's archived part,
+        issue 10): a driver that reads a table cheaply (SQL) reads each when it is
+        reached, so one table's rows can go before the next is read; this one reads
+        them all at once (on the Sheet: one request).
+        """
+        found = self.read(tables, columns=columns)
+        for name in tables:
+            yield name, found.pop(name)
+
     @abc.abstractmethod
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         """Apply all changes or none; return the resulting rows in order."""

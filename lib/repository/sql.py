@@ -126,6 +126,13 @@ class SqlRepository(Repository):
         with sql_engine.reading(self.engine) as conn:  # PostgreSQL: a server-side cursor
             yield from sql_live.row_batches(conn.execute(query), size)
 
+    def read_each(
+        self, tables: Sequence[str], columns: Columns | None = None
+    ) -> Iterator[tuple[str, list[dict]]]:
+        for name in tables:
+            only = {name: columns[name]} if columns and name in columns else None
+            yield name, self.read([name], columns=only)[name]
+
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         with self.engine.begin() as conn:
