@@ -191,7 +191,7 @@ def test_a_stale_edit_that_lost_to_the_purge_leaves_the_log_at_the_next_run(shee
     privacy.purge(sheets_repo, MAZ, CONFIG, clock=at_purge)
 
     stale = Update("tickets", ticket["id"], ticket["version"], {"location_id": "loc-x"})
-    entry, _ = plan(state, fold, [stale], "2028-03-01T10:00:00Z")
+    entry, _ = plan(state, [stale], "2028-03-01T10:00:00Z")
     outcome = other._decide(entry, sheets, {})  # the write path after its check against that read
     assert outcome.reason == "conflict"
     log = standin.values(sheets_repo.key, LOG)

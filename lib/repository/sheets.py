@@ -252,7 +252,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
                     state[name], lagging = overlay(name, sheets[name], fold)
                     behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
             self._add_archived(state, sheets, _missing(state, changes))
-            planned = (*plan(state, fold, changes, self._clock()), sheets, behind)
+            planned = (*plan(state, changes, self._clock()), sheets, behind)
         entry, results, sheets, behind = planned
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
@@ -290,7 +290,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, Repository):
         if any(at < cutoff for at in lagging_since):
             return None
         try:
-            return (*plan(state, fold, changes, self._clock()), {}, {})
+            return (*plan(state, changes, self._clock()), {}, {})
         except (Conflict, NotFound, Duplicate):
             return None
 

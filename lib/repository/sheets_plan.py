@@ -100,7 +100,7 @@ def mended(shown: dict | None, logged: dict, before: dict | None) -> dict:
 
 
 def plan(
-    state: dict[str, dict[str, dict]], fold: Fold, changes: Sequence[Change], at: str
+    state: dict[str, dict[str, dict]], changes: Sequence[Change], at: str
 ) -> tuple[Entry, list[dict]]:
     """Check the changes against what was read; the log entry to append, and its rows."""
     staged: dict[tuple[str, str], dict] = {}
