@@ -91,14 +91,16 @@ def test_rows_that_lagged_long_enough_are_read_and_written(pair, standin, monkey
     retold(repo, first, "Eerste")  # one request: the worksheet lags
     assert "Eerste" not in str(sheet_rows(standin, repo, "tickets"))
     monkeypatch.setattr(sheets, "MEND_AFTER", 0.5)
-    time.sleep(1.6)  # the log row's time is in whole seconds: 0.5 s more than one
+    time.sleep(3.1)  # the log row's time is in whole seconds: well past MEND_AFTER
     setting = Insert("settings", {"id": "s-1", "key": "cache_seconds", "value": "10"})
     change = Update("tickets", second["id"], second["version"], {"description": "Tweede"})
     # The reports' worksheet lags; the settings' does not: the commit reads all the same.
     (second, _), requests, reads = counted(standin, lambda: repo.commit([change, setting]))
     assert (requests, reads) == (2, 1)
     assert "Eerste" in str(sheet_rows(standin, repo, "tickets"))  # the lagging row, written
-    # That commit's read is the copy from now on: the next action is one request again.
+    # That commit's read is the copy from now on: "Eerste" (3 s old, past MEND_AFTER now)
+    # no longer lags there; "Tweede" (just now) does, within MEND_AFTER: one request again.
+    monkeypatch.setattr(sheets, "MEND_AFTER", 2.0)
     _, requests, reads = counted(standin, lambda: retold(repo, second, "Derde"))
     assert (requests, reads) == (1, 0)
 
