@@ -22,23 +22,7 @@ import pandas as pd
 from lib import reports
 from lib import reports_outages as outage_counts
 from lib.repository import Repository
-from lib.repository.live import LiveRule, live_invoices, live_rows
-
-
-def archived_rows(full: dict[str, list[dict]], tables: tuple[str, ...]) -> dict[str, list[dict]]:
-    """The rows of `tables` in the full read `full` that the live read leaves out.
-
-    Locations are never archived but label the archived reports, so all are kept.
-    """
-    live = live_rows(full, tables)
-    out = {}
-    for name in tables:
-        if name == "locations":
-            out[name] = full.get(name, [])
-            continue
-        kept = {r["id"] for r in live.get(name, [])}
-        out[name] = [r for r in full.get(name, []) if r["id"] not in kept]
-    return out
+from lib.repository.live import LiveRule, live_invoices
 
 
 @dataclasses.dataclass(frozen=True)

@@ -28,6 +28,7 @@ MODULES = (
     "repository/sheets_archive",
     "repository/sheets_log",
     "repository/sheets",
+    "repository/sheets_requests",
     "repository",
     "repository/base",
     "repository/sql",
@@ -127,6 +128,13 @@ TESTS = {
         "tests/test_sheets_kept_copies.py",
         "tests/test_sheets_driver.py",
         "tests/test_sheets_incremental.py",
+        "tests/test_late_answers.py",
+        "tests/test_sheets_log.py",
+    ],
+    # Its reads and the folding of the log, split out of lib/repository/sheets.py.
+    "repository/sheets_requests": [
+        "tests/test_sheets_incremental.py",
+        "tests/test_sheets_driver.py",
         "tests/test_late_answers.py",
         "tests/test_sheets_log.py",
     ],

@@ -18,11 +18,12 @@ from lib import reports_costs as costs
 from lib import reports_open as opened
 from lib import reports_outages as outage_counts
 from lib import reports_turnaround as turnaround
-from lib.reports_combine import archived_rows, combine
+from lib.reports_combine import combine
 from lib.reports_settings import Settings
 from lib.repository.base import complete_row
 from lib.repository.live import live_rows
 from lib.snapshot import Snapshot
+from tests.archive_support import archived_rows
 
 NOW = workdays.now()
 

@@ -19,6 +19,7 @@ from lib.config import Config
 from lib.procedure import Actor, Role
 from lib.repository import Insert
 from lib.repository.live import helper_tables
+from tests.archive_support import archived_rows
 
 END = datetime(2025, 6, 2, 12, 0, tzinfo=workdays.AMSTERDAM)
 CONFIG = Config()
@@ -61,10 +62,8 @@ def test_the_archived_part_from_the_projected_read_is_that_of_the_whole_rows(see
     done = archive.archive(seeded, maz, CONFIG, clock=lambda: END + timedelta(days=183))
     assert done.tickets, "half a year later the first finished reports are archived"
     tables = helper_tables(reports.TABLES)
-    whole = reports_combine.archived_rows(seeded.read(tables), reports.TABLES)
-    part = reports_combine.archived_rows(
-        seeded.read(tables, columns=reports.COLUMNS), reports.TABLES
-    )
+    whole = archived_rows(seeded.read(tables), reports.TABLES)
+    part = archived_rows(seeded.read(tables, columns=reports.COLUMNS), reports.TABLES)
     assert {t["id"] for t in part["tickets"]} == {t["id"] for t in done.tickets}
     _assert_same_frames(reports.frames(part), reports.frames(whole))
     live = seeded.read(reports.TABLES, live_only=True, columns=reports.COLUMNS)
@@ -90,7 +89,7 @@ def test_the_archived_part_read_in_batches_is_that_of_one_whole_read(seeded):
     archived = {t["id"] for t in done.tickets}
     assert step["ticket_id"] in archived
     all_rows = seeded.read(helper_tables(reports.TABLES))
-    whole = reports.frames(reports_combine.archived_rows(all_rows, reports.TABLES))
+    whole = reports.frames(archived_rows(all_rows, reports.TABLES))
     assert len(whole.events) > 20  # several batches of 7 below
     for size in (7, 50_000):
         part = reports_combine.archived_part(seeded, batch=size)

@@ -1,0 +1,116 @@
+"""The Sheet driver's reads: worksheets and the change log in one values.batchGet,
+the log folded as it comes, and the grid sizes (lib/repository/sheets.py).
+
+A mixin of SheetsRepository: `self.key`, `self._http` (the retrying gspread
+client) and `self._shared` (this process's fold, kept worksheets and grid sizes,
+guarded by its lock) are the repository's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gspread.exceptions import APIError
+
+from lib.repository import sheets_log
+from lib.repository.base import StoreUnavailable
+from lib.repository.sheets_archive import worksheets
+from lib.repository.sheets_cells import dims, parse_sheet, quote, refusal_message, trimmed
+from lib.repository.sheets_log import Fold
+from lib.repository.sheets_plan import Sheet
+
+
+class SheetsRequests:
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except APIError as err:
+            raise StoreUnavailable(refusal_message(err)) from err
+
+    def _fetch(self, names: list[str], through: int | None = None) -> tuple[dict[str, Sheet], Fold]:
+        """The worksheets and the log rows this process has not folded yet, in one read.
+
+        The log is read from the last row already folded, to notice when it changed
+        behind our back (then it is read and folded again from the top).
+        """
+        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
+        for _ in range(2):
+            with self._shared.lock:
+                start = max(self._shared.fold.count, 1)
+            end = str(max(through, start)) if through else ""
+            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            found = self._batch_get([quote(n) for n in names] + [log_range], params)
+            with self._shared.lock:
+                if self._merge(start, found[-1]):
+                    fold = self._shared.fold
+                    break
+                self._shared.fold = Fold()  # the log was edited: fold it again
+        else:
+            raise StoreUnavailable(
+                "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
+                "(zie de handleiding) en probeer opnieuw."
+            )
+        shapes = worksheets()
+        sheets = {
+            n: parse_sheet(shapes[n], values) for n, values in zip(names, found, strict=False)
+        }
+        return sheets, fold
+
+    def _merge(self, start: int, values: list[list]) -> bool:
+        """Fold log rows read from row `start`; False when they do not continue ours."""
+        fold = self._shared.fold
+        if start == 1:
+            if fold.count == 0:
+                if not values or trimmed([str(c) for c in values[0]]) != sheets_log.HEADER:
+                    raise StoreUnavailable(
+                        "Werkblad '_wijzigingen' ontbreekt of heeft niet de verwachte "
+                        "kopregel. Voer de installatie (setup) uit."
+                    )
+                fold.count = 1
+                fold.start(values)  # after a compaction: from its basis row on
+        elif fold.count == start:
+            first = sheets_log.parse(values[0]) if values else None
+            if (first.change_id if first else "") != fold.last_id:
+                return False
+        for number, cells in enumerate(values, start=start):
+            if number > fold.count:
+                fold.apply(sheets_log.parse(cells), number)
+        return True
+
+    def _batch_get(self, ranges: list[str], params: dict) -> list[list[list]]:
+        try:
+            answer = self._call(self._http.values_batch_get, self.key, ranges, params)
+        except StoreUnavailable:
+            self._shared.written_at = float("-inf")  # the Sheet failed: show it, not memory
+            raise
+        found = [vr.get("values", []) for vr in answer.get("valueRanges", [])]
+        if len(found) != len(ranges):
+            raise StoreUnavailable("De Google Sheet gaf een onvolledig antwoord; probeer opnieuw.")
+        return found
+
+    def _load_grid(self) -> dict[str, dict]:
+        meta = self._call(self._http.fetch_sheet_metadata, self.key)
+        self._shared.grid = {
+            s["properties"]["title"]: dims(s["properties"], bool(s.get("protectedRanges")))
+            for s in meta.get("sheets", [])
+        }
+        return self._shared.grid
+
+    def _count_growth(self, requests: list[dict]) -> None:
+        """Keep the cached sizes true after a batchUpdate that went through."""
+        grid = self._shared.grid
+        if grid is None:
+            return
+        by_id = {d["sheetId"]: d for d in grid.values()}
+        for req in requests:
+            kind, spec = next(iter(req.items()))
+            if kind == "appendDimension" and spec["sheetId"] in by_id:
+                size = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
+                by_id[spec["sheetId"]][size] += spec["length"]
+            elif kind == "updateSheetProperties" and spec["properties"]["sheetId"] in by_id:
+                by_id[spec["properties"]["sheetId"]]["hidden"] = True
+            elif kind == "addProtectedRange":
+                sheet_id = spec["protectedRange"]["range"]["sheetId"]
+                if sheet_id in by_id:
+                    by_id[sheet_id]["protected"] = True
