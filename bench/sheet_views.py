@@ -12,6 +12,8 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
   reread_KiB  the same view once the worksheets are read again (every minute),
             as JSON (compact: the driver asks prettyPrint=false)
   wire_KiB  that re-read's bytes on the wire (gzip, as the driver asks for)
+  texts_KiB the same live read with the mails' texts (schema.MAIL_TEXTS): what every
+            page's re-read was before they were left out, and Postvak's re-read now
   full_KiB  bytes of one read of every shared table, archive included (what the
             base at 932dfc8 reads when it reads the worksheets again)
 
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
             before = dict(_traffic)
             repo.read(SHARED_TABLES)
             full = _traffic["bytes"] - before["bytes"]
+            before = dict(_traffic)
+            repo.read((*SHARED_TABLES, "accounts"), live_only=True)  # the mails' texts too
+            texts = _traffic["bytes"] - before["bytes"]
             os.environ.update(
                 KIVIDO_STORE="sheets",
                 KIVIDO_SHEET_KEY=key,
@@ -130,15 +135,22 @@ def main(argv: list[str] | None = None) -> int:
                 at.run()
                 again = _traffic["bytes"] - before["bytes"]
                 wire = _traffic["wire"] - before["wire"]
-                rows.append((n, archived, Path(path).stem, requests, got, again, wire, full))
+                stem = Path(path).stem
+                rows.append((n, archived, stem, requests, got, again, wire, texts, full))
                 print(rows[-1], file=sys.stderr, flush=True)
     head = ("reports", "archived", "page", "requests", "log_KiB", "reread_KiB", "wire_KiB")
-    print("{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}{:>10}".format(*head, "full_KiB"))
+    print(
+        "{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}{:>10}{:>10}".format(
+            *head, "texts_KiB", "full_KiB"
+        )
+    )
     for n, archived, page, requests, *sizes in rows:
         cells = f"{n:>8,} {archived:>8,}  {page:<16}{requests:>9}"
         print(
             cells
-            + "".join(f"{b / 1024:>{w},.0f}" for b, w in zip(sizes, (9, 11, 10, 10), strict=True))
+            + "".join(
+                f"{b / 1024:>{w},.0f}" for b, w in zip(sizes, (9, 11, 10, 10, 10), strict=True)
+            )
         )
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())

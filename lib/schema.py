@@ -272,6 +272,11 @@ TABLES: dict[str, Table] = {
 # What a page view reads: every table but the private ones.
 SHARED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLES.items() if not t.private)
 
+# A mail's texts: read only where a mail is shown or sent (Postvak, the mailer). On a
+# page view's read they would be most of its bytes (issue 10: the Sheet's 2 MB).
+MAIL_TEXTS = ("body", "html_body")
+WITHOUT_MAIL_TEXTS = {"messages": tuple(n for n in MESSAGES.column_names if n not in MAIL_TEXTS)}
+
 
 def empty_row(table: str) -> dict:
     """A row with every column present, so drivers never see missing keys."""

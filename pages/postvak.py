@@ -16,7 +16,7 @@ SHOWN_AT_ONCE = 50
 who = ui.guard("pages/postvak.py")
 st.title("Postvak")
 ui.flash()
-snap = ui.snapshot()
+snap = ui.snapshot()  # with the mails' texts (ui.MAIL_TEXT_PAGES)
 desk = ui.desk(who)
 smtp = ui.config().smtp
 

@@ -145,6 +145,27 @@ def test_page_during_outage_shows_the_last_read_with_a_notice(sheet_app, standin
     assert any("antwoordt op dit moment niet" in w.value for w in at.sidebar.warning)
 
 
+def test_postvak_during_outage_shows_only_a_read_with_the_mail_texts(sheet_app, standin):
+    """Postvak shows (and opens in a mail program) a mail's text: the last read of
+    another page, made without the texts, must not stand in for its own."""
+    office = Office(sheet_app)
+    office.submit(description=DESCRIPTION)  # the receipt mail waits in the Postvak
+    assert not page("pages/beoordelen.py", role="maz").run().exception
+    _sheet_outage(standin)
+    at = page("pages/postvak.py", role="maz").run()
+    assert not at.exception
+    assert any("antwoordt op dit moment niet" in e.value for e in at.error)
+    _sheet_back(standin)
+    at.run()  # Postvak's own read, with the texts
+    (mail,) = [m for m in sheet_app.read(["messages"])["messages"] if m["kind"] == "ontvangst"]
+    assert any(mail["body"].strip() in t.value for t in at.text)
+    _sheet_outage(standin)
+    at.run()
+    assert not at.exception and not at.error
+    assert any("antwoordt op dit moment niet" in w.value for w in at.sidebar.warning)
+    assert any(mail["body"].strip() in t.value for t in at.text)
+
+
 def test_busy_store_keeps_the_typed_report_form(app_store, tmp_path, monkeypatch):  # noqa: F811
     """SQLite held by another writer past the busy time-out: Dutch message, input kept.
 

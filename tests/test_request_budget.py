@@ -25,7 +25,7 @@ import time_machine
 from google.auth.credentials import AnonymousCredentials
 from streamlit.testing.v1 import AppTest
 
-from lib import navigation, services
+from lib import navigation, services, ui
 from lib.config import ROOT
 from lib.procedure import Role
 from lib.repository.sheets import SheetsRepository, _Shared
@@ -167,6 +167,27 @@ def test_the_router_adds_no_requests(office, standin, frozen):
     assert seen == dict.fromkeys(PAGES, READ)
 
 
+def test_postvak_through_the_router_reads_once_with_the_mail_texts(office, standin, frozen):
+    """Test that the router's read, made before Postvak runs, already holds the mails'
+    texts Postvak shows: one read in all, and never one without the texts."""
+    open_app(standin)
+    at = as_role("app.py", Role.MAZ).run()  # Home first: its read leaves the texts out
+    st.cache_data.clear()  # the next period
+    reads, real = [], ui._read_store
+
+    def read_store(live, texts):
+        reads.append(texts)
+        return real(live, texts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui, "_read_store", read_store)
+        at, seen = measured(standin, at.switch_page("pages/postvak.py").run)
+    assert reads == [True]
+    assert seen == READ
+    bodies = [m["body"].strip() for m in office.snap().rows("messages")]
+    assert any(body in t.value for t in at.text for body in bodies)
+
+
 def test_a_second_view_within_the_cache_time_costs_nothing(office, standin, frozen):
     """Test that viewing a page again, in the same session or another, reuses the read."""
     open_app(standin)
@@ -181,11 +202,16 @@ def test_a_second_view_within_the_cache_time_costs_nothing(office, standin, froz
 
 
 def test_going_from_page_to_page_reads_once(office, standin, frozen):
-    """Test that visiting every page in turn within the cache time costs one read in all."""
+    """Test that visiting every page in turn within the cache time costs one read in all,
+    and Postvak, the one page that shows the mails' texts, one more (its own)."""
     open_app(standin)
-    for path in PAGES:
+    others = [path for path in PAGES if path != "pages/postvak.py"]
+    for path in others:
         assert not view(path).exception, path
     assert requests_since_reset(standin) == READ
+    assert measured(standin, lambda: view("pages/postvak.py"))[1] == READ
+    for path in others:  # back on the other pages: both reads are cached
+        assert measured(standin, lambda path=path: view(path))[1] == NOTHING, path
 
 
 def test_the_read_is_reused_for_cache_seconds_then_read_again(office, standin, monkeypatch):

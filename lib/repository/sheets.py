@@ -84,11 +84,11 @@ from lib.repository.sheets_cells import (
 )
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
-from lib.repository.sheets_plan import Sheet, overlay, plan, refusal
+from lib.repository.sheets_plan import Sheet, overlay, plan, plannable_without, refusal
 from lib.repository.sheets_requests import SheetsRequests
 from lib.repository.sheets_setup import SheetsSetup
 from lib.repository.sheets_upkeep import LOG_TAIL, SheetsUpkeep
-from lib.schema import TABLES
+from lib.schema import MAIL_TEXTS, TABLES
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
@@ -187,47 +187,65 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
+        omit = _omissions(columns)
         if live_only:  # the same one request, with what decides the archive; filtered here
-            found = self._read(live.helper_tables(names), archive=False)
+            found = self._read(live.helper_tables(names), archive=False, omit=omit)
             found = live.live_rows(live.with_moved_reports(found), names)
         else:
-            found = self._read(names, archive=True)
-        # A worksheet comes whole; the columns are only left out of what is handed on.
+            found = self._read(names, archive=True, omit=omit)
         return projected(found, columns)
 
-    def _read(self, names: Iterable[str], *, archive: bool) -> dict[str, list[dict]]:
+    def _read(
+        self, names: Iterable[str], *, archive: bool, omit: dict[str, frozenset[str]]
+    ) -> dict[str, list[dict]]:
         """The worksheets (with their archive worksheets) and the log laid over them."""
         names = list(names)
         titles = names + [archive_title(n) for n in names if archive and n in ARCHIVABLE]
+        omit = {
+            t: omit[n] for n in names if n in omit for t in (n, archive_title(n)) if t in titles
+        }
         now = time.monotonic()
-        kept = self._kept(titles, now)
-        if kept is not None:
+        sheets = self._usable(titles, now, omit)
+        missing = [t for t in titles if t not in sheets]
+        if not missing:
             with self._shared.lock:  # once: the view that follows the write
                 fold = self._shared.fold if now - self._shared.written_at < LOG_FRESH else None
                 self._shared.written_at = float("-inf")
             if fold is None:
                 _, fold = self._fetch([])
-            sheets = kept
-        else:
-            sheets, fold = self._fetch(titles)
+        else:  # only what is not kept (Postvak after a page without the mail texts)
+            fetched, fold = self._fetch(missing, omit=omit)
+            sheets.update(fetched)
             if self.worksheet_refresh:
                 with self._shared.lock:
-                    self._shared.worksheets.update({t: (sheets[t], now) for t in titles})
+                    self._shared.worksheets.update({t: (fetched[t], now) for t in missing})
         with self._shared.lock:  # other threads fold new log rows meanwhile
             return {
                 name: list(overlay(name, self._merged(name, sheets), fold)[0].values())
                 for name in names
             }
 
-    def _kept(self, titles: list[str], now: float) -> dict[str, Sheet] | None:
-        """The worksheets as this process last read them, if every one is that fresh."""
+    def _usable(
+        self, titles: list[str], now: float, omit: dict[str, frozenset[str]] | None = None
+    ) -> dict[str, Sheet]:
+        """Those of the worksheets this process read less than `worksheet_refresh` ago
+        with every column asked for (all but those in `omit`; None takes any)."""
+        if not self.worksheet_refresh:
+            return {}
         with self._shared.lock:
             found = {t: self._shared.worksheets.get(t) for t in titles}
-        if not self.worksheet_refresh or any(
-            c is None or now - c[1] >= self.worksheet_refresh for c in found.values()
-        ):
-            return None
-        return {t: c[0] for t, c in found.items()}
+        return {
+            t: c[0]
+            for t, c in found.items()
+            if c is not None
+            and now - c[1] < self.worksheet_refresh
+            and (omit is None or c[0].omitted <= omit.get(t, frozenset()))
+        }
+
+    def _kept(self, titles: list[str], now: float) -> dict[str, Sheet] | None:
+        """The worksheets as this process last read them, if every one is usable."""
+        kept = self._usable(titles, now)
+        return kept if len(kept) == len(titles) else None
 
     @staticmethod
     def _merged(name: str, sheets: dict[str, Sheet]) -> Sheet:
@@ -285,6 +303,10 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
                 state[name], lagging = overlay(name, kept[name], fold)
                 lagging_since += [fold.changed_at.get((name, i), "") for i in lagging]
         if any(at < cutoff for at in lagging_since):
+            return None
+        if not all(
+            plannable_without(kept[ch.table].omitted, ch, state[ch.table]) for ch in changes
+        ):
             return None
         try:
             return (*plan(state, changes, self._clock()), {}, {})
@@ -440,6 +462,22 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         if refresh or grid is None or any(n not in grid for n in [sheets_log.TITLE, *names]):
             grid = self._load_grid()
         return grid
+
+
+# The columns a read may leave out of its request when not asked for: only the mail
+# texts, most of a live read's bytes. Leaving out a small column saves little and
+# makes the kept copy unfit for the next read that wants it (one request more).
+_OMITTABLE = {"messages": frozenset(MAIL_TEXTS)}
+
+
+def _omissions(columns: Columns | None) -> dict[str, frozenset[str]]:
+    """Per table, the columns this read leaves out of its request."""
+    omit = {}
+    for name, wanted in (columns or {}).items():
+        left = _OMITTABLE.get(name, frozenset()) - set(wanted)
+        if left:
+            omit[name] = left
+    return omit
 
 
 def _missing(state: dict[str, dict], changes: Sequence[Change]) -> list[str]:

@@ -79,7 +79,7 @@ def with_archive(name: str, sheet: Sheet, archived: Sheet | None) -> Sheet:
         older = rows.get(row_id)
         if older is None or not mutable or row["version"] >= older["version"]:
             rows[row_id] = row
-    return Sheet(rows=rows, position={}, next_row=0)
+    return Sheet(rows=rows, position={}, next_row=0, omitted=sheet.omitted | archived.omitted)
 
 
 class SheetsArchive:

@@ -23,7 +23,7 @@ _TRUE = {"true", "1", "ja", "yes", "waar", "x"}
 _FALSE = {"false", "0", "nee", "no", "onwaar", ""}
 
 
-def parse_sheet(table: Table, values: list[list]) -> Sheet:
+def parse_sheet(table: Table, values: list[list], omitted: frozenset[str] = frozenset()) -> Sheet:
     header = trimmed([str(c).strip() for c in values[0]]) if values else []
     names = table.column_names
     if header[: len(names)] != names:
@@ -31,7 +31,7 @@ def parse_sheet(table: Table, values: list[list]) -> Sheet:
             f"Werkblad '{table.name}' heeft niet de verwachte kopregel. "
             "Voer de installatie (setup) uit of herstel de eerste rij."
         )
-    sheet = Sheet(rows={}, position={}, next_row=len(values) + 1)
+    sheet = Sheet(rows={}, position={}, next_row=len(values) + 1, omitted=omitted)
     for number, cells in enumerate(values[1:], start=2):
         if all(isinstance(c, str) and not c.strip() for c in cells):
             sheet.free.append(number)  # blanked (moved to the archive): reused for new rows
@@ -49,6 +49,43 @@ def parse_sheet(table: Table, values: list[list]) -> Sheet:
             sheet.rows[row["id"]] = row
             sheet.position[row["id"]] = number
     return sheet
+
+
+def column_runs(table: Table, omitted: frozenset[str]) -> list[list[int]]:
+    """The indexes of the columns read, in runs of neighbours: one A1 range each."""
+    runs: list[list[int]] = []
+    for i, column in enumerate(table.columns):
+        if column.name in omitted:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def run_range(table: Table, run: list[int]) -> str:
+    return f"{quote(table.name)}!{column_letter(run[0] + 1)}:{column_letter(run[-1] + 1)}"
+
+
+def stitched(table: Table, runs: list[list[int]], parts: list[list[list]]) -> list[list]:
+    """The worksheet's values as if read whole, from one range per run of columns: the
+    left-out cells blank, their names in the header row (checked on whole reads)."""
+    width = len(table.columns)
+    rows = []
+    for number in range(max((len(p) for p in parts), default=0)):
+        cells: list = [""] * width
+        for run, part in zip(runs, parts, strict=True):
+            got = part[number] if number < len(part) else []
+            for index, value in zip(run, got, strict=False):
+                cells[index] = value
+        rows.append(cells)
+    if rows:
+        read = {i for run in runs for i in run}
+        for i, column in enumerate(table.columns):
+            if i not in read:
+                rows[0][i] = column.name
+    return rows
 
 
 def from_cell(col: Column, value: Any) -> Any:

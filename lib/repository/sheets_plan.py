@@ -43,6 +43,9 @@ class Sheet:
     next_row: int  # first row after the last non-empty one
     added: int = 0
     free: list[int] = field(default_factory=list)  # blank rows before next_row, in order
+    # Columns left out of the read (a page view has no use for mail texts): their
+    # cells are blank here, so such a copy never supplies a row to write back.
+    omitted: frozenset[str] = frozenset()
 
     def add(self, row: dict) -> None:
         """Place a row: in the first blank row (left by the archive), else after the last."""
@@ -147,6 +150,21 @@ def plan(
         f"{time.time_ns():016x}{uuid.uuid4().hex[:12]}", sheets_log.COMMIT, at, tuple(planned)
     )
     return entry, results
+
+
+def plannable_without(omitted: frozenset[str], ch: Change, rows: dict[str, dict]) -> bool:
+    """Whether `ch` can be checked on rows read without the `omitted` columns.
+
+    Only a new row qualifies: an update or a repeated insert takes the stored row
+    as its base, and a base with blank texts would write them over the real ones.
+    """
+    if not omitted:
+        return True
+    if not isinstance(ch, Insert) or _row_id(ch) in rows:
+        return False
+    needed = {"number"} if ch.number_prefix else set()
+    needed |= {ch.unique_column} if ch.unique_column else set()
+    return not needed & omitted
 
 
 def _redacted(ch: Redact, current: dict | None) -> tuple[dict, dict[str, Any]]:

@@ -8,7 +8,7 @@ guarded by its lock) are the repository's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -16,7 +16,16 @@ from gspread.exceptions import APIError
 from lib.repository import sheets_log
 from lib.repository.base import StoreUnavailable
 from lib.repository.sheets_archive import worksheets
-from lib.repository.sheets_cells import dims, parse_sheet, quote, refusal_message, trimmed
+from lib.repository.sheets_cells import (
+    column_runs,
+    dims,
+    parse_sheet,
+    quote,
+    refusal_message,
+    run_range,
+    stitched,
+    trimmed,
+)
 from lib.repository.sheets_log import Fold
 from lib.repository.sheets_plan import Sheet
 
@@ -28,19 +37,32 @@ class SheetsRequests:
         except APIError as err:
             raise StoreUnavailable(refusal_message(err)) from err
 
-    def _fetch(self, names: list[str], through: int | None = None) -> tuple[dict[str, Sheet], Fold]:
+    def _fetch(
+        self,
+        names: list[str],
+        through: int | None = None,
+        omit: Mapping[str, frozenset[str]] | None = None,
+    ) -> tuple[dict[str, Sheet], Fold]:
         """The worksheets and the log rows this process has not folded yet, in one read.
 
         The log is read from the last row already folded, to notice when it changed
-        behind our back (then it is read and folded again from the top).
+        behind our back (then it is read and folded again from the top). A worksheet
+        with columns to `omit` is read as one range per run of the other columns.
         """
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
+        shapes, omit = worksheets(), omit or {}
+        runs = {n: column_runs(shapes[n], omit[n]) for n in names if omit.get(n)}
+        ranges = [
+            r
+            for n in names
+            for r in ([run_range(shapes[n], run) for run in runs[n]] if n in runs else [quote(n)])
+        ]
         for _ in range(2):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
             end = str(max(through, start)) if through else ""
             log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
-            found = self._batch_get([quote(n) for n in names] + [log_range], params)
+            found = self._batch_get(ranges + [log_range], params)
             with self._shared.lock:
                 if self._merge(start, found[-1]):
                     fold = self._shared.fold
@@ -51,10 +73,13 @@ class SheetsRequests:
                 "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
                 "(zie de handleiding) en probeer opnieuw."
             )
-        shapes = worksheets()
-        sheets = {
-            n: parse_sheet(shapes[n], values) for n, values in zip(names, found, strict=False)
-        }
+        sheets, parts = {}, iter(found)
+        for n in names:
+            if n in runs:
+                values = stitched(shapes[n], runs[n], [next(parts) for _ in runs[n]])
+                sheets[n] = parse_sheet(shapes[n], values, omit[n])
+            else:
+                sheets[n] = parse_sheet(shapes[n], next(parts))
         return sheets, fold
 
     def _merge(self, start: int, values: list[list]) -> bool:

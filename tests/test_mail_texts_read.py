@@ -1,0 +1,159 @@
+"""A page view's read leaves the mail texts out of its request (issue 10: the Sheet's
+read of a page view under 2 MB; lib/repository/sheets.py, lib/ui/__init__.py).
+
+A mail's text and HTML text are most of the bytes of a live read, and only Postvak
+shows them. Read without them, the worksheet copy the driver keeps has those cells
+blank: what must hold is that nothing is then written from that copy over the real
+texts, and that an action after such a view is still one request.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lib.repository.base import Insert, Update, complete_row
+from lib.schema import MAIL_TEXTS, MESSAGES, SHARED_TABLES, WITHOUT_MAIL_TEXTS
+from tests.flows import Office
+from tests.sheets_support import other_process
+
+KEPT = 60.0  # the app's worksheet_refresh
+BODY = "Beste Ruben, de printer op de eerste verdieping is weer in orde. Groet, MAZ"
+HTML = "<p>Beste Ruben, de printer op de <b>eerste verdieping</b> is weer in orde.</p>"
+
+
+@pytest.fixture
+def repo(make_sheets_repo):
+    made = make_sheets_repo()
+    made.worksheet_refresh = KEPT
+    return made
+
+
+def answers(repo) -> list[str]:
+    """Record the worksheets' part of every batchGet answer of `repo`, as JSON text.
+
+    The change log's new rows (the last range) are left out: a mail queued since the
+    last read is in them once, texts and all, as every change is."""
+    seen, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        answer = real(key, ranges, params)
+        seen.append(json.dumps(answer["valueRanges"][:-1], ensure_ascii=False))
+        return answer
+
+    repo._http.values_batch_get = batch_get
+    return seen
+
+
+def mail(ticket: dict, n: int, **fields) -> dict:
+    """A mail of the report as the services queue one, its texts set apart."""
+    row = {
+        "id": f"mail-{n}",
+        "ticket_id": ticket["id"],
+        "kind": "status",
+        "status": "queued",
+        "created_at": "2026-11-24T10:00:00+01:00",
+        "to_address": "ruben@kivido.example",
+        "subject": f"[{ticket['number']}] Uw melding is opgelost ({n})",
+        "body": f"{BODY} ({n})",
+        "html_body": f"{HTML} ({n})",
+        "message_id": f"<mail-{n}@kivido.example>",
+    }
+    return complete_row("messages", row | fields)
+
+
+def test_a_view_read_asks_no_mail_text_and_gives_every_other_column(repo):
+    """Test that the view's read holds the mails without their texts, all else as stored."""
+    ticket = Office(repo).submit()
+    # Cells around the texts filled and left blank, so a misplaced column would show.
+    rows = [
+        mail(ticket, 1),
+        mail(ticket, 2, sent_at="2026-11-24T10:05:00+01:00", status="sent", thread_ref=""),
+        mail(ticket, 3, attempts=3, last_error="550 onbekend adres", attempted_at="x"),
+        mail(ticket, 4, is_demo=True, html_body="", message_id=""),
+    ]
+    repo.commit([Insert("messages", r) for r in rows])
+    repo.compact_log(min_age=0)  # the mails in the worksheet itself, as after a day's work
+    whole = other_process(repo).read(["messages"])["messages"]  # a fresh, plain read
+    viewer = other_process(repo, worksheet_refresh=KEPT)  # an app process, nothing kept yet
+    seen = answers(viewer)
+    found = viewer.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    assert len(seen) == 1
+    assert BODY not in seen[0] and "eerste verdieping" not in seen[0]
+    assert rows[0]["subject"] in seen[0]  # the mails themselves were read
+    kept = WITHOUT_MAIL_TEXTS["messages"]
+    assert set(kept) == set(MESSAGES.column_names) - set(MAIL_TEXTS)
+    assert found["messages"] == [{c: r[c] for c in kept} for r in whole]
+
+
+def test_a_mail_changed_after_such_a_view_keeps_its_texts(make_sheets_repo, standin):
+    """Test that marking a mail sent after a view without texts writes no blank text."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    (queued,) = office.commit([Insert("messages", mail(ticket, 1))])
+    office.compact_log(min_age=0)  # the mail in the worksheet, its log rows summarised
+    repo = other_process(office, worksheet_refresh=KEPT)  # the Postvak-less app process
+    (seen,) = [
+        m
+        for m in repo.read(["messages"], columns=WITHOUT_MAIL_TEXTS)["messages"]
+        if m["id"] == "mail-1"
+    ]
+    sent = {"status": "sent", "sent_at": "2026-11-24T10:05:00+01:00"}
+    repo.commit([Update("messages", seen["id"], seen["version"], sent)])
+    for reader in (other_process(repo), repo):
+        (row,) = [m for m in reader.read(["messages"])["messages"] if m["id"] == "mail-1"]
+        assert (row["body"], row["html_body"]) == (f"{BODY} (1)", f"{HTML} (1)")
+        assert row["status"] == "sent" and row["version"] == queued["version"] + 1
+    repo.compact_log(min_age=0)  # the worksheet itself, once the log is written out
+    (cells,) = [r for r in standin.values(repo.key, "messages") if r and r[0] == "mail-1"]
+    names = MESSAGES.column_names
+    assert cells[names.index("body")] == f"{BODY} (1)"
+    assert cells[names.index("html_body")] == f"{HTML} (1)"
+
+
+def test_a_new_mail_after_such_a_view_is_one_request(make_sheets_repo, standin):
+    """Test that queueing a mail after a view without texts sends the log row alone."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    repo._grid(["messages"])  # the sizes an app process has had since its first write
+    standin.reset_counts()
+    repo.commit([Insert("messages", mail(ticket, 7))])
+    assert (standin.count(), standin.count("values.batchGet")) == (1, 0)
+    (row,) = [m for m in other_process(repo).read(["messages"])["messages"] if m["id"] == "mail-7"]
+    assert row["body"] == f"{BODY} (7)"
+
+
+def test_the_texts_read_after_a_view_without_them_asks_only_for_the_mails(make_sheets_repo):
+    """Test that Postvak's read after another page's reads the mail worksheet, no other."""
+    office = make_sheets_repo()
+    Office(office).submit()
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    ranges, real = [], repo._http.values_batch_get
+
+    def batch_get(key, asked, params=None):
+        ranges.append(list(asked))
+        return real(key, asked, params)
+
+    repo._http.values_batch_get = batch_get
+    found = repo.read(SHARED_TABLES, live_only=True)
+    assert len(ranges) == 1
+    assert ranges[0][:-1] == ["'messages'"]  # and the log's new rows
+    assert found["messages"] and all(m["body"] for m in found["messages"])
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    assert ranges[1:] == [[ranges[1][-1]]]  # the whole copy serves: only the log
+
+
+def test_a_retried_mail_after_such_a_view_gives_back_the_stored_one(make_sheets_repo):
+    """Test that a repeated insert (a retried save) answers with the mail as stored."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, 5))])
+    office.compact_log(min_age=0)
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    (again,) = repo.commit([Insert("messages", mail(ticket, 5, subject="Tweede poging"))])
+    assert (again["subject"], again["body"]) == (mail(ticket, 5)["subject"], f"{BODY} (5)")
