@@ -13,7 +13,8 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
             as JSON (compact: the driver asks prettyPrint=false)
   wire_KiB  that re-read's bytes on the wire (gzip, as the driver asks for)
   texts_KiB the same live read with the mails' texts (schema.MAIL_TEXTS): what every
-            page's re-read was before they were left out, and Postvak's re-read now
+            page's re-read was before they were left out (Postvak now asks for the
+            texts of the mails it shows: a row each, in one more request)
   full_KiB  bytes of one read of every shared table, archive included (what the
             base at 932dfc8 reads when it reads the worksheets again)
 

@@ -28,6 +28,7 @@ from email.utils import format_datetime
 from lib import workdays
 from lib.procedure import Message
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable, Update
+from lib.schema import WITHOUT_MAIL_TEXTS
 
 log = logging.getLogger("kivido.mail")
 MAX_ATTEMPTS = 5  # temporary failures in a row before a message is marked failed
@@ -149,9 +150,12 @@ def deliver(
     connection = Connection(settings)
     try:
         # The live read: an archived report has no mail left to send (lib/archive.py
-        # waits for it), so each round costs what is live, not the whole history.
-        waiting = repo.read(["messages"], live_only=True)["messages"]
-        for row in due(waiting, now())[:limit]:
+        # waits for it), so each round costs what is live, not the whole history; and
+        # without the texts, asked for only for the mails due (issue 10).
+        live = repo.read(["messages"], live_only=True, columns=WITHOUT_MAIL_TEXTS)["messages"]
+        waiting = [m["id"] for m in due(live, now())[:limit]]
+        # Due again on the whole rows: another sender may have claimed one meanwhile.
+        for row in due(repo.read_rows("messages", waiting), now()) if waiting else []:
             outcome[_deliver_one(repo, connection, row, now)] += 1
     finally:
         connection.close()

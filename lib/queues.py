@@ -106,6 +106,10 @@ def follow_up_buckets(snapshot: Snapshot, now: datetime) -> FollowUpBuckets:
     return buckets
 
 
+# Postvak during a store outage: a mail's text it has not read before (ui.mail_texts).
+NO_TEXT = "De tekst kan nu niet worden geladen: de opslag antwoordt niet. Probeer het zo opnieuw."
+
+
 def mailto_link(message: dict) -> str:
     """A mailto: link that opens the queued mail in the MAZ's own mail program."""
     # RFC 6068: line breaks in a body are CRLF, percent-encoded like everything else.

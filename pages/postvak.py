@@ -16,7 +16,7 @@ SHOWN_AT_ONCE = 50
 who = ui.guard("pages/postvak.py")
 st.title("Postvak")
 ui.flash()
-snap = ui.snapshot()  # with the mails' texts (ui.MAIL_TEXT_PAGES)
+snap = ui.snapshot()
 desk = ui.desk(who)
 smtp = ui.config().smtp
 
@@ -39,7 +39,7 @@ if number.strip():  # issue 10: a report's mail stays findable after it is archi
 messages = queues.postvak(snap, view, number=number, recipient=recipient)
 
 
-def _show(message: dict) -> None:
+def _show(message: dict, text: dict | None) -> None:
     seen = ui.as_seen("messages", message)
     ticket = snap.ticket(message["ticket_id"]) or {}
     status = queues.MESSAGE_STATUS_LABELS.get(message["status"], message["status"])
@@ -60,13 +60,17 @@ def _show(message: dict) -> None:
             st.warning(message["last_error"])
         st.text(f"Aan: {message['to_address']}\nOnderwerp: {message['subject']}")
         with st.expander("Tekst van het bericht"):
-            st.text(message["body"])
+            if text is None:
+                st.info(queues.NO_TEXT)
+            else:
+                st.text(text["body"])
         if message["status"] == Message.SENT:
             return
         key = message["id"]
         if not smtp:
             left, right = st.columns(2)
-            left.link_button("Openen in mailprogramma", queues.mailto_link(message))
+            if text is not None:  # never a mail without its text
+                left.link_button("Openen in mailprogramma", queues.mailto_link(message | text))
             if right.button("Verzonden", key=f"verzonden-{key}", type="primary"):
                 ui.act(
                     services.mark_sent,
@@ -92,7 +96,9 @@ if not messages:
         st.info("Geen berichten met deze keuze.")
     st.stop()
 st.caption(f"{len(messages)} bericht(en), nieuwste eerst.")
-for message in messages[:SHOWN_AT_ONCE]:
-    _show(message)
+shown = messages[:SHOWN_AT_ONCE]
+texts = ui.mail_texts(shown) or {}  # only the shown mails' texts (issue 10)
+for message in shown:
+    _show(message, texts.get(message["id"]))
 if len(messages) > SHOWN_AT_ONCE:
     st.caption(f"De nieuwste {SHOWN_AT_ONCE} staan hier; verfijn de keuze voor de rest.")

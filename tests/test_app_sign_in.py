@@ -311,35 +311,3 @@ def test_two_visitors_of_an_empty_installation_cannot_both_become_the_maz(local)
     snap = Snapshot(local.read_all())
     assert [a["email"] for a in snap.rows("accounts")] == [MAZ_EMAIL]
     assert people.person(snap, "x@elders.nl") is None
-
-
-# --- the read of a run: with the mails' texts only where the page shows them ---------
-
-
-def test_the_router_reads_the_mail_texts_only_for_postvak(local, monkeypatch):
-    """Signed in, app.py reads (who is this?) before st.navigation picks the page: the
-    page asked for decides that read, so Postvak costs one read and the others none
-    with the mails' texts (issue 10: they are most of a page view's read)."""
-    from lib import ui
-
-    office(local)
-    reads: list[bool] = []
-    real = ui._read_store
-
-    def read_store(live: bool, texts: bool) -> dict:
-        reads.append(texts)
-        return real(live, texts)
-
-    monkeypatch.setattr(ui, "_read_store", read_store)
-    at = sign_in(page("app.py").run(), MAZ_EMAIL, MAZ_PASSWORD)
-    assert "Nathalie" in signed_in_as(at)
-    for path, with_texts in (
-        ("pages/postvak.py", True),
-        ("pages/beoordelen.py", False),
-        ("pages/postvak.py", True),
-        ("pages/home.py", False),
-    ):
-        reads.clear()
-        at.switch_page(path).run()
-        assert not at.exception, path
-        assert reads == [with_texts], path  # cache_seconds 0: one read per run

@@ -24,7 +24,8 @@ HTML = "<p>Beste Ruben, de printer op de <b>eerste verdieping</b> is weer in ord
 
 
 @pytest.fixture
-def repo(make_sheets_repo):
+def sheet(make_sheets_repo):
+    """A Sheet store as an app process keeps it (worksheets kept for KEPT seconds)."""
     made = make_sheets_repo()
     made.worksheet_refresh = KEPT
     return made
@@ -63,8 +64,9 @@ def mail(ticket: dict, n: int, **fields) -> dict:
     return complete_row("messages", row | fields)
 
 
-def test_a_view_read_asks_no_mail_text_and_gives_every_other_column(repo):
+def test_a_view_read_asks_no_mail_text_and_gives_every_other_column(sheet):
     """Test that the view's read holds the mails without their texts, all else as stored."""
+    repo = sheet
     ticket = Office(repo).submit()
     # Cells around the texts filled and left blank, so a misplaced column would show.
     rows = [
@@ -157,3 +159,145 @@ def test_a_retried_mail_after_such_a_view_gives_back_the_stored_one(make_sheets_
     repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
     (again,) = repo.commit([Insert("messages", mail(ticket, 5, subject="Tweede poging"))])
     assert (again["subject"], again["body"]) == (mail(ticket, 5)["subject"], f"{BODY} (5)")
+
+
+# --- read_rows: the texts of the mails a page shows ----------------------------------
+
+
+@pytest.fixture
+def mails(repo):
+    """A report with three mails (one archived with its report) on every driver."""
+    office = Office(repo)
+    ticket = office.submit()
+    rows = [mail(ticket, n) for n in (1, 2, 3)]
+    repo.commit([Insert("messages", r) for r in rows])
+    return repo, ticket, rows
+
+
+def test_read_rows_gives_the_whole_rows_asked_for_in_that_order(mails):
+    """Test that read_rows gives exactly the asked mails, texts included, in the asked
+    order, once each, leaving out an id no row has (on every driver)."""
+    repo, _, rows = mails
+    asked = ["mail-3", "nergens", "mail-1", "mail-3"]
+    found = repo.read_rows("messages", asked)
+    assert [r["id"] for r in found] == ["mail-3", "mail-1"]
+    for row in found:
+        written = next(r for r in rows if r["id"] == row["id"])
+        assert (row["body"], row["html_body"], row["subject"]) == (
+            written["body"],
+            written["html_body"],
+            written["subject"],
+        )
+    assert repo.read_rows("messages", []) == []
+
+
+def test_read_rows_finds_a_mail_of_an_archived_report(mails):
+    """Test that a mail moved to the archive with its report is still read by id."""
+    repo, ticket, _ = mails
+    (current,) = [t for t in repo.read(["tickets"])["tickets"] if t["id"] == ticket["id"]]
+    at = "2026-11-24T10:00:00+01:00"
+    repo.commit([Update("tickets", ticket["id"], current["version"], {"archived_at": at})])
+    repo.move_archived()
+    assert not [
+        m for m in repo.read(["messages"], live_only=True)["messages"] if m["id"] == "mail-2"
+    ]
+    (row,) = repo.read_rows("messages", ["mail-2"])
+    assert row["body"] == f"{BODY} (2)"
+
+
+def test_read_rows_after_a_view_asks_single_rows_and_the_log_holds_the_rest(make_sheets_repo):
+    """Test that on the Sheet the mails a view saw are read as single rows at the
+    positions that view found, and a mail queued since comes from the log, free."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, n)) for n in (1, 2)])
+    office.compact_log(min_age=0)  # in the worksheet
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)  # the view
+    repo.commit([Insert("messages", mail(ticket, 3))])  # queued since: in the log only
+    asked, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        asked.append(list(ranges))
+        return real(key, ranges, params)
+
+    repo._http.values_batch_get = batch_get
+    found = repo.read_rows("messages", ["mail-2", "mail-1", "mail-3"])
+    assert [r["body"] for r in found] == [f"{BODY} (2)", f"{BODY} (1)", f"{BODY} (3)"]
+    ((*rows, log),) = asked
+    assert len(rows) == 2 and all(r.startswith("'messages'!A") for r in rows)
+    assert log.startswith("'_wijzigingen'!")
+    asked.clear()
+    assert [r["id"] for r in repo.read_rows("messages", ["mail-3"])] == ["mail-3"]
+    assert asked == []  # the log's row: no request
+
+
+def test_read_rows_after_a_hand_sort_still_gives_the_right_rows(make_sheets_repo, standin):
+    """Test that rows no longer where the view found them are read from the whole
+    worksheet, never taken from whatever row now stands there."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, n)) for n in (1, 2, 3)])
+    office.compact_log(min_age=0)
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    rows = standin.values(office.key, "messages")
+    width = max(len(r) for r in rows)
+    backwards = [rows[0]] + [r + [""] * (width - len(r)) for r in reversed(rows[1:])]
+    office._http.values_update(
+        office.key, "'messages'!A1", {"valueInputOption": "RAW"}, {"values": backwards}
+    )
+    found = repo.read_rows("messages", ["mail-1", "mail-3"])
+    assert [(r["id"], r["body"]) for r in found] == [
+        ("mail-1", f"{BODY} (1)"),
+        ("mail-3", f"{BODY} (3)"),
+    ]
+
+
+def test_a_mail_shown_with_its_text_is_marked_sent_in_one_request(make_sheets_repo, standin):
+    """Test that a mail whose text read_rows gave (Postvak) is changed on the kept copy:
+    one request, the texts kept."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, 1))])
+    office.compact_log(min_age=0)
+    repo = other_process(office, worksheet_refresh=KEPT)
+    (seen,) = [
+        m
+        for m in repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)["messages"]
+        if m["id"] == "mail-1"
+    ]
+    repo.read_rows("messages", ["mail-1"])
+    repo._grid(["messages"])
+    standin.reset_counts()
+    sent = {"status": "sent", "sent_at": "2026-11-24T10:05:00+01:00"}
+    repo.commit([Update("messages", "mail-1", seen["version"], sent)])
+    assert (standin.count(), standin.count("values.batchGet")) == (1, 0)
+    (row,) = [m for m in other_process(repo).read(["messages"])["messages"] if m["id"] == "mail-1"]
+    assert (row["status"], row["body"], row["html_body"]) == ("sent", f"{BODY} (1)", f"{HTML} (1)")
+
+
+def test_read_rows_reads_an_archived_mail_where_the_full_view_found_it(make_sheets_repo):
+    """Test that a mail in the archive worksheet, seen by a view of the whole store
+    (a search by number), is read as its single row there."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, n)) for n in (1, 2)])
+    (current,) = [t for t in office.read(["tickets"])["tickets"] if t["id"] == ticket["id"]]
+    at = "2026-11-24T10:00:00+01:00"
+    office.commit([Update("tickets", ticket["id"], current["version"], {"archived_at": at})])
+    office.move_archived()
+    office.compact_log(min_age=0)
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, columns=WITHOUT_MAIL_TEXTS)  # the archive included
+    asked, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        asked.append(list(ranges))
+        return real(key, ranges, params)
+
+    repo._http.values_batch_get = batch_get
+    (row,) = repo.read_rows("messages", ["mail-2"])
+    assert row["body"] == f"{BODY} (2)"
+    ((place, _log),) = asked
+    assert place.startswith("'messages_archief'!A")

@@ -19,6 +19,7 @@ import pytest
 
 from lib import mailer, services
 from lib.procedure import Message
+from lib.repository import Update
 from tests.flows import STAFF
 from tests.mail_support import (
     DESCRIPTION,
@@ -202,6 +203,30 @@ def test_two_senders_at_once_send_each_message_once(repo, smtp):
     assert total["sent"] == len(queued) and set(total) <= {"sent", "skipped"}
     assert smtp.message_ids() == Counter(dict.fromkeys(queued, 1))
     assert {m["status"] for m in messages(repo).values()} == {Message.SENT}
+
+
+def test_a_mail_claimed_by_another_sender_between_the_two_reads_is_not_sent(
+    repo, smtp, monkeypatch
+):
+    """The sender reads the mails without their texts, then the texts of those due: a
+    mail another sender claimed in between is no longer due, and is left to that one."""
+    office = dutch_office(repo)
+    submit(office)  # the receipt mail
+    (queued,) = messages(repo).values()
+    real = type(repo).read_rows
+
+    def claimed_meanwhile(self, table, ids):
+        rows = real(self, table, ids)
+        if rows and rows[0]["status"] == Message.QUEUED:  # the other sender's claim
+            values = {"status": Message.SENDING, "attempted_at": office.at.isoformat()}
+            repo.commit([Update("messages", queued["id"], queued["version"], values)])
+            return real(self, table, ids)
+        return rows
+
+    monkeypatch.setattr(type(repo), "read_rows", claimed_meanwhile)
+    assert deliver(office, smtp.settings()) == Counter()
+    assert smtp.received == []
+    assert messages(repo)[queued["message_id"]]["status"] == Message.SENDING
 
 
 def test_the_outbox_sends_in_the_background_after_a_write(sql_repo, smtp):

@@ -298,14 +298,17 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
             return None
         cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - MEND_AFTER))
         with self._shared.lock:
-            fold, state, lagging_since = self._shared.fold, {}, []
+            fold, state, whole, lagging_since = self._shared.fold, {}, {}, []
             for name in names:
                 state[name], lagging = overlay(name, kept[name], fold)
+                whole[name] = kept[name].whole | set(lagging)  # the log's rows are whole
                 lagging_since += [fold.changed_at.get((name, i), "") for i in lagging]
         if any(at < cutoff for at in lagging_since):
             return None
         if not all(
-            plannable_without(kept[ch.table].omitted, ch, state[ch.table]) for ch in changes
+            plannable_without(kept[t].omitted, ch, state[t], whole[t])
+            for ch in changes
+            for t in [ch.table]
         ):
             return None
         try:

@@ -44,8 +44,10 @@ class Sheet:
     added: int = 0
     free: list[int] = field(default_factory=list)  # blank rows before next_row, in order
     # Columns left out of the read (a page view has no use for mail texts): their
-    # cells are blank here, so such a copy never supplies a row to write back.
+    # cells are blank here, so such a row never becomes the base of a change; except
+    # the rows in `whole`, read whole since (the mails Postvak shows, read_rows).
     omitted: frozenset[str] = frozenset()
+    whole: set[str] = field(default_factory=set)
 
     def add(self, row: dict) -> None:
         """Place a row: in the first blank row (left by the archive), else after the last."""
@@ -152,16 +154,19 @@ def plan(
     return entry, results
 
 
-def plannable_without(omitted: frozenset[str], ch: Change, rows: dict[str, dict]) -> bool:
-    """Whether `ch` can be checked on rows read without the `omitted` columns.
+def plannable_without(
+    omitted: frozenset[str], ch: Change, rows: dict[str, dict], whole: set[str]
+) -> bool:
+    """Whether `ch` can be checked on rows read without the `omitted` columns, of which
+    those in `whole` are known whole (read so since, or the log's own rows).
 
-    Only a new row qualifies: an update or a repeated insert takes the stored row
-    as its base, and a base with blank texts would write them over the real ones.
+    A change to a row takes it as its base (an update, a repeated insert answers
+    with it): a base with blank texts would write them over the real ones.
     """
     if not omitted:
         return True
     if not isinstance(ch, Insert) or _row_id(ch) in rows:
-        return False
+        return _row_id(ch) in whole and not isinstance(ch, Redact)
     needed = {"number"} if ch.number_prefix else set()
     needed |= {ch.unique_column} if ch.unique_column else set()
     return not needed & omitted

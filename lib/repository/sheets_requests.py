@@ -8,26 +8,28 @@ guarded by its lock) are the repository's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gspread.exceptions import APIError
 
 from lib.repository import sheets_log
 from lib.repository.base import StoreUnavailable
-from lib.repository.sheets_archive import worksheets
+from lib.repository.sheets_archive import ARCHIVABLE, archive_title, worksheets
 from lib.repository.sheets_cells import (
     column_runs,
     dims,
     parse_sheet,
     quote,
     refusal_message,
+    row_range,
     run_range,
     stitched,
     trimmed,
 )
 from lib.repository.sheets_log import Fold
-from lib.repository.sheets_plan import Sheet
+from lib.repository.sheets_plan import Sheet, overlay
+from lib.schema import TABLES
 
 
 class SheetsRequests:
@@ -49,7 +51,6 @@ class SheetsRequests:
         behind our back (then it is read and folded again from the top). A worksheet
         with columns to `omit` is read as one range per run of the other columns.
         """
-        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
         shapes, omit = worksheets(), omit or {}
         runs = {n: column_runs(shapes[n], omit[n]) for n in names if omit.get(n)}
         ranges = [
@@ -57,22 +58,7 @@ class SheetsRequests:
             for n in names
             for r in ([run_range(shapes[n], run) for run in runs[n]] if n in runs else [quote(n)])
         ]
-        for _ in range(2):
-            with self._shared.lock:
-                start = max(self._shared.fold.count, 1)
-            end = str(max(through, start)) if through else ""
-            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
-            found = self._batch_get(ranges + [log_range], params)
-            with self._shared.lock:
-                if self._merge(start, found[-1]):
-                    fold = self._shared.fold
-                    break
-                self._shared.fold = Fold()  # the log was edited: fold it again
-        else:
-            raise StoreUnavailable(
-                "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
-                "(zie de handleiding) en probeer opnieuw."
-            )
+        found, fold = self._fetch_ranges(ranges, through)
         sheets, parts = {}, iter(found)
         for n in names:
             if n in runs:
@@ -81,6 +67,86 @@ class SheetsRequests:
             else:
                 sheets[n] = parse_sheet(shapes[n], next(parts))
         return sheets, fold
+
+    def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
+        """A row the worksheet copy this process keeps lacks, or holds at an older
+        version than the log, comes from the log (as any read would show it; a mail
+        queued since the worksheets were last written). The others are read at the
+        positions of that copy (any columns left out then), checked by id, with the
+        log laid over them, in one request. A row no longer where it was (sorted by
+        hand, moved to the archive) or unknown to both: the table whole."""
+        wanted = list(dict.fromkeys(ids))
+        titles = [table, archive_title(table)] if table in ARCHIVABLE else [table]
+        mutable = TABLES[table].mutable
+        places: dict[str, tuple[str, int]] = {}
+        with self._shared.lock:
+            copies = [(t, c[0]) for t in titles if (c := self._shared.worksheets.get(t))]
+            fold = self._shared.fold
+            logged = fold.rows.get(table, {})
+            for row_id in wanted:
+                title, copy = next(((t, c) for t, c in copies if row_id in c.rows), ("", None))
+                log_row, shown = logged.get(row_id), copy.rows[row_id] if copy else None
+                if log_row is not None and (
+                    shown is None or (mutable and shown["version"] < log_row["version"])
+                ):
+                    continue  # the log's row is the newer: no need to ask
+                places[row_id] = (title, copy.position[row_id] if copy else 0)
+        rows: dict[str, dict] = {}
+        if places and all(number for _, number in places.values()):
+            sheets, fold = self._fetch_rows(list(places.values()))
+            rows = {i: s.rows[i] for i, s in zip(places, sheets, strict=True) if i in s.rows}
+            self._keep_whole(places, rows)
+        if len(rows) < len(places):
+            found = {r["id"]: r for r in self._read([table], archive=True, omit={})[table]}
+            return [found[i] for i in wanted if i in found]
+        with self._shared.lock:
+            shown_rows = overlay(table, Sheet(rows=rows, position={}, next_row=0), fold)[0]
+        return [shown_rows[i] for i in wanted]
+
+    def _keep_whole(self, places: dict[str, tuple[str, int]], rows: dict[str, dict]) -> None:
+        """Put rows just read whole into the copy they were found in, where it has them
+        at the same version: a change to them is then checked on it (sheets.py
+        `_plan_on_kept`), e.g. a mail marked sent in Postvak."""
+        with self._shared.lock:
+            for row_id, row in rows.items():
+                kept = self._shared.worksheets.get(places[row_id][0])
+                copy = kept[0] if kept else None
+                if copy is not None and copy.rows.get(row_id, {}).get("version") == row.get(
+                    "version"
+                ):
+                    copy.rows[row_id] = row
+                    copy.whole.add(row_id)
+
+    def _fetch_rows(self, places: list[tuple[str, int]]) -> tuple[list[Sheet], Fold]:
+        """Single worksheet rows (title, row number), each parsed as a worksheet of one
+        row (empty where the row is blank), and the new log rows, in one read."""
+        shapes = worksheets()
+        found, fold = self._fetch_ranges([row_range(shapes[t], n) for t, n in places])
+        rows = [
+            parse_sheet(shapes[t], [shapes[t].column_names, *values])
+            for (t, _), values in zip(places, found, strict=True)
+        ]
+        return rows, fold
+
+    def _fetch_ranges(
+        self, ranges: list[str], through: int | None = None
+    ) -> tuple[list[list[list]], Fold]:
+        """The values of `ranges` and the log rows this process has not folded yet."""
+        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
+        for _ in range(2):
+            with self._shared.lock:
+                start = max(self._shared.fold.count, 1)
+            end = str(max(through, start)) if through else ""
+            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            found = self._batch_get(ranges + [log_range], params)
+            with self._shared.lock:
+                if self._merge(start, found[-1]):
+                    return found[:-1], self._shared.fold
+                self._shared.fold = Fold()  # the log was edited: fold it again
+        raise StoreUnavailable(
+            "Het werkblad _wijzigingen is met de hand gewijzigd; herstel het "
+            "(zie de handleiding) en probeer opnieuw."
+        )
 
     def _merge(self, start: int, values: list[list]) -> bool:
         """Fold log rows read from row `start`; False when they do not continue ours."""

@@ -133,6 +133,15 @@ class SqlRepository(Repository):
             only = {name: columns[name]} if columns and name in columns else None
             yield name, self.read([name], columns=only)[name]
 
+    def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
+        wanted, t, found = list(dict.fromkeys(ids)), SQL_TABLES[table], {}
+        with sql_engine.reading(self.engine) as conn:
+            for start in range(0, len(wanted), _IDS_PER_QUERY):
+                part = wanted[start : start + _IDS_PER_QUERY]
+                rows = sql_live.dicts(conn.execute(sa.select(t).where(t.c.id.in_(part))))
+                found.update((r["id"], r) for r in rows)
+        return [found[i] for i in wanted if i in found]
+
     def commit(self, changes: Sequence[Change]) -> list[dict]:
         check_changes(changes)
         with self.engine.begin() as conn:
@@ -180,6 +189,9 @@ class SqlRepository(Repository):
             exists = conn.execute(sa.select(table.c.id).where(table.c.id == ch.id)).first()
             raise Conflict(ch.table, ch.id) if exists else NotFound(ch.table, ch.id)
         return dict(conn.execute(sa.select(table).where(table.c.id == ch.id)).one()._mapping)
+
+
+_IDS_PER_QUERY = 500  # well below SQLite's limit of bound parameters
 
 
 def _query(table: sa.Table, names: Sequence[str] | None) -> sa.Select:

@@ -11,21 +11,20 @@ import contextlib
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-from streamlit.util import calc_hash
 
 from lib import accounts, app_settings, mailer, navigation
 from lib import config as config_module
 from lib.procedure import Actor, IllegalTransition, refuse
 from lib.repository import Conflict, NotFound, Repository, StoreUnavailable
-from lib.schema import SHARED_TABLES, WITHOUT_MAIL_TEXTS
+from lib.schema import MAIL_TEXTS, SHARED_TABLES, WITHOUT_MAIL_TEXTS
 from lib.services import Desk
 from lib.snapshot import Snapshot
 from lib.store import open_repository
@@ -69,9 +68,6 @@ def repository() -> Repository:
     return _config_and_repo(str(sorted(_secrets())))[1]
 
 
-# The pages that show a mail's text (schema.MAIL_TEXTS): a run that shows one reads it.
-MAIL_TEXT_PAGES = frozenset({"pages/postvak.py"})
-
 # Issue 10: the read is kept once per process and handed to every session as it is
 # (st.cache_resource: no pickled copy per session and period; callers never change
 # rows). Bounded: a few live reads (one per period and per writing session) and
@@ -81,26 +77,25 @@ LIVE_READS = 16
 FULL_READS = 2
 
 
-def _read_store(live: bool, texts: bool) -> dict:
+def _read_store(live: bool) -> dict:
     # Local accounts ride along in the same request, reduced to their session tokens
     # (lib/accounts.py): a password reset ends open sessions without a second read.
-    # Mail texts only where a page shows them (Postvak): they are most of a live read.
-    columns = None if texts else WITHOUT_MAIL_TEXTS
-    rows = repository().read((*SHARED_TABLES, "accounts"), live_only=live, columns=columns)
+    # The mails come without their texts, most of a live read's bytes: Postvak asks
+    # for those of the mails it shows (mail_texts).
+    tables = (*SHARED_TABLES, "accounts")
+    rows = repository().read(tables, live_only=live, columns=WITHOUT_MAIL_TEXTS)
     rows["accounts"] = accounts.session_tokens(rows["accounts"])
     return rows
 
 
 @st.cache_resource(max_entries=LIVE_READS, ttl=READ_TTL, show_spinner=False)
-def _read_live(
-    label: str, nonce: str, generation: int, epoch: str = "", texts: bool = False
-) -> dict:
-    return _read_store(live=True, texts=texts)
+def _read_live(label: str, nonce: str, generation: int, epoch: str = "") -> dict:
+    return _read_store(live=True)
 
 
 @st.cache_resource(max_entries=FULL_READS, ttl=READ_TTL, show_spinner=False)
-def _read(label: str, nonce: str, generation: int, epoch: str = "", texts: bool = False) -> dict:
-    return _read_store(live=False, texts=texts)
+def _read(label: str, nonce: str, generation: int, epoch: str = "") -> dict:
+    return _read_store(live=False)
 
 
 @st.cache_data(show_spinner=False)
@@ -147,8 +142,43 @@ def _retire(nonce: str, generation: int) -> None:
     """
     label, epoch = repository().label, _read_epoch()
     for cached in (_read_live, _read):
-        for texts in (False, True):
-            cached.clear(label, nonce, generation, epoch, texts)
+        cached.clear(label, nonce, generation, epoch)
+
+
+MAIL_TEXTS_KEPT = 500  # mails' texts kept per process: ten pages of Postvak
+
+
+@st.cache_resource
+def _kept_texts() -> dict:
+    return {"lock": threading.Lock(), "texts": OrderedDict()}
+
+
+def mail_texts(messages: list[dict]) -> dict[str, dict] | None:
+    """The texts (schema.MAIL_TEXTS) of these mails, by id: what a page view's read
+    leaves out, asked for the mails a page shows in one small request (none for the
+    ones asked before: kept per version, which a purge of the text raises). None when
+    the store does not answer."""
+    label, kept = repository().label, _kept_texts()
+    with kept["lock"]:
+        found = {
+            m["id"]: kept["texts"][key]
+            for m in messages
+            if (key := (label, m["id"], m["version"])) in kept["texts"]
+        }
+    missing = [m["id"] for m in messages if m["id"] not in found]
+    if not missing:
+        return found
+    try:
+        rows = repository().read_rows("messages", missing)
+    except StoreUnavailable:
+        return None
+    with kept["lock"]:
+        for row in rows:
+            found[row["id"]] = {c: row[c] for c in MAIL_TEXTS}
+            kept["texts"][(label, row["id"], row["version"])] = found[row["id"]]
+        while len(kept["texts"]) > MAIL_TEXTS_KEPT:
+            kept["texts"].popitem(last=False)
+    return found
 
 
 def effective_config() -> config_module.Config:
@@ -156,64 +186,31 @@ def effective_config() -> config_module.Config:
     return app_settings.applied(config(), snapshot())
 
 
-def snapshot(full: bool = False, texts: bool = False) -> Snapshot:
+def snapshot(full: bool = False) -> Snapshot:
     """The one read of this page view (one batched request, briefly cached).
 
     Live by default: archived reports and their rows left out (lib/archive.py).
     `full` adds the archive, for what reaches into history (a search by number,
-    Mijn meldingen's archive, Overzicht over an old period). The mails come
-    without their texts (schema.MAIL_TEXTS) unless `texts`, or the run shows a page
-    that shows them (MAIL_TEXT_PAGES): then the router's read, before the page runs,
-    already holds them, and the page's own ask costs no second read.
+    Mijn meldingen's archive, Overzicht over an old period).
     """
-    texts = texts or _shows_mail_texts()
     nonce, generation = _run_generation()
     # One Snapshot per script run (issue 10): its indexes are built once, however
-    # often the page, desk() and effective_config() ask; one with the texts serves
-    # an ask without them.
+    # often the page, desk() and effective_config() ask.
     ctx = get_script_run_ctx()
-    key = (nonce, generation, full, texts)
+    key = (nonce, generation, full)
     memo = getattr(ctx, "_kivido_snapshot", None)
-    if ctx is not None and memo and memo[0] is ctx.cursors:
-        for held in (key, (nonce, generation, full, True)):
-            if held in memo[1]:
-                return memo[1][held]
+    if ctx is not None and memo and memo[0] is ctx.cursors and key in memo[1]:
+        return memo[1][key]
     cached = _read if full else _read_live
     epoch = _read_epoch()
-    read = lambda: cached(repository().label, nonce, generation, epoch, texts)  # noqa: E731
-    kind = "met teksten" if texts else ""
-    snap = Snapshot(outage.guarded_read(read, repository(), config(), kind))
+    read = lambda: cached(repository().label, nonce, generation, epoch)  # noqa: E731
+    snap = Snapshot(outage.guarded_read(read, repository(), config()))
     if ctx is not None:
         if not (memo and memo[0] is ctx.cursors):
             memo = (ctx.cursors, {})
             ctx._kivido_snapshot = memo
         memo[1][key] = snap
     return snap
-
-
-def _shows_mail_texts() -> bool:
-    """Whether this run shows a page of MAIL_TEXT_PAGES.
-
-    Known before app.py's identity check and st.navigation: the page asked for
-    comes with the run (a click: the page's hash in the pages the last run
-    registered; an address typed or reloaded: its url path), so the first read is
-    the right one. A page run on its own says so in `guard`.
-    """
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return False
-    if getattr(ctx, "_kivido_mail_texts", None) is ctx.cursors:
-        return True
-    pages = ctx.pages_manager
-    wanted, stems = pages.intended_page_script_hash, {Path(p).stem for p in MAIL_TEXT_PAGES}
-    if not wanted:  # an address typed or reloaded: its url path
-        return pages.intended_page_name in stems
-    script = (pages.get_pages().get(wanted) or {}).get("script_path")
-    if script:  # a page the last run registered
-        return any(Path(script).as_posix().endswith(path) for path in MAIL_TEXT_PAGES)
-    # The pages are registered anew each run: st.Page's hash of its url path (app.py
-    # gives none, so the file's name).
-    return wanted in {calc_hash(stem) for stem in stems}
 
 
 def _run_generation() -> tuple[str, int]:
@@ -244,7 +241,7 @@ def derived(
     def shared():  # issue 10: kept once per data change for all sessions
         label = repository().label + (" (met archief)" if full else "")
         cached, epoch = (_read if full else _read_live), _read_epoch()
-        read = lambda: cached(repository().label, nonce, generation, epoch, False)  # noqa: E731
+        read = lambda: cached(repository().label, nonce, generation, epoch)  # noqa: E731
         return shared_frames.built(label, nonce, generation, name, tuple(tables), build, read)
 
     return outage.guarded(shared)
@@ -285,9 +282,6 @@ def guard(path: str) -> Actor:
     from lib.ui import identity
 
     leave_pages_folder_mode()
-    ctx = get_script_run_ctx()
-    if ctx is not None and path in MAIL_TEXT_PAGES:  # a page run on its own (tests)
-        ctx._kivido_mail_texts = ctx.cursors
     who = identity.current()
     if who is None:
         identity.sign_in_screen()

@@ -31,9 +31,7 @@ RETRY_KEY = "_outage_retry"
 
 @st.cache_resource
 def _last_good() -> dict:
-    # kind -> (rows, when read): a read without the mails' texts never stands in for
-    # one with them (Postvak would show, and open in a mail program, an empty text).
-    return {"reads": {}, "checked": 0.0, "lock": threading.Lock()}
+    return {"rows": None, "at": None, "checked": 0.0, "lock": threading.Lock()}
 
 
 def set_up(repo: Repository) -> None:
@@ -45,11 +43,8 @@ def set_up(repo: Repository) -> None:
         repo._kivido_ready = False
 
 
-def guarded_read(
-    read: Callable[[], dict], repo: Repository, config: Config, kind: str = ""
-) -> dict:
-    """`read()`, or during an outage the last good read of this `kind` (with a notice),
-    or a stop."""
+def guarded_read(read: Callable[[], dict], repo: Repository, config: Config) -> dict:
+    """`read()`, or during an outage the last good read (with a notice), or a stop."""
     last = _last_good()
     try:
         if not getattr(repo, "_kivido_ready", True):
@@ -57,12 +52,11 @@ def guarded_read(
             repo._kivido_ready = True
         rows = read()
     except StoreUnavailable as e:
-        if kind not in last["reads"]:
+        if last["rows"] is None:
             stop(e)
-        rows, at = last["reads"][kind]
-        _notice(e, at)
-        return rows
-    last["reads"][kind] = (rows, workdays.now())
+        _notice(e, last["at"])
+        return last["rows"]
+    last["rows"], last["at"] = rows, workdays.now()
     _deliver_waiting(repo, config, last)
     return rows
 

@@ -124,7 +124,7 @@ def with_archive(
 
         def read_live() -> dict:
             if not rows:
-                rows.append(ui._read_live(label, nonce, generation, epoch, False))
+                rows.append(ui._read_live(label, nonce, generation, epoch))
             return rows[0]
 
         live = built(label, nonce, generation, name, tuple(tables), build, read_live)
