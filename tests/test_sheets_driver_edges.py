@@ -1,0 +1,111 @@
+"""Edges of the Google Sheet driver (lib/repository/sheets.py) its other tests pass by.
+
+The service account given as a key file (the way `[sheets] service_account_file` of
+secrets.toml gives it, lib/store.py) and the options handed on with it; a redaction
+(the privacy purge, lib/privacy.py) taking its text out of the change log at once,
+and standing when that rewrite fails (the purge retries it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+
+from lib import privacy
+from lib.repository import Insert, Redact
+from lib.repository.sheets import SCOPES, SheetsRepository
+from tests.sheets_support import LOG, other_process
+
+EMAIL = "kivido@example.iam.gserviceaccount.com"
+ONE_OF = "Geef precies één van 'info' of 'file' voor het service-account."
+
+
+@pytest.fixture(scope="module")
+def account_info() -> dict:
+    """A service account's key as Google hands it out (a JSON file), with a fresh key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return {
+        "type": "service_account",
+        "client_email": EMAIL,
+        "private_key": pem,
+        "private_key_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+
+
+def test_a_key_file_gives_that_account_with_the_sheets_scope(account_info, tmp_path):
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps(account_info), encoding="utf-8")
+    repo = SheetsRepository.from_service_account(spreadsheet_key="1AbCdEfGhIjK", file=str(path))
+    credentials = repo._http.auth
+    assert credentials.service_account_email == EMAIL
+    assert tuple(credentials.scopes) == SCOPES
+
+
+@pytest.mark.parametrize("given", ["neither", "both"])
+def test_exactly_one_of_info_or_file_is_asked_for_in_dutch(account_info, tmp_path, given):
+    path = tmp_path / "service-account.json"
+    path.write_text(json.dumps(account_info), encoding="utf-8")
+    both = {"info": account_info, "file": str(path)}
+    with pytest.raises(ValueError, match=f"^{re.escape(ONE_OF)}$"):
+        SheetsRepository.from_service_account(
+            spreadsheet_key="1AbCdEfGhIjK", **(both if given == "both" else {})
+        )
+
+
+def test_the_options_go_to_the_repository(account_info):
+    """lib/store.py hands the app's refresh time and the API root on with the account."""
+    repo = SheetsRepository.from_service_account(
+        spreadsheet_key="1AbCdEfGhIjK",
+        info=account_info,
+        api_root="http://127.0.0.1:9/",
+        worksheet_refresh=60.0,
+    )
+    assert repo.worksheet_refresh == 60.0
+    assert repo._http.api_root == "http://127.0.0.1:9"
+
+
+# -- a redaction and the change log --------------------------------------------
+
+NOTE = "bel 06-12345678"
+
+
+def _log_cells(standin, repo) -> set[str]:
+    return {str(c) for row in standin.values(repo.key, LOG) for c in row}
+
+
+def _redacted(repo) -> None:
+    repo.commit([Insert("events", {"id": "e1", "ticket_id": "t1", "note": NOTE})])
+    repo.commit([Redact("events", "e1", {"note": privacy.MARKER})])
+
+
+def test_a_redaction_takes_the_text_out_of_the_change_log_at_once(sheets_repo, standin):
+    _redacted(sheets_repo)
+    assert not any(NOTE in cell for cell in _log_cells(standin, sheets_repo))
+    for repo in (sheets_repo, other_process(sheets_repo)):
+        assert repo.get("events", "e1")["note"] == privacy.MARKER
+
+
+def test_a_redaction_stands_when_the_log_rewrite_fails(sheets_repo, standin, caplog):
+    """The redaction won in the log; only the rewrite of older log rows failed: the
+    purge retries that (scrub_history), the commit does not fail for it."""
+    sheets_repo.commit([Insert("events", {"id": "e1", "ticket_id": "t1", "note": NOTE})])
+    standin.inject("503", kind="values.batchUpdate", times=5)  # every attempt of the rewrite
+    with caplog.at_level(logging.WARNING, logger="kivido.sheets"):
+        sheets_repo.commit([Redact("events", "e1", {"note": privacy.MARKER})])
+    assert caplog.records and all(r.levelno == logging.WARNING for r in caplog.records)
+    assert sheets_repo.get("events", "e1")["note"] == privacy.MARKER
+    assert any(NOTE in cell for cell in _log_cells(standin, sheets_repo))
+    sheets_repo.scrub_history()
+    assert not any(NOTE in cell for cell in _log_cells(standin, sheets_repo))
