@@ -3,21 +3,27 @@
 The service account given as a key file (the way `[sheets] service_account_file` of
 secrets.toml gives it, lib/store.py) and the options handed on with it; a redaction
 (the privacy purge, lib/privacy.py) taking its text out of the change log at once,
-and standing when that rewrite fails (the purge retries it).
+and standing when that rewrite fails (the purge retries it); the log's times in UTC
+whatever the machine's zone; a kept copy after Google refused the lagging rows.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import time
+from datetime import UTC, datetime
 
 import pytest
+import requests
+from gspread.exceptions import APIError
 
 from lib import privacy
-from lib.repository import Insert, Redact
+from lib.repository import Insert, Redact, Update, sheets_log
 from lib.repository.sheets import SCOPES, SheetsRepository
-from tests.sheets_support import LOG, other_process
+from tests.sheets_support import LOG, other_process, ticket
 
 EMAIL = "kivido@example.iam.gserviceaccount.com"
 ONE_OF = "Geef precies één van 'info' of 'file' voor het service-account."
@@ -109,3 +115,67 @@ def test_a_redaction_stands_when_the_log_rewrite_fails(sheets_repo, standin, cap
     assert any(NOTE in cell for cell in _log_cells(standin, sheets_repo))
     sheets_repo.scrub_history()
     assert not any(NOTE in cell for cell in _log_cells(standin, sheets_repo))
+
+
+# -- the log's times -------------------------------------------------------------
+
+
+@pytest.fixture
+def far_east():
+    """The machine's zone fourteen hours ahead of UTC (Kiribati), restored afterwards."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT-14"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_the_change_log_keeps_its_times_in_utc(sheets_repo, standin, far_east):
+    """compact_log's age and MEND_AFTER compare the log's times with UTC ("...Z")."""
+    sheets_repo.commit([ticket("t1")])
+    entry = sheets_log.parse(standin.values(sheets_repo.key, LOG)[-1])
+    at = datetime.strptime(entry.at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - at).total_seconds()) < 60
+
+
+# -- a kept copy after the lagging rows were refused -----------------------------
+
+
+def _refused(response_text: str = "Invalid requests[0].updateCells") -> APIError:
+    answer = requests.Response()
+    answer.status_code = 400
+    error = {"code": 400, "message": response_text, "status": "INVALID_ARGUMENT"}
+    answer._content = json.dumps({"error": error}).encode()
+    return APIError(answer)
+
+
+def test_after_google_refused_the_lagging_rows_the_next_commit_reads_again(
+    make_sheets_repo, standin, monkeypatch
+):
+    """When Google refuses the lagging rows (twice) the change goes alone. Only worksheets
+    read for a commit *with those rows written* are kept to check the next commits on
+    (`_decide`); this read was not, so the next commit reads and writes the rows."""
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    elsewhere = other_process(repo)
+    elsewhere.commit([ticket("t1", description="eerste")])  # t1 lags in the worksheet
+    first = elsewhere.get("tickets", "t1")
+    http, real = repo._http, repo._http.batch_update
+
+    def refusing(key, body):
+        if any("updateCells" in r for r in body["requests"]):
+            raise _refused()
+        return real(key, body)
+
+    monkeypatch.setattr(http, "batch_update", refusing)
+    repo.commit([Update("tickets", "t1", first["version"], {"description": "tweede"})])
+    monkeypatch.setattr(http, "batch_update", real)
+    assert "eerste" not in str(standin.values(repo.key, "tickets"))  # refused: still lags
+    standin.reset_counts()
+    repo.commit([ticket("t2")])
+    assert standin.count("values.batchGet") == 1
+    assert "tweede" in str(standin.values(repo.key, "tickets"))
