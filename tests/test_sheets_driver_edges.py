@@ -4,7 +4,9 @@ The service account given as a key file (the way `[sheets] service_account_file`
 secrets.toml gives it, lib/store.py) and the options handed on with it; a redaction
 (the privacy purge, lib/privacy.py) taking its text out of the change log at once,
 and standing when that rewrite fails (the purge retries it); the log's times in UTC
-whatever the machine's zone; a kept copy after Google refused the lagging rows.
+whatever the machine's zone; Google refusing the lagging rows (a commit goes alone,
+compact_log fails) or the whole write (no access: not retried), and a failed write
+leaving page views to the Sheet, not to memory.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import requests
 from gspread.exceptions import APIError
 
 from lib import privacy
-from lib.repository import Insert, Redact, Update, sheets_log
+from lib.repository import Insert, OutcomeUnknown, Redact, StoreUnavailable, Update, sheets_log
 from lib.repository.sheets import SCOPES, SheetsRepository
 from tests.sheets_support import LOG, other_process, ticket
 
@@ -145,10 +147,13 @@ def test_the_change_log_keeps_its_times_in_utc(sheets_repo, standin, far_east):
 # -- a kept copy after the lagging rows were refused -----------------------------
 
 
-def _refused(response_text: str = "Invalid requests[0].updateCells") -> APIError:
+def _refused(code: int = 400, text: str = "Invalid requests[0].updateCells") -> APIError:
+    """Google's refusal of a batchUpdate: 400 for a request it finds invalid (a row
+    beyond a worksheet shrunk by hand), 403 when the account may no longer edit."""
     answer = requests.Response()
-    answer.status_code = 400
-    error = {"code": 400, "message": response_text, "status": "INVALID_ARGUMENT"}
+    answer.status_code = code
+    status = "INVALID_ARGUMENT" if code == 400 else "PERMISSION_DENIED"
+    error = {"code": code, "message": text, "status": status}
     answer._content = json.dumps({"error": error}).encode()
     return APIError(answer)
 
@@ -179,3 +184,77 @@ def test_after_google_refused_the_lagging_rows_the_next_commit_reads_again(
     repo.commit([ticket("t2")])
     assert standin.count("values.batchGet") == 1
     assert "tweede" in str(standin.values(repo.key, "tickets"))
+
+
+def _refusing_rows(monkeypatch, repo) -> None:
+    """Google refuses every batchUpdate that writes worksheet rows (400)."""
+    http = repo._http
+    real = http.batch_update
+
+    def refusing(key, body):
+        if any("updateCells" in r for r in body["requests"]):
+            raise _refused()
+        return real(key, body)
+
+    monkeypatch.setattr(http, "batch_update", refusing)
+
+
+def test_compact_log_fails_when_google_refuses_the_lagging_rows(
+    make_sheets_repo, standin, monkeypatch
+):
+    """compact_log exists to write the rows the worksheets lag on: it cannot go without
+    them (`mend_required`), it says it failed, and a later run writes them."""
+    repo = make_sheets_repo()
+    other_process(repo).commit([ticket("t1", description="eerste")])  # t1 lags
+    log_before = standin.values(repo.key, LOG)
+    _refusing_rows(monkeypatch, repo)
+    with pytest.raises(StoreUnavailable):
+        repo.compact_log(min_age=0)
+    monkeypatch.undo()
+    assert "eerste" not in str(standin.values(repo.key, "tickets"))
+    assert standin.values(repo.key, LOG) == log_before  # no basis row without the rows
+    repo.compact_log(min_age=0)
+    assert "eerste" in str(standin.values(repo.key, "tickets"))
+
+
+def test_a_write_refused_for_want_of_access_is_not_retried(make_sheets_repo, monkeypatch):
+    """Only a refusal of the worksheet rows is worth another try (the sizes looked up
+    again, then the change alone); without edit rights every try fails alike."""
+    repo = make_sheets_repo()
+    other_process(repo).commit([ticket("t1")])  # t1 lags: this commit writes it along
+    tries = []
+
+    def no_access(key, body):
+        tries.append(body)
+        raise _refused(403, "The caller does not have permission")
+
+    monkeypatch.setattr(repo._http, "batch_update", no_access)
+    with pytest.raises(OutcomeUnknown):  # the change refused, and the void row as well
+        repo.commit([ticket("t2")])
+    assert len(tries) == 2
+
+
+@pytest.mark.parametrize("failure", ["unavailable", "no access"])
+def test_after_a_failed_write_a_page_view_asks_the_sheet(
+    make_sheets_repo, standin, monkeypatch, failure
+):
+    """The Sheet failed: the next view shows what the Sheet holds, not this process's memory
+    of its last answer (one read of the log; the kept worksheets as they were)."""
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    repo.commit([ticket("t1")])
+    repo.read(["tickets"])  # a page view: the worksheets kept
+    if failure == "unavailable":
+        standin.inject("503", kind="spreadsheets.batchUpdate", times=10)
+    else:
+
+        def no_access(key, body):
+            raise _refused(403, "The caller does not have permission")
+
+        monkeypatch.setattr(repo._http, "batch_update", no_access)
+    with pytest.raises((OutcomeUnknown, StoreUnavailable)):
+        repo.commit([ticket("t2")])
+    monkeypatch.undo()
+    standin.reset_counts()
+    assert [t["id"] for t in repo.read(["tickets"])["tickets"]] == ["t1"]
+    assert standin.count("values.batchGet") == 1
