@@ -258,3 +258,21 @@ def test_after_a_failed_write_a_page_view_asks_the_sheet(
     standin.reset_counts()
     assert [t["id"] for t in repo.read(["tickets"])["tickets"]] == ["t1"]
     assert standin.count("values.batchGet") == 1
+
+
+def test_a_commit_after_someone_shifted_the_log_by_hand_still_gets_its_verdict(
+    make_sheets_repo, standin
+):
+    """A row inserted by hand above the log's rows moves them down: the write's answer no
+    longer continues what this process folded, so it reads the log again from the top."""
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    repo.commit([ticket("t1", description="eerste")])
+    (seen,) = repo.read(["tickets"])["tickets"]  # a page view: the next commit reads nothing
+    log_id = repo._shared.grid[LOG]["sheetId"]
+    span = {"sheetId": log_id, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+    repo._http.batch_update(repo.key, {"requests": [{"insertDimension": {"range": span}}]})
+    changed = Update("tickets", "t1", seen["version"], {"description": "tweede"})
+    assert repo.commit([changed])[0]["description"] == "tweede"
+    for process in (repo, other_process(repo)):
+        assert process.get("tickets", "t1")["description"] == "tweede"
