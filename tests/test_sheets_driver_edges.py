@@ -6,7 +6,8 @@ secrets.toml gives it, lib/store.py) and the options handed on with it; a redact
 and standing when that rewrite fails (the purge retries it); the log's times in UTC
 whatever the machine's zone; Google refusing the lagging rows (a commit goes alone,
 compact_log fails) or the whole write (no access: not retried), and a failed write
-leaving page views to the Sheet, not to memory.
+leaving page views to the Sheet, not to memory; worksheets grown to fit the rows the
+log has ahead of them (one row short of room).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from gspread.exceptions import APIError
 from lib import privacy
 from lib.repository import Insert, OutcomeUnknown, Redact, StoreUnavailable, Update, sheets_log
 from lib.repository.sheets import SCOPES, SheetsRepository
+from lib.schema import TABLES
 from tests.sheets_support import LOG, other_process, ticket
 
 EMAIL = "kivido@example.iam.gserviceaccount.com"
@@ -276,3 +278,19 @@ def test_a_commit_after_someone_shifted_the_log_by_hand_still_gets_its_verdict(
     assert repo.commit([changed])[0]["description"] == "tweede"
     for process in (repo, other_process(repo)):
         assert process.get("tickets", "t1")["description"] == "tweede"
+
+
+# -- growing the worksheets ------------------------------------------------------
+
+
+def _rows(standin, repo, table: str) -> dict[str, list]:
+    return {str(r[0]): r for r in standin.values(repo.key, table)[1:] if r and r[0]}
+
+
+def test_a_worksheet_one_row_short_grows_by_a_step(make_sheets_repo, standin):
+    """Five lagging reports and room for four: the worksheet grows by GROW_ROWS (500)."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)  # the column names and 4 rows
+    other_process(repo).commit([ticket(f"t{i}") for i in range(5)])  # they lag
+    repo.commit([ticket("u1")])  # writes t0..t4 along
+    assert set(_rows(standin, repo, "tickets")) == {f"t{i}" for i in range(5)}
+    assert repo._load_grid()["tickets"]["rowCount"] == 5 + 500
