@@ -7,7 +7,8 @@ and standing when that rewrite fails (the purge retries it); the log's times in 
 whatever the machine's zone; Google refusing the lagging rows (a commit goes alone,
 compact_log fails) or the whole write (no access: not retried), and a failed write
 leaving page views to the Sheet, not to memory; worksheets grown to fit the rows the
-log has ahead of them (one row short of room).
+log has ahead of them (one row short of room); the options of the constructor
+(the pause between tries), a read of some columns, and the grid sizes kept per process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 
 from lib import privacy
@@ -294,3 +296,39 @@ def test_a_worksheet_one_row_short_grows_by_a_step(make_sheets_repo, standin):
     repo.commit([ticket("u1")])  # writes t0..t4 along
     assert set(_rows(standin, repo, "tickets")) == {f"t{i}" for i in range(5)}
     assert repo._load_grid()["tickets"]["rowCount"] == 5 + 500
+
+
+# -- the constructor, the columns of a read, the grid sizes ------------------------
+
+
+def test_the_pause_between_tries_is_the_one_given(make_sheets_repo, standin):
+    """`sleep` is what the retrying client waits with (tests pass a short one)."""
+    pauses = []
+    repo = SheetsRepository(
+        spreadsheet_key=make_sheets_repo().key,
+        credentials=AnonymousCredentials(),
+        api_root=standin.url,
+        sleep=pauses.append,
+    )
+    standin.inject("503", kind="values.batchGet")
+    assert repo.read(["tickets"]) == {"tickets": []}
+    assert len(pauses) == 1
+
+
+def test_a_read_of_some_columns_hands_on_only_those(sheets_repo):
+    sheets_repo.commit([ticket("t1", description="eerste", status="new")])
+    for live_only in (False, True):
+        found = sheets_repo.read(
+            ["tickets"], live_only=live_only, columns={"tickets": ["id", "status"]}
+        )
+        assert found == {"tickets": [{"id": "t1", "status": "new"}]}
+
+
+def test_an_archive_run_on_a_sheet_set_up_here_asks_no_grid_sizes(sheets_repo, standin):
+    """The grid sizes are kept per process (setup looked them up): a run with nothing to
+    move is its one read."""
+    sheets_repo.commit([ticket("t1")])
+    sheets_repo.move_archived()
+    standin.reset_counts()
+    assert sheets_repo.move_archived() == 0
+    assert standin.count("spreadsheets.get") == 0
