@@ -26,7 +26,15 @@ from google.auth.credentials import AnonymousCredentials
 from gspread.exceptions import APIError
 
 from lib import privacy
-from lib.repository import Insert, OutcomeUnknown, Redact, StoreUnavailable, Update, sheets_log
+from lib.repository import (
+    Insert,
+    OutcomeUnknown,
+    Redact,
+    StoreUnavailable,
+    Update,
+    sheets,
+    sheets_log,
+)
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.schema import TABLES
 from tests.sheets_support import LOG, other_process, ticket
@@ -332,3 +340,26 @@ def test_an_archive_run_on_a_sheet_set_up_here_asks_no_grid_sizes(sheets_repo, s
     standin.reset_counts()
     assert sheets_repo.move_archived() == 0
     assert standin.count("spreadsheets.get") == 0
+
+
+def test_a_row_mended_in_place_counts_as_written_in_the_copy_kept(
+    make_sheets_repo, standin, monkeypatch
+):
+    """A lagging change to a row the worksheet holds is written at its place; the copy
+    kept for the next commits holds it there, so the next action is one request again."""
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    elsewhere = other_process(repo)
+    elsewhere.commit([ticket("t1", description="eerste"), ticket("t2")])
+    elsewhere.compact_log(min_age=0)  # both in the worksheet
+    first = elsewhere.get("tickets", "t1")
+    elsewhere.commit([Update("tickets", "t1", first["version"], {"description": "tweede"})])
+    time.sleep(3.1)  # the log's times are whole seconds: t1 lags over 2 s
+    other = elsewhere.get("tickets", "t2")
+    repo.commit([Update("tickets", "t2", other["version"], {"description": "derde"})])
+    assert "tweede" in str(standin.values(repo.key, "tickets"))  # written at its place
+    # t1 no longer lags in the copy kept; t2 does, for well under MEND_AFTER.
+    monkeypatch.setattr(sheets, "MEND_AFTER", 2.0)
+    standin.reset_counts()
+    repo.commit([ticket("t3")])
+    assert standin.count() == 1
