@@ -123,13 +123,16 @@ TESTS = {
         "tests/test_sheets_kept_copies.py",
     ],
     # The Sheet driver's commits and reads: kept copies (one request per action), the
-    # log's answers, races and lost answers against the stand-in.
+    # log's answers, races and lost answers against the stand-in; the full and live
+    # reads over the archive worksheets; the service account and other edges.
     "repository/sheets": [
         "tests/test_sheets_kept_copies.py",
         "tests/test_sheets_driver.py",
         "tests/test_sheets_incremental.py",
         "tests/test_late_answers.py",
         "tests/test_sheets_log.py",
+        "tests/test_sheets_archive.py",
+        "tests/test_sheets_driver_edges.py",
     ],
     # Its reads and the folding of the log, split out of lib/repository/sheets.py.
     "repository/sheets_requests": [
