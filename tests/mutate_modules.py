@@ -133,6 +133,7 @@ TESTS = {
         "tests/test_sheets_log.py",
         "tests/test_sheets_archive.py",
         "tests/test_sheets_driver_edges.py",
+        "tests/test_mail_texts_read.py",
     ],
     # Its reads and the folding of the log, split out of lib/repository/sheets.py.
     "repository/sheets_requests": [
@@ -140,6 +141,7 @@ TESTS = {
         "tests/test_sheets_driver.py",
         "tests/test_late_answers.py",
         "tests/test_sheets_log.py",
+        "tests/test_mail_texts_read.py",
     ],
     "repository": [
         "tests/test_contract.py",
