@@ -301,3 +301,60 @@ def test_read_rows_reads_an_archived_mail_where_the_full_view_found_it(make_shee
     assert row["body"] == f"{BODY} (2)"
     ((place, _log),) = asked
     assert place.startswith("'messages_archief'!A")
+
+
+def test_read_rows_takes_a_mail_changed_since_the_view_from_the_log(make_sheets_repo):
+    """Test that a mail changed after the view (the worksheet copy behind the log) comes
+    from the log, with no request, as any read would show it."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    office.commit([Insert("messages", mail(ticket, 1))])
+    office.compact_log(min_age=0)
+    repo = other_process(office, worksheet_refresh=KEPT)
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)  # the view
+    (seen,) = repo.read_rows("messages", ["mail-1"])
+    sent = {"status": "sent", "sent_at": "2026-11-24T10:05:00+01:00"}
+    repo.commit([Update("messages", "mail-1", seen["version"], sent)])
+    asked, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        asked.append(list(ranges))
+        return real(key, ranges, params)
+
+    repo._http.values_batch_get = batch_get
+    (row,) = repo.read_rows("messages", ["mail-1"])
+    assert (row["status"], row["version"], row["body"]) == (
+        "sent",
+        seen["version"] + 1,
+        f"{BODY} (1)",
+    )
+    assert asked == []
+
+
+def test_read_rows_shows_a_text_fixed_by_hand_in_the_worksheet(make_sheets_repo, standin):
+    """Test that a typo fixed by hand in a mail's text shows, as on any read: the
+    worksheet wins where it is as new as the log (lib/repository/sheets_plan.overlay),
+    also when the log still holds the row."""
+    office = make_sheets_repo()
+    ticket = Office(office).submit()
+    repo = other_process(office, worksheet_refresh=KEPT)
+    office.commit([Insert("messages", mail(ticket, 1, body="Beste Ruben, de pritner doet het."))])
+    # The next change to the worksheet writes the mail there, at the log's version.
+    office.commit([Insert("messages", mail(ticket, 2))])
+    repo.read(["messages"])  # this process folds the log: it holds the mail
+    rows = standin.values(office.key, "messages")
+    (number,) = [n for n, r in enumerate(rows, start=1) if r and r[0] == "mail-1"]
+    column = MESSAGES.column_names.index("body")
+    office._http.values_update(
+        office.key,
+        f"'messages'!{chr(ord('A') + column)}{number}",
+        {"valueInputOption": "RAW"},
+        {"values": [["Beste Ruben, de printer doet het."]]},
+    )
+    repo._shared.worksheets.clear()
+    repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)  # the view
+    (row,) = repo.read_rows("messages", ["mail-1"])
+    assert row["body"] == "Beste Ruben, de printer doet het."
+    assert [m["body"] for m in repo.read(["messages"])["messages"] if m["id"] == "mail-1"] == [
+        "Beste Ruben, de printer doet het."
+    ]
