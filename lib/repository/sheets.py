@@ -213,7 +213,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
                 self._shared.written_at = float("-inf")
             if fold is None:
                 _, fold = self._fetch([])
-        else:  # only what is not kept (Postvak after a page without the mail texts)
+        else:  # only what is not kept (a whole read after a view without the mail texts)
             fetched, fold = self._fetch(missing, omit=omit)
             sheets.update(fetched)
             if self.worksheet_refresh:
