@@ -45,3 +45,23 @@ def watched(repo: SheetsRepository) -> list[tuple[list[str], int]]:
 
     repo._http.values_batch_get = batch_get
     return seen
+
+
+def service_account_info(email: str) -> dict:
+    """A service account's key as Google hands it out (its JSON), with a fresh RSA key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return {
+        "type": "service_account",
+        "client_email": email,
+        "private_key": pem,
+        "private_key_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }

@@ -47,6 +47,18 @@ def answers(repo) -> list[str]:
     return seen
 
 
+def asked_ranges(repo) -> list[list[str]]:
+    """Record the ranges of every batchGet of `repo`, one list per request."""
+    asked, real = [], repo._http.values_batch_get
+
+    def batch_get(key, ranges, params=None):
+        asked.append(list(ranges))
+        return real(key, ranges, params)
+
+    repo._http.values_batch_get = batch_get
+    return asked
+
+
 def mail(ticket: dict, n: int, **fields) -> dict:
     """A mail of the report as the services queue one, its texts set apart."""
     row = {
@@ -134,13 +146,7 @@ def test_the_texts_read_after_a_view_without_them_asks_only_for_the_mails(make_s
     Office(office).submit()
     repo = other_process(office, worksheet_refresh=KEPT)
     repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)
-    ranges, real = [], repo._http.values_batch_get
-
-    def batch_get(key, asked, params=None):
-        ranges.append(list(asked))
-        return real(key, asked, params)
-
-    repo._http.values_batch_get = batch_get
+    ranges = asked_ranges(repo)
     found = repo.read(SHARED_TABLES, live_only=True)
     assert len(ranges) == 1
     assert ranges[0][:-1] == ["'messages'"]  # and the log's new rows
@@ -215,13 +221,7 @@ def test_read_rows_after_a_view_asks_single_rows_and_the_log_holds_the_rest(make
     repo = other_process(office, worksheet_refresh=KEPT)
     repo.read(SHARED_TABLES, live_only=True, columns=WITHOUT_MAIL_TEXTS)  # the view
     repo.commit([Insert("messages", mail(ticket, 3))])  # queued since: in the log only
-    asked, real = [], repo._http.values_batch_get
-
-    def batch_get(key, ranges, params=None):
-        asked.append(list(ranges))
-        return real(key, ranges, params)
-
-    repo._http.values_batch_get = batch_get
+    asked = asked_ranges(repo)
     found = repo.read_rows("messages", ["mail-2", "mail-1", "mail-3"])
     assert [r["body"] for r in found] == [f"{BODY} (2)", f"{BODY} (1)", f"{BODY} (3)"]
     ((*rows, log),) = asked
@@ -290,13 +290,7 @@ def test_read_rows_reads_an_archived_mail_where_the_full_view_found_it(make_shee
     office.compact_log(min_age=0)
     repo = other_process(office, worksheet_refresh=KEPT)
     repo.read(SHARED_TABLES, columns=WITHOUT_MAIL_TEXTS)  # the archive included
-    asked, real = [], repo._http.values_batch_get
-
-    def batch_get(key, ranges, params=None):
-        asked.append(list(ranges))
-        return real(key, ranges, params)
-
-    repo._http.values_batch_get = batch_get
+    asked = asked_ranges(repo)
     (row,) = repo.read_rows("messages", ["mail-2"])
     assert row["body"] == f"{BODY} (2)"
     ((place, _log),) = asked
@@ -315,13 +309,7 @@ def test_read_rows_takes_a_mail_changed_since_the_view_from_the_log(make_sheets_
     (seen,) = repo.read_rows("messages", ["mail-1"])
     sent = {"status": "sent", "sent_at": "2026-11-24T10:05:00+01:00"}
     repo.commit([Update("messages", "mail-1", seen["version"], sent)])
-    asked, real = [], repo._http.values_batch_get
-
-    def batch_get(key, ranges, params=None):
-        asked.append(list(ranges))
-        return real(key, ranges, params)
-
-    repo._http.values_batch_get = batch_get
+    asked = asked_ranges(repo)
     (row,) = repo.read_rows("messages", ["mail-1"])
     assert (row["status"], row["version"], row["body"]) == (
         "sent",

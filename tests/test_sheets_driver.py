@@ -14,7 +14,7 @@ from lib.repository.base import Conflict, Insert, StoreUnavailable, Update
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.repository.sheets_http import RetryingHTTPClient
 from lib.schema import TABLES
-from tests.sheets_support import LOG, NEVER, ticket, writes
+from tests.sheets_support import LOG, NEVER, service_account_info, ticket, writes
 
 # -- request budget -----------------------------------------------------------
 
@@ -246,22 +246,7 @@ def test_grid_growth_survives_a_lost_answer(make_sheets_repo, standin):
 
 def test_label_and_service_account_constructor():
     """Test the label and that service-account credentials get the Sheets scope."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    info = {
-        "type": "service_account",
-        "client_email": "kivido@example.iam.gserviceaccount.com",
-        "private_key": pem,
-        "private_key_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
+    info = service_account_info("kivido@example.iam.gserviceaccount.com")
     repo = SheetsRepository.from_service_account(spreadsheet_key="1AbCdEfGhIjK", info=info)
     assert repo.label == "Google Sheet (1AbCdEfG…)"
     assert tuple(repo._http.auth.scopes) == SCOPES

@@ -37,7 +37,7 @@ from lib.repository import (
 )
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.schema import TABLES
-from tests.sheets_support import LOG, other_process, ticket
+from tests.sheets_support import LOG, other_process, service_account_info, ticket
 
 EMAIL = "kivido@example.iam.gserviceaccount.com"
 ONE_OF = "Geef precies één van 'info' of 'file' voor het service-account."
@@ -46,22 +46,7 @@ ONE_OF = "Geef precies één van 'info' of 'file' voor het service-account."
 @pytest.fixture(scope="module")
 def account_info() -> dict:
     """A service account's key as Google hands it out (a JSON file), with a fresh key."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return {
-        "type": "service_account",
-        "client_email": EMAIL,
-        "private_key": pem,
-        "private_key_id": "1",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
+    return service_account_info(EMAIL)
 
 
 def test_a_key_file_gives_that_account_with_the_sheets_scope(account_info, tmp_path):
