@@ -51,43 +51,6 @@ def parse_sheet(table: Table, values: list[list], omitted: frozenset[str] = froz
     return sheet
 
 
-def column_runs(table: Table, omitted: frozenset[str]) -> list[list[int]]:
-    """The indexes of the columns read, in runs of neighbours: one A1 range each."""
-    runs: list[list[int]] = []
-    for i, column in enumerate(table.columns):
-        if column.name in omitted:
-            continue
-        if runs and runs[-1][-1] == i - 1:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
-
-
-def run_range(table: Table, run: list[int]) -> str:
-    return f"{quote(table.name)}!{column_letter(run[0] + 1)}:{column_letter(run[-1] + 1)}"
-
-
-def stitched(table: Table, runs: list[list[int]], parts: list[list[list]]) -> list[list]:
-    """The worksheet's values as if read whole, from one range per run of columns: the
-    left-out cells blank, their names in the header row (checked on whole reads)."""
-    width = len(table.columns)
-    rows = []
-    for number in range(max((len(p) for p in parts), default=0)):
-        cells: list = [""] * width
-        for run, part in zip(runs, parts, strict=True):
-            got = part[number] if number < len(part) else []
-            for index, value in zip(run, got, strict=False):
-                cells[index] = value
-        rows.append(cells)
-    if rows:
-        read = {i for run in runs for i in run}
-        for i, column in enumerate(table.columns):
-            if i not in read:
-                rows[0][i] = column.name
-    return rows
-
-
 def from_cell(col: Column, value: Any) -> Any:
     """A cell as UNFORMATTED_VALUE gives it (also when typed by hand) to its column type."""
     if isinstance(value, float) and value.is_integer():

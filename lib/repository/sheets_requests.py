@@ -17,18 +17,17 @@ from lib.repository import sheets_log
 from lib.repository.base import StoreUnavailable
 from lib.repository.sheets_archive import ARCHIVABLE, archive_title, worksheets
 from lib.repository.sheets_cells import (
-    column_runs,
+    beyond_grid,
     dims,
     parse_sheet,
     quote,
     refusal_message,
     row_range,
-    run_range,
-    stitched,
     trimmed,
 )
 from lib.repository.sheets_log import Fold
 from lib.repository.sheets_plan import Sheet, overlay
+from lib.repository.sheets_ranges import Reading, row_splits
 from lib.schema import TABLES
 
 
@@ -49,23 +48,32 @@ class SheetsRequests:
 
         The log is read from the last row already folded, to notice when it changed
         behind our back (then it is read and folded again from the top). A worksheet
-        with columns to `omit` is read as one range per run of the other columns.
+        is asked for in ranges (lib/repository/sheets_ranges.py): one per run of the
+        columns not omitted, and per stretch of rows after the long blank runs this
+        process saw in it last time. Should Google refuse one as beyond the grid
+        (rows deleted by hand since), the read is made again with whole worksheets.
         """
         shapes, omit = worksheets(), omit or {}
-        runs = {n: column_runs(shapes[n], omit[n]) for n in names if omit.get(n)}
-        ranges = [
-            r
-            for n in names
-            for r in ([run_range(shapes[n], run) for run in runs[n]] if n in runs else [quote(n)])
-        ]
-        found, fold = self._fetch_ranges(ranges, through)
+        with self._shared.lock:
+            splits = {n: self._shared.blank_runs.get(n, ()) for n in names}
+        readings = {n: Reading(shapes[n], omit.get(n, frozenset()), splits[n]) for n in names}
+        ranges = [r for n in names for r in readings[n].ranges()]
+        try:
+            found, fold = self._fetch_ranges(ranges, through)
+        except StoreUnavailable as err:
+            cause = err.__cause__
+            if not any(splits.values()) or not (isinstance(cause, APIError) and beyond_grid(cause)):
+                raise
+            with self._shared.lock:
+                for n in names:
+                    self._shared.blank_runs.pop(n, None)
+            return self._fetch(names, through, omit)
         sheets, parts = {}, iter(found)
         for n in names:
-            if n in runs:
-                values = stitched(shapes[n], runs[n], [next(parts) for _ in runs[n]])
-                sheets[n] = parse_sheet(shapes[n], values, omit[n])
-            else:
-                sheets[n] = parse_sheet(shapes[n], next(parts))
+            values = readings[n].values([next(parts) for _ in readings[n].ranges()])
+            sheets[n] = parse_sheet(shapes[n], values, omit.get(n, frozenset()))
+        with self._shared.lock:
+            self._shared.blank_runs.update({n: row_splits(sheets[n].free) for n in names})
         return sheets, fold
 
     def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
