@@ -17,6 +17,10 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
             texts of the mails it shows: a row each, in one more request)
   full_KiB  bytes of one read of every shared table, archive included (what the
             base at 932dfc8 reads when it reads the worksheets again)
+  first_KiB a process's first live read of the worksheets (no texts; the log's rows it
+            folded already): it does not know yet where the archive left long runs of
+            blank rows, so it pays for them once; every re-read after it starts a range
+            after each (lib/repository/sheets_ranges.py)
 
 The archived rows are then moved into the archive worksheets, as the weekly
 archive job leaves a Sheet (Repository.move_archived), so a worksheet re-read holds
@@ -38,7 +42,7 @@ from bench.full_store import extras
 from bench.page_views import PAGES, _shift_clock
 from lib import archive, workdays
 from lib.repository.sheets_http import RetryingHTTPClient
-from lib.schema import SHARED_TABLES
+from lib.schema import SHARED_TABLES, WITHOUT_MAIL_TEXTS
 from lib.snapshot import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,12 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             tables = _tables(n, args.live)
             _load_rows(standin, repo, tables)
             archived = sum(1 for t in tables["tickets"] if t["archived_at"])
-            before = dict(_traffic)
-            repo.read(SHARED_TABLES)
-            full = _traffic["bytes"] - before["bytes"]
-            before = dict(_traffic)
-            repo.read((*SHARED_TABLES, "accounts"), live_only=True)  # the mails' texts too
-            texts = _traffic["bytes"] - before["bytes"]
+            live_tables = (*SHARED_TABLES, "accounts")
+            full = _bytes_of(repo, SHARED_TABLES)
+            # the mails' texts too, as every page's re-read was before they were left out
+            texts = _bytes_of(repo, live_tables, live_only=True)
+            first = _bytes_of(repo, live_tables, live_only=True, columns=WITHOUT_MAIL_TEXTS)
             os.environ.update(
                 KIVIDO_STORE="sheets",
                 KIVIDO_SHEET_KEY=key,
@@ -137,12 +140,12 @@ def main(argv: list[str] | None = None) -> int:
                 again = _traffic["bytes"] - before["bytes"]
                 wire = _traffic["wire"] - before["wire"]
                 stem = Path(path).stem
-                rows.append((n, archived, stem, requests, got, again, wire, texts, full))
+                rows.append((n, archived, stem, requests, got, again, wire, first, texts, full))
                 print(rows[-1], file=sys.stderr, flush=True)
     head = ("reports", "archived", "page", "requests", "log_KiB", "reread_KiB", "wire_KiB")
     print(
-        "{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}{:>10}{:>10}".format(
-            *head, "texts_KiB", "full_KiB"
+        "{:>8} {:>8}  {:<16}{:>9}{:>9}{:>11}{:>10}{:>10}{:>10}{:>10}".format(
+            *head, "first_KiB", "texts_KiB", "full_KiB"
         )
     )
     for n, archived, page, requests, *sizes in rows:
@@ -150,12 +153,22 @@ def main(argv: list[str] | None = None) -> int:
         print(
             cells
             + "".join(
-                f"{b / 1024:>{w},.0f}" for b, w in zip(sizes, (9, 11, 10, 10, 10), strict=True)
+                f"{b / 1024:>{w},.0f}" for b, w in zip(sizes, (9, 11, 10, 10, 10, 10), strict=True)
             )
         )
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())
     return 0
+
+
+def _bytes_of(repo, tables, **options) -> int:
+    """Bytes of the answers to `repo.read(tables, **options)` as this process's first
+    read of the worksheets (it has folded the change log: only new log rows count)."""
+    repo._shared.worksheets.clear()
+    repo._shared.blank_runs.clear()
+    before = _traffic["bytes"]
+    repo.read(tables, **options)
+    return _traffic["bytes"] - before
 
 
 def _load_rows(standin, repo, tables: dict[str, list[dict]], *, move: bool = True) -> None:

@@ -29,6 +29,7 @@ MODULES = (
     "repository/sheets_log",
     "repository/sheets",
     "repository/sheets_requests",
+    "repository/sheets_ranges",
     "repository",
     "repository/base",
     "repository/sql",
@@ -141,6 +142,13 @@ TESTS = {
         "tests/test_sheets_driver.py",
         "tests/test_late_answers.py",
         "tests/test_sheets_log.py",
+        "tests/test_mail_texts_read.py",
+        "tests/test_sheets_blank_runs.py",
+    ],
+    # How a worksheet is asked for: column runs (the mail texts left out) and row
+    # stretches after long blank runs; each read checked against a whole read.
+    "repository/sheets_ranges": [
+        "tests/test_sheets_blank_runs.py",
         "tests/test_mail_texts_read.py",
     ],
     "repository": [

@@ -198,7 +198,7 @@ def test_postvak_asks_only_for_the_texts_of_the_mails_it_shows(office, standin, 
         at, seen = measured(standin, lambda: view(POSTVAK))
     assert seen == WITH_TEXTS
     view_read, texts_read = asked
-    assert "'messages'!A:H" in view_read and "'messages'" not in view_read
+    assert "'messages'!A1:H" in view_read and "'messages'" not in view_read
     shown = [b.key.removeprefix("verzonden-") for b in at.button if b.key.startswith("verzonden-")]
     assert shown and len(texts_read) == len(shown) + 1  # a row each, and the log's new rows
     assert all(r.startswith("'messages'!A") for r in texts_read[:-1])

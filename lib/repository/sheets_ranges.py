@@ -15,6 +15,7 @@ changes what is read (the ranges always cover every row and every column asked f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from lib.repository.sheets_cells import column_letter, quote
 from lib.schema import Table
@@ -39,27 +40,19 @@ def column_runs(table: Table, omitted: frozenset[str]) -> list[list[int]]:
     return runs
 
 
-def run_range(table: Table, run: list[int], first: int = 1, last: int | None = None) -> str:
+def run_range(table: Table, run: list[int], first: int, last: int | None) -> str:
     """Columns `run`, rows `first` to `last` (to the end when None)."""
     left, right = column_letter(run[0] + 1), column_letter(run[-1] + 1)
-    if first == 1 and last is None:
-        return f"{quote(table.name)}!{left}:{right}"
     return f"{quote(table.name)}!{left}{first}:{right}{'' if last is None else last}"
 
 
 def row_splits(free: list[int]) -> tuple[int, ...]:
     """The rows to begin a range at: the row after each of the SPLITS_MOST longest runs
     of at least SKIP_BLANK_ROWS blank rows in `free` (ascending row numbers)."""
-    runs: list[tuple[int, int]] = []  # (length, the row after the run)
-    start = 0
-    for i, number in enumerate(free):
-        if i == 0 or free[i - 1] != number - 1:
-            start = number
-        if i + 1 == len(free) or free[i + 1] != number + 1:
-            length = number - start + 1
-            if length >= SKIP_BLANK_ROWS:
-                runs.append((length, number + 1))
-    longest = sorted(runs, reverse=True)[:SPLITS_MOST]
+    # Neighbouring rows keep the same distance to their index in `free`.
+    runs = [[n for _, n in run] for _, run in groupby(enumerate(free), lambda p: p[1] - p[0])]
+    long = [(len(run), run[-1] + 1) for run in runs if len(run) >= SKIP_BLANK_ROWS]
+    longest = sorted(long, reverse=True)[:SPLITS_MOST]
     return tuple(sorted(after for _, after in longest))
 
 
@@ -80,7 +73,7 @@ def stitched(table: Table, runs: list[list[int]], parts: list[list[list]]) -> li
     left-out cells blank, their names in the header row (checked on whole reads)."""
     width = len(table.columns)
     rows = []
-    for number in range(max((len(p) for p in parts), default=0)):
+    for number in range(max(len(p) for p in parts)):  # a table has columns besides texts
         cells: list = [""] * width
         for run, part in zip(runs, parts, strict=True):
             got = part[number] if number < len(part) else []
