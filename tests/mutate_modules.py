@@ -136,7 +136,8 @@ TESTS = {
         "tests/test_sheets_driver_edges.py",
         "tests/test_mail_texts_read.py",
     ],
-    # Its reads and the folding of the log, split out of lib/repository/sheets.py.
+    # Its reads and the folding of the log, split out of lib/repository/sheets.py; the
+    # grid sizes kept true (the edges, the archive's and the compaction's growth).
     "repository/sheets_requests": [
         "tests/test_sheets_incremental.py",
         "tests/test_sheets_driver.py",
@@ -144,6 +145,9 @@ TESTS = {
         "tests/test_sheets_log.py",
         "tests/test_mail_texts_read.py",
         "tests/test_sheets_blank_runs.py",
+        "tests/test_sheets_driver_edges.py",
+        "tests/test_sheets_archive.py",
+        "tests/test_sheets_compaction.py",
     ],
     # How a worksheet is asked for: column runs (the mail texts left out) and row
     # stretches after long blank runs; each read checked against a whole read.

@@ -15,7 +15,9 @@ old finished reports with `archived_at` through ordinary commits; then
   read it (a purge, a late correction) stays in the log and comes back to the
   live worksheet, where reads find it first; the next move takes it again.
 - Blanked rows are reused for new rows (sheets_plan.Sheet.add), so a live
-  worksheet stays as large as the open work plus what a week brings.
+  worksheet stays as large as the open work plus what a week brings. Until then
+  (after a first move of years of history) a re-read skips the long blank runs
+  (lib/repository/sheets_ranges.py).
 
 The full read (exports, migrate, backups, the purge, search by number) asks for
 the archive worksheets in the same request and lays the live rows over them; a
