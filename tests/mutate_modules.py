@@ -164,12 +164,18 @@ TESTS = {
         "tests/test_live_read_rule.py",
         "tests/test_live_invoices_rule.py",
     ],
+    # The SQL store: its commits, setup's lines and reads (by id: test_mail_texts_read.py,
+    # test_sql_read_rows.py; in batches and a table at a time: test_read_columns.py,
+    # which seeds demo data, about 60 s of the tool's first pass).
     "repository/sql": [
         "tests/test_contract.py",
         "tests/test_repository_changes.py",
         "tests/test_sql_setup_lines.py",
         "tests/test_sql_engine.py",
         "tests/test_mutation_repository.py",
+        "tests/test_mail_texts_read.py",
+        "tests/test_sql_read_rows.py",
+        "tests/test_read_columns.py",
     ],
 }
 
