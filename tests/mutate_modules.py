@@ -75,6 +75,9 @@ TESTS = {
         "tests/test_overzicht_frames.py",
         "tests/test_overzicht_filter_reaches_every_frame.py",
         "tests/test_overzicht_long_names_and_cents.py",
+        # The people affected per outage (frames_from's affected frame, issue 14).
+        "tests/test_outages.py",
+        "tests/test_overzicht_steps_order.py",
     ],
     "reports_summary": [
         "tests/test_reports_costs.py",
