@@ -76,6 +76,9 @@ TESTS = {
         "tests/test_overzicht_frames.py",
         "tests/test_overzicht_filter_reaches_every_frame.py",
         "tests/test_overzicht_long_names_and_cents.py",
+        # The people affected per outage (frames_from's affected frame, issue 14).
+        "tests/test_outages.py",
+        "tests/test_overzicht_steps_order.py",
     ],
     "reports_summary": [
         "tests/test_reports_costs.py",
@@ -176,12 +179,18 @@ TESTS = {
         "tests/test_live_read_rule.py",
         "tests/test_live_invoices_rule.py",
     ],
+    # The SQL store: its commits, setup's lines and reads (by id: test_mail_texts_read.py,
+    # test_sql_read_rows.py; in batches and a table at a time: test_read_columns.py,
+    # which seeds demo data, about 60 s of the tool's first pass).
     "repository/sql": [
         "tests/test_contract.py",
         "tests/test_repository_changes.py",
         "tests/test_sql_setup_lines.py",
         "tests/test_sql_engine.py",
         "tests/test_mutation_repository.py",
+        "tests/test_mail_texts_read.py",
+        "tests/test_sql_read_rows.py",
+        "tests/test_read_columns.py",
     ],
 }
 
