@@ -16,7 +16,7 @@ import pytest
 
 from lib.repository import Insert, Update
 from lib.repository.base import complete_row
-from lib.repository.sheets_cells import quote, row_cells
+from lib.repository.sheets_cells import column_letter, quote, row_cells
 from lib.repository.sheets_ranges import row_splits
 from lib.schema import MAIL_TEXTS
 from tests.sheets_support import other_process, ticket, watched
@@ -173,3 +173,12 @@ def test_only_the_longest_runs_of_many_blank_rows_get_a_range():
     assert row_splits([]) == ()
     assert row_splits(list(range(10, 74))) == (74,)  # 64 rows, the last run
     assert row_splits(list(range(10, 73))) == ()
+
+
+def test_column_letters_are_a1s_and_a_column_before_a_is_refused():
+    """The ranges name columns as A1 notation does: A to Z, then AA, AB, ... AZ, BA."""
+    letters = {1: "A", 26: "Z", 27: "AA", 52: "AZ", 53: "BA", 702: "ZZ", 703: "AAA"}
+    assert {n: column_letter(n) for n in letters} == letters
+    for wrong in (0, -1):
+        with pytest.raises(ValueError):
+            column_letter(wrong)

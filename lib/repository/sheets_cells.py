@@ -81,6 +81,9 @@ def trimmed(cells: list) -> list:
 
 
 def column_letter(number: int) -> str:
+    """A1's letters of the 1-based column `number` (1 is A, 27 is AA)."""
+    if number < 1:  # a wrong index: refused, not looped on for ever
+        raise ValueError(f"column {number} does not exist")
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
