@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.repository import Insert, Update
+from lib.repository import Insert, StoreUnavailable, Update
 from lib.repository.base import complete_row
 from lib.repository.sheets_cells import column_letter, quote, row_cells
 from lib.repository.sheets_ranges import row_splits
@@ -60,8 +60,9 @@ def _whole(repo, table: str, omitted: frozenset) -> tuple:
     return _parsed(other_process(repo), table, omitted)
 
 
-def _parsed(repo, table: str, omitted: frozenset) -> tuple:
-    sheets, _ = repo._fetch([table], omit={table: omitted})
+def _parsed(repo, table: str, omitted: frozenset, *also: str) -> tuple:
+    """The worksheet as this process reads it (with `also`, in the same request)."""
+    sheets, _ = repo._fetch([table, *also], omit={table: omitted})
     sheet = sheets[table]
     return sheet.rows, sheet.position, sheet.free, sheet.next_row
 
@@ -131,11 +132,23 @@ def test_rows_deleted_by_hand_cost_one_more_read_not_an_error(sheets_repo, stand
     _parsed(sheets_repo, table, omitted)
     _delete_rows_by_hand(sheets_repo, table)
     standin.reset_counts()
-    again = _parsed(sheets_repo, table, omitted)
+    again = _parsed(sheets_repo, table, omitted, "locations")  # one without blank runs
     assert standin.count("values.batchGet") == 2
     assert again == _whole(sheets_repo, table, omitted)
     standin.reset_counts()
     _parsed(sheets_repo, table, omitted)
+    assert standin.count("values.batchGet") == 1
+
+
+def test_a_refusal_after_a_split_read_is_given_at_once(sheets_repo, standin):
+    """Only a range beyond the grid makes the read start again whole: Google refusing
+    the Sheet (its owner stopped sharing it) is told the user after one request."""
+    _lay_out(sheets_repo, "tickets")
+    _parsed(sheets_repo, "tickets", frozenset())
+    standin.unshare(sheets_repo.key)
+    standin.reset_counts()
+    with pytest.raises(StoreUnavailable, match="Geen toegang"):
+        _parsed(sheets_repo, "tickets", frozenset())
     assert standin.count("values.batchGet") == 1
 
 

@@ -39,10 +39,7 @@ class SheetsRequests:
             raise StoreUnavailable(refusal_message(err)) from err
 
     def _fetch(
-        self,
-        names: list[str],
-        through: int | None = None,
-        omit: Mapping[str, frozenset[str]] | None = None,
+        self, names: list[str], omit: Mapping[str, frozenset[str]] | None = None
     ) -> tuple[dict[str, Sheet], Fold]:
         """The worksheets and the log rows this process has not folded yet, in one read.
 
@@ -59,7 +56,7 @@ class SheetsRequests:
         readings = {n: Reading(shapes[n], omit.get(n, frozenset()), splits[n]) for n in names}
         ranges = [r for n in names for r in readings[n].ranges()]
         try:
-            found, fold = self._fetch_ranges(ranges, through)
+            found, fold = self._fetch_ranges(ranges)
         except StoreUnavailable as err:
             cause = err.__cause__
             if not any(splits.values()) or not (isinstance(cause, APIError) and beyond_grid(cause)):
@@ -67,7 +64,7 @@ class SheetsRequests:
             with self._shared.lock:
                 for n in names:
                     self._shared.blank_runs.pop(n, None)
-            return self._fetch(names, through, omit)
+            return self._fetch(names, omit)
         sheets, parts = {}, iter(found)
         for n in names:
             values = readings[n].values([next(parts) for _ in readings[n].ranges()])
@@ -136,16 +133,13 @@ class SheetsRequests:
         ]
         return rows, fold
 
-    def _fetch_ranges(
-        self, ranges: list[str], through: int | None = None
-    ) -> tuple[list[list[list]], Fold]:
+    def _fetch_ranges(self, ranges: list[str]) -> tuple[list[list[list]], Fold]:
         """The values of `ranges` and the log rows this process has not folded yet."""
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
         for _ in range(2):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
-            end = str(max(through, start)) if through else ""
-            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z{end}"
+            log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z"
             found = self._batch_get(ranges + [log_range], params)
             with self._shared.lock:
                 if self._merge(start, found[-1]):
