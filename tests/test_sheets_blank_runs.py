@@ -18,7 +18,7 @@ from lib.repository import Insert, StoreUnavailable, Update
 from lib.repository.base import complete_row
 from lib.repository.sheets_cells import column_letter, quote, row_cells
 from lib.repository.sheets_ranges import row_splits
-from lib.schema import MAIL_TEXTS
+from lib.schema import MAIL_TEXTS, TABLES
 from tests.sheets_support import other_process, ticket, watched
 
 # The worksheet as the archive may leave it: rows with data and runs of blank rows.
@@ -195,3 +195,16 @@ def test_column_letters_are_a1s_and_a_column_before_a_is_refused():
     for wrong in (0, -1):
         with pytest.raises(ValueError):
             column_letter(wrong)
+
+
+def test_a_number_typed_by_hand_in_a_text_cell_reads_as_stored(sheets_repo):
+    """A number someone types into a text cell of the Sheet (a measured figure in a
+    description) is read as stored, not as the Sheet displays it: the display rounds
+    to 10 significant digits."""
+    _lay_out(sheets_repo, "tickets")
+    column = TABLES["tickets"].column_names.index("description")
+    cell = f"'tickets'!{column_letter(column + 1)}2"
+    data = [{"range": cell, "values": [["1234.567890123"]]}]
+    body = {"valueInputOption": "USER_ENTERED", "data": data}
+    sheets_repo._http.values_batch_update(sheets_repo.key, body)
+    assert sheets_repo.get("tickets", "r0001")["description"] == "1234.567890123"
