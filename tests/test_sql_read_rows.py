@@ -14,8 +14,9 @@ import math
 import pytest
 import sqlalchemy as sa
 
-from lib.repository.base import Insert, Update, complete_row
+from lib.repository.base import Insert, Update
 from tests.flows import Office
+from tests.test_mail_texts_read import mail as queued_mail
 
 BATCH = 500  # ids per query: read_rows asks the SQL store by id in batches of 500
 ASKED = 1_200  # ids asked at once: more than two batches
@@ -27,20 +28,8 @@ def store(request):
 
 
 def mail(ticket: dict, n: int) -> dict:
-    return complete_row(
-        "messages",
-        {
-            "id": f"mail-{n}",
-            "ticket_id": ticket["id"],
-            "kind": "status",
-            "status": "queued",
-            "created_at": "2026-11-24T10:00:00+01:00",
-            "to_address": "ruben@kivido.example",
-            "subject": f"[{ticket['number']}] Uw melding is opgelost ({n})",
-            "body": f"Beste Ruben, de printer is weer in orde. ({n})",
-            "message_id": f"<mail-{n}@kivido.example>",
-        },
-    )
+    """A queued mail of the report (tests/test_mail_texts_read.py), its text known here."""
+    return queued_mail(ticket, n, body=f"Beste Ruben, de printer is weer in orde. ({n})")
 
 
 @pytest.fixture
