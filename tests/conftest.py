@@ -64,7 +64,7 @@ def standin():
 def make_sheets_repo(standin):
     """Factory: a SheetsRepository on a brand-new spreadsheet of the stand-in.
 
-    `sheets`/`rows` shape the new spreadsheet (default: only "Sheet1", like a
+    `sheets`/`rows`/`cols` shape the new spreadsheet (default: only "Sheet1", like a
     spreadsheet made by hand); `setup=False` leaves the worksheets to the test.
     """
 
@@ -72,6 +72,7 @@ def make_sheets_repo(standin):
         *,
         sheets: tuple[str, ...] = ("Sheet1",),
         rows: int = 1000,
+        cols: int = 26,
         setup: bool = True,
         spreadsheet_id: str | None = None,
         max_attempts: int = 5,
@@ -83,6 +84,7 @@ def make_sheets_repo(standin):
             sheets=sheets,
             spreadsheet_id=spreadsheet_id,
             rows=rows,
+            cols=cols,
         )
         repo = SheetsRepository(
             spreadsheet_key=key,

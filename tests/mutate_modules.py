@@ -138,6 +138,7 @@ TESTS = {
         "tests/test_sheets_archive.py",
         "tests/test_sheets_driver_edges.py",
         "tests/test_mail_texts_read.py",
+        "tests/test_sheets_grid_and_log.py",
     ],
     # Its reads and the folding of the log, split out of lib/repository/sheets.py; the
     # grid sizes kept true (the edges, the archive's and the compaction's growth).
@@ -151,6 +152,9 @@ TESTS = {
         "tests/test_sheets_driver_edges.py",
         "tests/test_sheets_archive.py",
         "tests/test_sheets_compaction.py",
+        # The grid sizes kept after growing; the log edited by hand; the protected flag.
+        "tests/test_sheets_grid_and_log.py",
+        "tests/test_sheets_setup.py",
     ],
     # How a worksheet is asked for: column runs (the mail texts left out) and row
     # stretches after long blank runs; each read checked against a whole read.

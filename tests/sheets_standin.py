@@ -260,6 +260,14 @@ class SheetsStandIn:
                 raise KeyError(sheet)
             return found.box(0, 0, found.rows - 1, found.cols - 1, "FORMULA")
 
+    def size(self, spreadsheet_id: str, sheet: str) -> tuple[int, int]:
+        """A sheet's grid: (rows, columns), as spreadsheets.get gives them."""
+        with self._lock:
+            found = self._books[spreadsheet_id].find(sheet)
+            if found is None:
+                raise KeyError(sheet)
+            return found.rows, found.cols
+
     def unshare(self, spreadsheet_id: str) -> None:
         """Take the caller's access away, as an owner who stops sharing with the service
         account does: every request on it is then refused with Google's 403."""

@@ -9,7 +9,7 @@ import time
 
 from lib.repository.sheets_log import TITLE as LOG
 from tests.flows import Office
-from tests.sheets_support import other_process, watched
+from tests.sheets_support import other_process, ticket, watched
 
 
 def test_a_page_view_reads_only_the_new_log_rows(make_sheets_repo, standin):
@@ -82,3 +82,14 @@ def test_the_view_after_ones_own_write_is_served_from_its_answer(
     rows = repo.read(tables)
     assert standin.count() == standin.count("values.batchGet") == 1  # the new log rows
     assert theirs["id"] in {t["id"] for t in rows["tickets"]}
+
+
+def test_only_the_one_view_after_ones_own_write_is_served_from_memory(make_sheets_repo):
+    """Also when that view had to read the worksheets (not kept yet): the next view asks
+    the Sheet, so another process's change made meanwhile shows at once."""
+    repo = make_sheets_repo()
+    repo.worksheet_refresh = 60.0
+    repo.commit([ticket("t1")])
+    assert [r["id"] for r in repo.read(["tickets"])["tickets"]] == ["t1"]
+    other_process(repo).commit([ticket("t2")])
+    assert sorted(r["id"] for r in repo.read(["tickets"])["tickets"]) == ["t1", "t2"]

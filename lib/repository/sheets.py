@@ -209,10 +209,12 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         now = time.monotonic()
         sheets = self._usable(titles, now, omit)
         missing = [t for t in titles if t not in sheets]
+        with self._shared.lock:  # once: the view that follows the write
+            fresh = now - self._shared.written_at < LOG_FRESH
+            self._shared.written_at = float("-inf")
         if not missing:
-            with self._shared.lock:  # once: the view that follows the write
-                fold = self._shared.fold if now - self._shared.written_at < LOG_FRESH else None
-                self._shared.written_at = float("-inf")
+            with self._shared.lock:
+                fold = self._shared.fold if fresh else None
             if fold is None:
                 _, fold = self._fetch([])
         else:  # only what is not kept (a whole read after a view without the mail texts)

@@ -191,19 +191,17 @@ class SheetsRequests:
         return self._shared.grid
 
     def _count_growth(self, requests: list[dict]) -> None:
-        """Keep the cached sizes true after a batchUpdate that went through."""
+        """Keep the cached sizes true after a batchUpdate that went through.
+
+        Only the sizes: whether the log is hidden and protected is read by setup
+        alone, which loads the grid afresh each time.
+        """
         grid = self._shared.grid
         if grid is None:
             return
         by_id = {d["sheetId"]: d for d in grid.values()}
         for req in requests:
-            kind, spec = next(iter(req.items()))
-            if kind == "appendDimension" and spec["sheetId"] in by_id:
+            spec = req.get("appendDimension")
+            if spec is not None and spec["sheetId"] in by_id:
                 size = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
                 by_id[spec["sheetId"]][size] += spec["length"]
-            elif kind == "updateSheetProperties" and spec["properties"]["sheetId"] in by_id:
-                by_id[spec["properties"]["sheetId"]]["hidden"] = True
-            elif kind == "addProtectedRange":
-                sheet_id = spec["protectedRange"]["range"]["sheetId"]
-                if sheet_id in by_id:
-                    by_id[sheet_id]["protected"] = True
