@@ -214,6 +214,29 @@ def test_compact_log_fails_when_google_refuses_the_lagging_rows(
     assert "eerste" in str(standin.values(repo.key, "tickets"))
 
 
+@pytest.mark.parametrize("kept", [0, 1], ids=["no value ranges", "one range short"])
+def test_an_answer_short_of_ranges_is_a_dutch_error_and_nothing_is_taken(sheets_repo, kept):
+    """Fewer value ranges than asked (an answer cut short on its way): the read is
+    refused with a message; nothing of it is folded or kept."""
+    sheets_repo.commit([ticket("t1")])
+    real = sheets_repo._http.values_batch_get
+
+    def cut_short(key, ranges, params=None):
+        answer = real(key, ranges, params)
+        if kept:
+            return {**answer, "valueRanges": answer["valueRanges"][:kept]}
+        return {k: v for k, v in answer.items() if k != "valueRanges"}
+
+    fresh = other_process(sheets_repo)
+    fresh._http.values_batch_get = cut_short
+    with pytest.raises(StoreUnavailable) as refused:
+        fresh.read(["tickets"])
+    assert str(refused.value) == "De Google Sheet gaf een onvolledig antwoord; probeer opnieuw."
+    assert fresh._shared.fold.count == 0
+    fresh._http.values_batch_get = real
+    assert [r["id"] for r in fresh.read(["tickets"])["tickets"]] == ["t1"]
+
+
 def test_a_write_refused_for_want_of_access_is_not_retried(make_sheets_repo, monkeypatch):
     """Only a refusal of the worksheet rows is worth another try (the sizes looked up
     again, then the change alone); without edit rights every try fails alike."""

@@ -135,7 +135,7 @@ class SheetsRequests:
 
     def _fetch_ranges(self, ranges: list[str]) -> tuple[list[list[list]], Fold]:
         """The values of `ranges` and the log rows this process has not folded yet."""
-        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
+        params = {"valueRenderOption": "UNFORMATTED_VALUE"}  # by rows: the API's default
         for _ in range(2):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
@@ -186,7 +186,7 @@ class SheetsRequests:
         meta = self._call(self._http.fetch_sheet_metadata, self.key)
         self._shared.grid = {
             s["properties"]["title"]: dims(s["properties"], bool(s.get("protectedRanges")))
-            for s in meta.get("sheets", [])
+            for s in meta["sheets"]  # a spreadsheet has at least one
         }
         return self._shared.grid
 
