@@ -9,7 +9,7 @@ not the drivers.
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -74,3 +74,46 @@ def test_one_communication_task_per_outage_and_location(office):
     assert sorted(asked) == sorted(
         [(first["id"], here), (first["id"], there), (second["id"], here)]
     )
+
+
+def test_every_location_named_before_the_triage_gets_its_task_at_the_triage(office):
+    """Issue 14 item 5: people at two other locations joined the new phone outage before
+    the MAZ assessed it; the urgent triage opens step 6 at all three locations."""
+    first = report(office, staff(1), location=HERE, category="telefonie")
+    join(office, staff(2), first, THERE)
+    join(office, staff(3), first, "demo-vlinder")
+    assert _tasks(office) == []  # step 6 comes with the assessment
+    office.triage(first, urgent=True, reason="Geen telefoon")
+    assert _tasks(office) == sorted((first["id"], loc) for loc in (HERE, THERE, "demo-vlinder"))
+
+
+@pytest.mark.parametrize(
+    ("category", "blocks", "suggested"),
+    [
+        ("telefonie", False, "urgent"),  # 2.1: no telephone traffic is urgent
+        ("server", False, "urgent"),  # 2.1: the server is down
+        ("printen", True, "urgent"),  # 2.1: office staff cannot work
+        ("printen", False, "niet_urgent"),  # 2.2: cannot print
+        ("internet_locatie", False, "niet_urgent"),  # 2.2: no internet at a location
+    ],
+)
+def test_the_suggested_urgency_follows_the_procedures_examples(office, category, blocks, suggested):
+    """2.1 and 2.2's examples: a suggestion for the MAZ, from the category and whether
+    office staff can still work."""
+    ticket = office.submit(category=category, blocks_office_work=blocks)
+    assert office.ticket(ticket["id"])["suggested_urgency"] == suggested
+
+
+def test_a_report_just_after_new_year_in_the_netherlands_is_numbered_in_the_new_year(office):
+    """The number's year is the year in the Netherlands: 00:30 on 1 January there is
+    still 31 December in UTC."""
+    office.at = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert office.submit()["number"] == "KIV-2027-0001"
+
+
+def test_the_receipt_names_the_location_the_report_is_about(office):
+    """2.1 steps 1 and 5: the receipt repeats what was reported and where."""
+    office.submit(location_id=THERE)
+    [receipt] = [m for m in office.repo.read(["messages"])["messages"] if m["kind"] == "ontvangst"]
+    assert office.snap().location(THERE)["name"] in receipt["body"]
+    assert office.snap().location(HERE)["name"] not in receipt["body"]
