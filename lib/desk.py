@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parseaddr
 
 from lib import affected, audience, procedure, texts, validation, workdays
 from lib.config import Config
@@ -117,7 +118,8 @@ def message(
 
 
 def mail_domain(desk: Desk) -> str:
-    return desk.config.mail_from.rpartition("@")[2] or "kivido.nl"
+    """The domain of the sender's address, also when it is given with a name."""
+    return parseaddr(desk.config.mail_from)[1].rpartition("@")[2] or "kivido.nl"
 
 
 def advance_ticket(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 
 from lib import billing, services, texts
+from lib.config import Config
+from lib.desk import Desk, mail_domain
 from lib.procedure import Actor, Role
 from tests import procedure_oracle as oracle
 from tests.flows import MAZ, Office
@@ -146,3 +148,13 @@ def test_an_html_part_is_kept_up_to_45000_characters(office, length, kept):
     row = services.message(office.desk(), ticket=ticket, kind="status", mail=mail, at="x").row
     assert row["html_body"] == ("<" * length if kept else "")
     assert row["body"] == "Tekst"
+
+
+@pytest.mark.parametrize(
+    "sender", ["maz@kivido.nl", "Kivido MAZ <maz@kivido.nl>", '"MAZ, Kivido" <maz@kivido.nl>']
+)
+def test_the_message_ids_take_the_senders_domain_also_when_it_comes_with_a_name(sender):
+    """secrets.toml may give the sender as an address with a display name: the mails'
+    Message-IDs still end in its domain (RFC 5322: id-right is a domain)."""
+    desk = Desk(repo=None, actor=None, config=Config(mail_from=sender))
+    assert mail_domain(desk) == "kivido.nl"
