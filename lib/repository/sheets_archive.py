@@ -68,7 +68,8 @@ def archive_title(name: str) -> str:
 
 
 def with_archive(name: str, sheet: Sheet, archived: Sheet | None) -> Sheet:
-    """The live worksheet laid over its archive worksheet (for reading, not positions).
+    """The live worksheet laid over its archive worksheet: only its rows are read
+    (by `overlay`), never kept, so it has no positions and no columns left out.
 
     Where a row is in both (changed after it was moved), the newer one counts: the
     higher version, or the live copy of an append-only row (only a purge changes those).
@@ -81,7 +82,7 @@ def with_archive(name: str, sheet: Sheet, archived: Sheet | None) -> Sheet:
         older = rows.get(row_id)
         if older is None or not mutable or row["version"] >= older["version"]:
             rows[row_id] = row
-    return Sheet(rows=rows, position={}, next_row=0, omitted=sheet.omitted | archived.omitted)
+    return Sheet(rows=rows, position={}, next_row=0)
 
 
 class SheetsArchive:
