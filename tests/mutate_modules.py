@@ -56,7 +56,7 @@ TESTS = {
     "validation": [
         "tests/test_validation.py",
         "tests/test_validation_messages.py",
-        "tests/test_mutation_validation.py",
+        "tests/test_validation_edges.py",
     ],
     "safe_text": ["tests/test_hostile_input.py", "tests/test_cell_limit.py"],
     "workdays": ["tests/test_workdays.py", "tests/test_follow_up_rule.py"],
