@@ -68,6 +68,7 @@ TESTS = {
         "tests/test_quotes_recorded.py",
         "tests/test_invoices_recorded.py",
         "tests/test_communication_recorded.py",
+        "tests/test_billing_mutants.py",
     ],
     "services": SERVICES_TESTS,
     # lib/services.py's shared pieces and Nemesys steps moved to these two modules.

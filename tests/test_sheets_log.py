@@ -456,3 +456,24 @@ def test_rows_without_a_change_id_or_with_a_broken_summary_are_skipped_by_all():
         assert parse(["b", kind, "", '[{"covers": 3}, {"covers": 4}]']) is None
         assert parse(["b", kind, "", "[3]"]) is None
         assert parse(["b", kind, "", '[{"covers": 3}]']) == Entry("b", kind, "", ({"covers": 3},))
+
+
+def test_a_basis_hands_on_which_row_holds_each_unique_key():
+    """Test that below a basis row (its change ids folded away) the unique key stays with
+    the row that took it: a late copy of that insert (its answer lost, sent again with
+    a new change id) is the same row, not a duplicate; another row's insert is."""
+    taken = Entry(
+        "a", COMMIT, changes=(insert("i1", t="invoices", unique="number", number="NEM-1"),)
+    )
+    log = [HEADER, taken.cells()]
+    log.append(basis(fold_through(log, 2), "basis-1", "2026-12-04T03:00:00+01:00").cells())
+    again = insert("i1", t="invoices", unique="number", number="nem-1")
+    log.append(Entry("b", COMMIT, changes=(again,)).cells())
+    log.append(
+        Entry(
+            "c", COMMIT, changes=(insert("i2", t="invoices", unique="number", number="NEM-1"),)
+        ).cells()
+    )
+    f = fold_through(log, 5)
+    assert f.outcomes["b"].won
+    assert (f.outcomes["c"].won, f.outcomes["c"].reason) == (False, "duplicate")
