@@ -102,6 +102,26 @@ def test_a_redaction_takes_the_text_out_of_the_change_log_at_once(sheets_repo, s
         assert repo.get("events", "e1")["note"] == privacy.MARKER
 
 
+def test_a_purge_overwrites_an_event_text_fixed_by_hand_in_the_worksheet(sheets_repo, standin):
+    """An event's note corrected by hand in the worksheet (its text still personal) is
+    no hand fix to keep when the purge redacts it: the worksheet shows the marker."""
+    sheets_repo.commit([Insert("events", {"id": "e1", "ticket_id": "t1", "note": NOTE})])
+    sheets_repo.commit([Insert("events", {"id": "e2", "ticket_id": "t1"})])  # writes e1 along
+    rows = standin.values(sheets_repo.key, "events")
+    number = next(n for n, row in enumerate(rows, start=1) if row and row[0] == "e1")
+    note_at = [c.name for c in TABLES["events"].columns].index("note")
+    letter = chr(ord("A") + note_at)
+    data = [{"range": f"events!{letter}{number}", "values": [[NOTE + " (verbeterd)"]]}]
+    sheets_repo._http.values_batch_update(
+        sheets_repo.key, {"valueInputOption": "RAW", "data": data}
+    )
+    sheets_repo.commit([Redact("events", "e1", {"note": privacy.MARKER})])
+    sheets_repo.commit([Insert("events", {"id": "e3", "ticket_id": "t1"})])  # writes e1 along
+    assert not any(NOTE in str(c) for row in standin.values(sheets_repo.key, "events") for c in row)
+    for repo in (sheets_repo, other_process(sheets_repo)):
+        assert repo.get("events", "e1")["note"] == privacy.MARKER
+
+
 def test_a_redaction_stands_when_the_log_rewrite_fails(sheets_repo, standin, caplog):
     """The redaction won in the log; only the rewrite of older log rows failed: the
     purge retries that (scrub_history), the commit does not fail for it."""
