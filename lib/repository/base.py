@@ -229,15 +229,16 @@ class Repository(abc.ABC):
         for name in tables:
             yield name, found.pop(name)
 
-    @abc.abstractmethod
     def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
         """The whole rows of `table` with these ids (the archive included), in the
         order of `ids`; an unknown id is left out.
 
         For a page that shows the long texts of a few rows its view read left out
         (Postvak's mails, schema.MAIL_TEXTS): it costs what those rows hold, not the
-        table (each driver asks for the rows by id or by their place).
+        table. A driver that cannot ask for rows by id reads the table.
         """
+        found = {r["id"]: r for r in self.read([table])[table]}
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     @abc.abstractmethod
     def commit(self, changes: Sequence[Change]) -> list[dict]:
