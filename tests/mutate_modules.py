@@ -180,6 +180,7 @@ TESTS = {
         "tests/test_missing_cases.py",
         # read_batches and read_each as the Sheet driver has them (from the base class).
         "tests/test_read_columns.py",
+        "tests/test_repository_base_defaults.py",
     ],
     # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
     "repository/sql_live": [
