@@ -19,8 +19,9 @@ viewed in AppTest on the Sheet driver. Printed per page, for an expired view
             base at 932dfc8 reads when it reads the worksheets again)
   first_KiB a process's first live read of the worksheets (no texts; the log's rows it
             folded already): it does not know yet where the archive left long runs of
-            blank rows, so it pays for them once; every re-read after it starts a range
-            after each (lib/repository/sheets_ranges.py)
+            blank rows, so it reads each large worksheet in equal stretches of its grid
+            and pays for the blank rows of the stretches that hold data; every re-read
+            after it starts a range after each long run (lib/repository/sheets_ranges.py)
 
 The archived rows are then moved into the archive worksheets, as the weekly
 archive job leaves a Sheet (Repository.move_archived), so a worksheet re-read holds

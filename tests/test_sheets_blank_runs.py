@@ -17,7 +17,7 @@ import pytest
 from lib.repository import Insert, StoreUnavailable, Update
 from lib.repository.base import complete_row
 from lib.repository.sheets_cells import column_letter, quote, row_cells
-from lib.repository.sheets_ranges import row_splits
+from lib.repository.sheets_ranges import even_splits, row_splits
 from lib.schema import MAIL_TEXTS, TABLES
 from tests.sheets_support import other_process, ticket, watched
 
@@ -174,6 +174,72 @@ def test_a_change_after_a_split_read_is_written_in_its_own_row(sheets_repo, stan
     assert values[310][0] == "r0310"  # row 311: the 310th row after the header
     assert "Anders" in values[310]
     assert [r[0] for r in values[1:] if r and r[0]].count("r0310") == 1
+
+
+def _after_a_first_move(repo, table: str) -> None:
+    """A worksheet of 6,000 grid rows as a first archive move leaves it: years of
+    history blanked, the open work in the first rows and near its end."""
+    sheet_id = repo._load_grid()[table]["sheetId"]
+    more = 6000 - repo._load_grid()[table]["rowCount"]
+    grow = {"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": more}}
+    repo._http.batch_update(repo.key, {"requests": [grow]})
+    _write(repo, table, 2, [_row(table, n) for n in range(1, 6)])
+    _write(repo, table, 5900, [_row(table, n) for n in range(5899, 5960)])
+
+
+@pytest.mark.parametrize(("table", "omitted"), WORKSHEETS)
+def test_a_fresh_processs_first_read_skips_the_blank_stretches_of_a_first_move(
+    sheets_repo, table, omitted
+):
+    """A process that has not read the worksheet yet but knows its grid (setup loads
+    it at start) reads it in five equal stretches: the three wholly blank ones (rows
+    1,201 to 4,800) cost their names only, and it gets what a whole read gets."""
+    _after_a_first_move(sheets_repo, table)
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()
+    seen = watched(fresh)
+    first = _parsed(fresh, table, omitted)
+    unknowing = other_process(sheets_repo)  # no grid: the worksheet read whole
+    seen_whole = watched(unknowing)
+    assert first == _parsed(unknowing, table, omitted)
+    assert len(first[0]) == 5 + 61
+    runs = len(seen[0][0]) // 5  # one range per stretch for each run of columns
+    assert len(seen[0][0]) == 5 * runs + 1  # and the log's
+    saved = seen_whole[0][1] - seen[0][1]
+    assert saved >= 2 * 3 * 1200 * runs, saved  # at least 2 bytes a blank row
+
+
+@pytest.mark.parametrize(("table", "omitted"), WORKSHEETS)
+def test_a_grid_shrunk_by_hand_since_setup_costs_one_more_read(
+    sheets_repo, standin, table, omitted
+):
+    """Setup saw 6,000 rows; someone deleted most since: Google refuses the stretches
+    beyond the grid, and the read is made again whole, once."""
+    _after_a_first_move(sheets_repo, table)
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()
+    _delete_rows_by_hand(fresh, table)
+    sheet_id = fresh._load_grid()[table]["sheetId"]
+    span = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1000, "endIndex": 5000}
+    fresh._http.batch_update(fresh.key, {"requests": [{"deleteDimension": {"range": span}}]})
+    fresh._shared.grid[table]["rowCount"] = 6000  # as setup saw it, before the deletions
+    standin.reset_counts()
+    got = _parsed(fresh, table, omitted)
+    assert standin.count("values.batchGet") == 2
+    assert got == _whole(sheets_repo, table, omitted)
+    assert len(got[0]) == 5 + 61
+    standin.reset_counts()
+    assert _parsed(fresh, table, omitted) == got
+    assert standin.count("values.batchGet") == 1
+
+
+def test_a_worksheet_not_read_yet_is_cut_in_five_equal_stretches_from_5000_rows():
+    """sheets_ranges.even_splits: the rows a range begins at in a worksheet of that
+    many grid rows (row 1 begins the first)."""
+    assert even_splits(4999) == ()
+    assert even_splits(5000) == (1001, 2001, 3001, 4001)
+    assert even_splits(6000) == (1201, 2401, 3601, 4801)
+    assert even_splits(6004) == (1201, 2401, 3601, 4801)
 
 
 def test_only_the_longest_runs_of_many_blank_rows_get_a_range():

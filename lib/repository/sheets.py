@@ -116,7 +116,8 @@ class _Shared:
     fold: Fold = field(default_factory=Fold)  # the log as far as this process read it
     # title -> (worksheet as last read, time.monotonic() then): see read()
     worksheets: dict[str, tuple[Sheet, float]] = field(default_factory=dict)
-    # title -> the rows after its longest blank runs at the last read (sheets_ranges)
+    # title -> the rows after its longest blank runs at the last read (sheets_ranges);
+    # a title not read yet is read in equal stretches of its grid
     blank_runs: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # time.monotonic() when a write's answer last brought the fold to the log's end
     written_at: float = float("-inf")

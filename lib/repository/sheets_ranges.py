@@ -10,6 +10,9 @@ changes what is read (the ranges always cover every row and every column asked f
   its answer, so the read starts a new range after each of the longest runs this
   process saw in its last read of the worksheet. Where rows were filled since,
   they come back as in any read; a run only costs again what it costs whole.
+  A worksheet this process has not read yet is read in equal stretches of its
+  grid instead: a stretch left wholly blank (a first move takes years of history
+  from the top) then costs its name only, already in a fresh process's first read.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from lib.schema import Table
 SKIP_BLANK_ROWS = 64
 # Ranges more per worksheet at most: every one lengthens the request's URL.
 SPLITS_MOST = 4
+# A worksheet not read yet is cut into stretches only from this many grid rows:
+# smaller ones hold too few blank rows to pay for the ranges' names.
+GUESS_FROM_ROWS = 5000
 
 
 def column_runs(table: Table, omitted: frozenset[str]) -> list[list[int]]:
@@ -54,6 +60,15 @@ def row_splits(free: list[int]) -> tuple[int, ...]:
     long = [(len(run), run[-1] + 1) for run in runs if len(run) >= SKIP_BLANK_ROWS]
     longest = sorted(long, reverse=True)[:SPLITS_MOST]
     return tuple(sorted(after for _, after in longest))
+
+
+def even_splits(row_count: int) -> tuple[int, ...]:
+    """The rows to begin a range at in a worksheet not read yet: SPLITS_MOST + 1
+    equal stretches of its `row_count` grid rows, when it has GUESS_FROM_ROWS."""
+    if row_count < GUESS_FROM_ROWS:
+        return ()
+    step = row_count // (SPLITS_MOST + 1)
+    return tuple(1 + step * k for k in range(1, SPLITS_MOST + 1))
 
 
 def joined(parts: list[list[list]], splits: tuple[int, ...]) -> list[list]:

@@ -27,7 +27,7 @@ from lib.repository.sheets_cells import (
 )
 from lib.repository.sheets_log import Fold
 from lib.repository.sheets_plan import Sheet, overlay
-from lib.repository.sheets_ranges import Reading, row_splits
+from lib.repository.sheets_ranges import Reading, even_splits, row_splits
 from lib.schema import TABLES
 
 
@@ -47,12 +47,12 @@ class SheetsRequests:
         behind our back (then it is read and folded again from the top). A worksheet
         is asked for in ranges (lib/repository/sheets_ranges.py): one per run of the
         columns not omitted, and per stretch of rows after the long blank runs this
-        process saw in it last time. Should Google refuse one as beyond the grid
-        (rows deleted by hand since), the read is made again with whole worksheets.
+        process saw in it last time (in equal stretches of its grid, the first time).
+        Should Google refuse one as beyond the grid (rows deleted by hand since), the
+        read is made again with whole worksheets.
         """
         shapes, omit = worksheets(), omit or {}
-        with self._shared.lock:
-            splits = {n: self._shared.blank_runs.get(n, ()) for n in names}
+        splits = self._splits(names)
         readings = {n: Reading(shapes[n], omit.get(n, frozenset()), splits[n]) for n in names}
         ranges = [r for n in names for r in readings[n].ranges()]
         try:
@@ -62,8 +62,7 @@ class SheetsRequests:
             if not any(splits.values()) or not (isinstance(cause, APIError) and beyond_grid(cause)):
                 raise
             with self._shared.lock:
-                for n in names:
-                    self._shared.blank_runs.pop(n, None)
+                self._shared.blank_runs.update({n: () for n in names})
             return self._fetch(names, omit)
         sheets, parts = {}, iter(found)
         for n in names:
@@ -72,6 +71,15 @@ class SheetsRequests:
         with self._shared.lock:
             self._shared.blank_runs.update({n: row_splits(sheets[n].free) for n in names})
         return sheets, fold
+
+    def _splits(self, names: list[str]) -> dict[str, tuple[int, ...]]:
+        """Per worksheet, the rows its read starts a range at (sheets_ranges)."""
+        with self._shared.lock:
+            known, grid = self._shared.blank_runs, self._shared.grid or {}
+            return {
+                n: known[n] if n in known else even_splits(grid[n]["rowCount"]) if n in grid else ()
+                for n in names
+            }
 
     def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
         """A row the worksheet copy this process keeps lacks, or holds at an older
