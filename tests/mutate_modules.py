@@ -58,7 +58,12 @@ TESTS = {
         "tests/test_validation_messages.py",
         "tests/test_validation_edges.py",
     ],
-    "safe_text": ["tests/test_hostile_input.py", "tests/test_cell_limit.py"],
+    "safe_text": [
+        "tests/test_hostile_input.py",
+        "tests/test_cell_limit.py",
+        "tests/test_export_text.py",
+        "tests/test_properties.py",
+    ],
     "workdays": ["tests/test_workdays.py", "tests/test_follow_up_rule.py"],
     "invoice_check": ["tests/test_invoice_check.py"],
     "billing": [

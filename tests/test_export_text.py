@@ -24,6 +24,7 @@ STORED = {
 
 def test_for_export_makes_text_every_format_accepts():
     assert for_export("regel\r=cmd") == "regel\n=cmd"
+    assert for_export("regel 1\r\nregel 2") == "regel 1\nregel 2"  # one line break, not two
     assert for_export("a\ufffeb") == "a\ufffdb"
     assert for_export("x\ud800") == "x\ufffd"
     assert for_export("=1+1") == "'=1+1"

@@ -118,3 +118,12 @@ def test_a_refusal_names_every_role_the_person_holds():
     assert str(refused.value) == (
         "'Factuur goedgekeurd' mag niet door de rol Unitmanager, Afdeling financiën."
     )
+
+
+def test_a_step_from_the_wrong_status_is_refused_naming_the_step_and_the_status():
+    """Test the Dutch refusal of 2.1.8's closing before the order is resolved."""
+    with pytest.raises(IllegalTransition) as refused:
+        procedure.check("ticket", "close", Ticket.CONFIRMED, Role.MAZ)
+    assert str(refused.value) == (
+        "'Opdracht afgesloten' kan niet vanuit status 'Bevestigd door Nemesys'."
+    )

@@ -1,7 +1,9 @@
 """The next-working-day check moment and working-hour arithmetic, with frozen time."""
 
-from datetime import date, datetime, time
+import time as clock
+from datetime import UTC, date, datetime, time
 
+import pytest
 import time_machine
 
 from lib import workdays
@@ -87,3 +89,21 @@ def test_the_check_day_follows_the_amsterdam_date_not_the_given_zone():
 
     reported = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
     assert next_check_moment(reported) == datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM)
+
+
+@pytest.mark.parametrize("server_zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_working_hours_follow_amsterdams_calendar_whatever_the_servers_zone(
+    monkeypatch, server_zone
+):
+    """Test that Monday 12:00 -> Tuesday 10:00 in Amsterdam is 5 h Monday + 1.5 h
+    Tuesday, given in UTC, on a server 14 hours ahead (where that Monday noon is
+    already Tuesday) and on one 11 hours behind (where Tuesday 10:00 is still Monday)."""
+    monkeypatch.setenv("TZ", server_zone)
+    clock.tzset()
+    try:
+        start = ams(2026, 11, 23, 12, 0).astimezone(UTC)
+        end = ams(2026, 11, 24, 10, 0).astimezone(UTC)
+        assert working_hours_between(start, end) == 6.5
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
