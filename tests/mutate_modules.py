@@ -149,6 +149,7 @@ TESTS = {
         "tests/test_sheets_driver_edges.py",
         "tests/test_mail_texts_read.py",
         "tests/test_sheets_grid_and_log.py",
+        "tests/test_sheets_commit_reads.py",
     ],
     # Its reads and the folding of the log, split out of lib/repository/sheets.py; the
     # grid sizes kept true (the edges, the archive's and the compaction's growth).

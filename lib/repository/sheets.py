@@ -265,14 +265,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         read_at = None  # a kept copy: no worksheet rows go with the entry
         if planned is None:
             read_at = time.monotonic()
-            sheets, fold = self._fetch(names)
-            with self._shared.lock:
-                state, behind = {}, {}
-                for name in names:
-                    state[name], lagging = overlay(name, sheets[name], fold)
-                    behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
-            self._add_archived(state, sheets, _missing(state, changes))
-            planned = (*plan(state, changes, self._clock()), sheets, behind)
+            planned = self._plan_on_read(names, changes)
         entry, results, sheets, behind = planned
         if not entry.changes:
             return results  # only repeated inserts: nothing to write
@@ -320,6 +313,30 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
             return (*plan(state, changes, self._clock()), {}, {})
         except (Conflict, NotFound, Duplicate):
             return None
+
+    def _plan_on_read(self, names: list[str], changes: Sequence[Change]) -> tuple:
+        """The commit checked on the worksheets read now, with the rows that lag behind
+        the log to be written along.
+
+        A table the changes only add rows to is read without the mail texts (most of
+        its bytes; the rows written where it lags come whole from the log). Where a
+        change needs a row whole after all (an insert repeated: its answer is the
+        first row), the worksheets are read again whole."""
+        for omit in (_only_added(changes), {}):
+            sheets, fold = self._fetch(names, omit=omit)
+            with self._shared.lock:
+                state, behind, whole = {}, {}, {}
+                for name in names:
+                    state[name], lagging = overlay(name, sheets[name], fold)
+                    whole[name] = set(lagging)  # the log's rows are whole
+                    behind.update(self._behind(name, sheets[name], fold, lagging[:HEAL_LIMIT]))
+            if all(
+                plannable_without(sheets[ch.table].omitted, ch, state[ch.table], whole[ch.table])
+                for ch in changes
+            ):
+                break
+        self._add_archived(state, sheets, _missing(state, changes))
+        return (*plan(state, changes, self._clock()), sheets, behind)
 
     def _add_archived(
         self, state: dict[str, dict], sheets: dict[str, Sheet], wanted: list[str]
@@ -486,6 +503,17 @@ def _omissions(columns: Columns | None) -> dict[str, frozenset[str]]:
         if left:
             omit[name] = left
     return omit
+
+
+def _only_added(changes: Sequence[Change]) -> dict[str, frozenset[str]]:
+    """The columns a commit's read leaves out: those of _OMITTABLE in the tables that
+    the changes only add rows to, if they read them (a change to a row takes it whole
+    as its base)."""
+    return {
+        name: columns
+        for name, columns in _OMITTABLE.items()
+        if all(isinstance(ch, Insert) for ch in changes if ch.table == name)
+    }
 
 
 def _missing(state: dict[str, dict], changes: Sequence[Change]) -> list[str]:

@@ -83,9 +83,12 @@ def overlay(name: str, sheet: Sheet, fold: Fold) -> tuple[dict[str, dict], list[
     return rows, lagging
 
 
-def mended(shown: dict | None, logged: dict, before: dict | None) -> dict:
+def mended(
+    shown: dict | None, logged: dict, before: dict | None, omitted: frozenset[str] = frozenset()
+) -> dict:
     """The row to write where the worksheet lags behind the log: the log's row, keeping
-    what a person fixed by hand in the worksheet's older version meanwhile.
+    what a person fixed by hand in the worksheet's older version meanwhile (in the
+    columns read: `omitted` ones were not, and are blank in `shown`).
 
     A field keeps the hand's value when it differs from what the log had at that
     version (so a person changed it) and the log's newer change left it alone; where
@@ -98,6 +101,7 @@ def mended(shown: dict | None, logged: dict, before: dict | None) -> dict:
         name: value
         for name, value in shown.items()
         if name not in ("id", "version")
+        and name not in omitted
         and value != before.get(name)
         and logged.get(name) == before.get(name)
     }

@@ -87,9 +87,12 @@ class SheetsUpkeep:
 
     @staticmethod
     def _behind(name: str, sheet: Sheet, fold: Fold, lagging: list[str]) -> dict:
-        """The rows to write where the worksheet lags, with fixes made there by hand kept."""
+        """The rows to write where the worksheet lags, with fixes made there by hand kept
+        (in the columns read: the others as the log has them)."""
         return {
-            (name, i): mended(sheet.rows.get(i), fold.rows[name][i], fold.previous.get((name, i)))
+            (name, i): mended(
+                sheet.rows.get(i), fold.rows[name][i], fold.previous.get((name, i)), sheet.omitted
+            )
             for i in lagging
         }
 
