@@ -73,13 +73,13 @@ class SheetsRequests:
         return sheets, fold
 
     def _splits(self, names: list[str]) -> dict[str, tuple[int, ...]]:
-        """Per worksheet, the rows its read starts a range at (sheets_ranges)."""
+        """Per worksheet, the rows its read starts a range at (sheets_ranges): after the
+        long blank runs of its last read; the first time, equal stretches of its grid
+        as setup found it (none when its size is not known)."""
         with self._shared.lock:
-            known, grid = self._shared.blank_runs, self._shared.grid or {}
-            return {
-                n: known[n] if n in known else even_splits(grid[n]["rowCount"]) if n in grid else ()
-                for n in names
-            }
+            known, grid = dict(self._shared.blank_runs), self._shared.grid or {}
+        rows = {n: grid[n]["rowCount"] if n in grid else 0 for n in names}
+        return {n: known[n] if n in known else even_splits(rows[n]) for n in names}
 
     def read_rows(self, table: str, ids: Sequence[str]) -> list[dict]:
         """A row the worksheet copy this process keeps lacks, or holds at an older
