@@ -164,9 +164,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bytes_of(repo, tables, **options) -> int:
     """Bytes of the answers to `repo.read(tables, **options)` as this process's first
-    read of the worksheets (it has folded the change log: only new log rows count)."""
+    read of the worksheets (it has folded the change log: only new log rows count). It
+    knows the grid sizes, as the app's setup at start loads them (lib/ui/outage.py)."""
     repo._shared.worksheets.clear()
     repo._shared.blank_runs.clear()
+    repo._load_grid()
     before = _traffic["bytes"]
     repo.read(tables, **options)
     return _traffic["bytes"] - before

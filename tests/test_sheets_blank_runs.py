@@ -196,7 +196,7 @@ def test_a_fresh_processs_first_read_skips_the_blank_stretches_of_a_first_move(
     1,201 to 4,800) cost their names only, and it gets what a whole read gets."""
     _after_a_first_move(sheets_repo, table)
     fresh = other_process(sheets_repo)
-    fresh._load_grid()
+    fresh.setup()  # as the app does at start (lib/ui/outage.py)
     seen = watched(fresh)
     first = _parsed(fresh, table, omitted)
     unknowing = other_process(sheets_repo)  # no grid: the worksheet read whole
