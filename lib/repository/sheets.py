@@ -506,9 +506,8 @@ def _omissions(columns: Columns | None) -> dict[str, frozenset[str]]:
 
 
 def _only_added(changes: Sequence[Change]) -> dict[str, frozenset[str]]:
-    """The columns a commit's read leaves out: those of _OMITTABLE in the tables that
-    the changes only add rows to, if they read them (a change to a row takes it whole
-    as its base)."""
+    """The columns a commit's read leaves out: those of _OMITTABLE in each table that no
+    change does more to than add a row (a change to a row takes it whole as its base)."""
     return {
         name: columns
         for name, columns in _OMITTABLE.items()
