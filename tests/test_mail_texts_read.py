@@ -346,3 +346,28 @@ def test_read_rows_shows_a_text_fixed_by_hand_in_the_worksheet(make_sheets_repo,
     assert [m["body"] for m in repo.read(["messages"])["messages"] if m["id"] == "mail-1"] == [
         "Beste Ruben, de printer doet het."
     ]
+
+
+def test_a_second_view_without_texts_within_a_minute_asks_only_the_log(sheet):
+    """The copy kept from a view without the texts serves the next such view: that view
+    asks for the change log alone."""
+    ticket = Office(sheet).submit()
+    sheet.commit([Insert("messages", mail(ticket, 1))])
+    viewer = other_process(sheet, worksheet_refresh=KEPT)  # an app process, nothing kept yet
+    asked = asked_ranges(viewer)
+    first = viewer.read(["messages"], live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    again = viewer.read(["messages"], live_only=True, columns=WITHOUT_MAIL_TEXTS)
+    assert again == first and "mail-1" in [m["id"] for m in again["messages"]]
+    assert any(r.startswith("'messages'!") for r in asked[0]), asked
+    assert len(asked) == 2 and len(asked[1]) == 1 and asked[1][0].startswith("'_wijzigingen'")
+
+
+def test_a_full_read_without_texts_leaves_them_out_of_the_archive_worksheet_too(sheet):
+    """Exports and Overzicht read the archive as well: its mails' worksheet is asked
+    for in runs of the other columns, as the live one."""
+    repo = sheet
+    asked = asked_ranges(repo)
+    repo.read(["messages"], columns=WITHOUT_MAIL_TEXTS)
+    for title in ("messages", "messages_archief"):
+        mine = [r for r in asked[0] if r.startswith(f"'{title}'!")]
+        assert len(mine) == 3, asked[0]  # the runs of columns around the two texts

@@ -15,6 +15,8 @@ from __future__ import annotations
 import pytest
 
 from lib.repository import Redact, StoreUnavailable, Update
+from lib.repository.base import complete_row
+from lib.repository.sheets_cells import row_cells
 from lib.schema import TABLES
 from tests.sheets_support import LOG, other_process, ticket
 
@@ -54,6 +56,36 @@ def test_a_worksheet_grown_for_lagging_rows_is_not_grown_again(make_sheets_repo,
     repo.commit([ticket("u3")])
     assert standin.size(repo.key, "tickets") == (505, 26)
     assert _ids(other_process(repo)) == {"t0", "t1", "t2", "t3", "t4", "u1", "u2", "u3"}
+
+
+def test_a_full_worksheet_grows_by_500_rows_not_by_its_own_size(make_sheets_repo, standin):
+    """600 rows, all taken; one report lags: the write adds 500 rows (GROW_ROWS), not
+    600 more (cells count towards Google's limit of 10 million a spreadsheet)."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=600)
+    rows = [
+        row_cells("tickets", complete_row("tickets", {"id": f"h{n}", "number": f"H-{n}"}))
+        for n in range(599)
+    ]
+    data = [{"range": "'tickets'!A2", "values": rows}]
+    repo._http.values_batch_update(repo.key, {"valueInputOption": "RAW", "data": data})
+    other_process(repo).commit([ticket("late")])
+    repo.commit([ticket("u1")])  # writes "late" in row 601
+    assert standin.size(repo.key, "tickets") == (1100, 26)
+    assert standin.values(repo.key, "tickets")[600][0] == "late"
+
+
+def test_over_500_lagging_rows_get_exactly_the_room_they_need(make_sheets_repo, standin):
+    """Room for four rows; 600 reports lag: compact_log grows the worksheet by the 596
+    rows missing and writes them all."""
+    repo = make_sheets_repo(sheets=tuple(TABLES), rows=5)
+    writer = other_process(repo, worksheet_refresh=60.0)  # the log row alone, as the app
+    writer.read(["tickets"])
+    for batch in range(6):
+        writer.commit([ticket(f"t{batch}-{i}") for i in range(100)])
+    repo.compact_log(min_age=0)
+    assert standin.size(repo.key, "tickets") == (601, 26)
+    written = [r[0] for r in standin.values(repo.key, "tickets")[1:] if r]
+    assert sorted(written) == sorted(f"t{b}-{i}" for b in range(6) for i in range(100))
 
 
 def test_a_worksheet_widened_by_setup_is_not_widened_again(make_sheets_repo, standin):
