@@ -173,6 +173,9 @@ TESTS = {
     "repository/sheets_ranges": [
         "tests/test_sheets_blank_runs.py",
         "tests/test_mail_texts_read.py",
+        # Which columns a read or a commit's read leaves out (omissions, only_added).
+        "tests/test_sheets_commit_reads.py",
+        "tests/test_read_columns.py",
     ],
     # The commit checked in memory, the log laid over the worksheets, lagging rows mended.
     "repository/sheets_plan": [

@@ -85,10 +85,11 @@ from lib.repository.sheets_cells import (
 from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
 from lib.repository.sheets_plan import Sheet, overlay, plan, plannable_without, refusal
+from lib.repository.sheets_ranges import omissions, only_added
 from lib.repository.sheets_requests import SheetsRequests
 from lib.repository.sheets_setup import SheetsSetup
 from lib.repository.sheets_upkeep import LOG_TAIL, SheetsUpkeep
-from lib.schema import MAIL_TEXTS, TABLES
+from lib.schema import TABLES
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GROW_ROWS = 500  # growing in steps keeps the extra request rare
@@ -190,7 +191,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         names = list(dict.fromkeys(tables))
         if not names:
             return {}
-        omit = _omissions(columns)
+        omit = omissions(columns)
         if live_only:  # the same one request, with what decides the archive; filtered here
             found = self._read(live.helper_tables(names), archive=False, omit=omit)
             found = live.live_rows(live.with_moved_reports(found), names)
@@ -213,9 +214,8 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         with self._shared.lock:  # once: the view that follows the write
             fresh = now - self._shared.written_at < LOG_FRESH
             self._shared.written_at = float("-inf")
+            fold = self._shared.fold if fresh else None
         if not missing:
-            with self._shared.lock:
-                fold = self._shared.fold if fresh else None
             if fold is None:
                 _, fold = self._fetch([])
         else:  # only what is not kept (a whole read after a view without the mail texts)
@@ -322,7 +322,7 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         its bytes; the rows written where it lags come whole from the log). Where a
         change needs a row whole after all (an insert repeated: its answer is the
         first row), the worksheets are read again whole."""
-        for omit in (_only_added(changes), {}):
+        for omit in (only_added(changes), {}):
             sheets, fold = self._fetch(names, omit=omit)
             with self._shared.lock:
                 state, behind, whole = {}, {}, {}
@@ -487,32 +487,6 @@ class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests,
         if refresh or grid is None or any(n not in grid for n in [sheets_log.TITLE, *names]):
             grid = self._load_grid()
         return grid
-
-
-# The columns a read may leave out of its request when not asked for: only the mail
-# texts, most of a live read's bytes. Leaving out a small column saves little and
-# makes the kept copy unfit for the next read that wants it (one request more).
-_OMITTABLE = {"messages": frozenset(MAIL_TEXTS)}
-
-
-def _omissions(columns: Columns | None) -> dict[str, frozenset[str]]:
-    """Per table, the columns this read leaves out of its request."""
-    omit = {}
-    for name, wanted in (columns or {}).items():
-        left = _OMITTABLE.get(name, frozenset()) - set(wanted)
-        if left:
-            omit[name] = left
-    return omit
-
-
-def _only_added(changes: Sequence[Change]) -> dict[str, frozenset[str]]:
-    """The columns a commit's read leaves out: those of _OMITTABLE in each table that no
-    change does more to than add a row (a change to a row takes it whole as its base)."""
-    return {
-        name: columns
-        for name, columns in _OMITTABLE.items()
-        if all(isinstance(ch, Insert) for ch in changes if ch.table == name)
-    }
 
 
 def _missing(state: dict[str, dict], changes: Sequence[Change]) -> list[str]:

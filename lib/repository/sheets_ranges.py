@@ -17,11 +17,13 @@ changes what is read (the ranges always cover every row and every column asked f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from lib.repository.base import Change, Columns, Insert
 from lib.repository.sheets_cells import column_letter, quote
-from lib.schema import Table
+from lib.schema import MAIL_TEXTS, Table
 
 # A blank run shorter than this is cheaper read (3 bytes a row) than given a range of
 # its own (the range's name twice, in the request and in the answer).
@@ -31,6 +33,32 @@ SPLITS_MOST = 4
 # A worksheet not read yet is cut into stretches only from this many grid rows:
 # smaller ones hold too few blank rows to pay for the ranges' names.
 GUESS_FROM_ROWS = 5000
+
+
+# The columns a read may leave out of its request when not asked for: only the mail
+# texts, most of a live read's bytes. Leaving out a small column saves little and
+# makes the kept copy unfit for the next read that wants it (one request more).
+OMITTABLE = {"messages": frozenset(MAIL_TEXTS)}
+
+
+def omissions(columns: Columns | None) -> dict[str, frozenset[str]]:
+    """Per table, the columns this read leaves out of its request."""
+    omit = {}
+    for name, wanted in (columns or {}).items():
+        left = OMITTABLE.get(name, frozenset()) - set(wanted)
+        if left:
+            omit[name] = left
+    return omit
+
+
+def only_added(changes: Sequence[Change]) -> dict[str, frozenset[str]]:
+    """The columns a commit's read leaves out: those of OMITTABLE in each table that no
+    change does more to than add a row (a change to a row takes it whole as its base)."""
+    return {
+        name: columns
+        for name, columns in OMITTABLE.items()
+        if all(isinstance(ch, Insert) for ch in changes if ch.table == name)
+    }
 
 
 def column_runs(table: Table, omitted: frozenset[str]) -> list[list[int]]:
