@@ -179,6 +179,7 @@ TESTS = {
     ],
     # The commit checked in memory, the log laid over the worksheets, lagging rows mended.
     "repository/sheets_plan": [
+        "tests/test_sheets_plan.py",
         "tests/test_sheets_log.py",
         "tests/test_sheets_kept_copies.py",
         "tests/test_sheets_driver.py",

@@ -41,7 +41,6 @@ class Sheet:
     rows: dict[str, dict]  # id -> typed row, in sheet order
     position: dict[str, int]  # id -> 1-based row in the worksheet
     next_row: int  # first row after the last non-empty one
-    added: int = 0
     free: list[int] = field(default_factory=list)  # blank rows before next_row, in order
     # Columns left out of the read (a page view has no use for mail texts): their
     # cells are blank here, so such a row never becomes the base of a change; except
@@ -57,7 +56,6 @@ class Sheet:
         else:
             self.position[row["id"]] = self.next_row
             self.next_row += 1
-        self.added += 1
 
 
 def overlay(name: str, sheet: Sheet, fold: Fold) -> tuple[dict[str, dict], list[str]]:
@@ -90,22 +88,19 @@ def mended(
     what a person fixed by hand in the worksheet's older version meanwhile (in the
     columns read: `omitted` ones were not, and are blank in `shown`).
 
-    A field keeps the hand's value when it differs from what the log had at that
-    version (so a person changed it) and the log's newer change left it alone; where
-    both changed it, the app's change wins. The row then has the log's version, so
-    every process shows the worksheet's row (with the fix) from then on.
+    A field the log's newer change left alone keeps the worksheet's value: a person's
+    fix where it differs from what the log had at that version. Where both changed
+    it, the app's change wins. The version is the log's (it changed), so every
+    process shows the worksheet's row (with the fix) from then on.
     """
     if shown is None or before is None or shown.get("version") != before.get("version"):
         return logged
-    fixed = {
+    untouched = {
         name: value
         for name, value in shown.items()
-        if name not in ("id", "version")
-        and name not in omitted
-        and value != before.get(name)
-        and logged.get(name) == before.get(name)
+        if name not in omitted and logged.get(name) == before.get(name)
     }
-    return {**logged, **fixed}
+    return {**logged, **untouched}
 
 
 def plan(
@@ -213,11 +208,13 @@ def _refuse_long_cells(table: str, row: dict) -> None:
 
 
 def refusal(outcome: Outcome) -> Exception:
+    """The log's verdict against an entry as the error the SQL store raises: the log
+    refuses only a taken unique value or a stale base (sheets_log.Fold._decide)."""
     if outcome.reason == "duplicate":
         table, column, value = outcome.detail
         return Duplicate(table, column, str(value).strip())
-    table, row_id = outcome.detail or ("", "")
-    return NotFound(table, row_id) if outcome.reason == "notfound" else Conflict(table, row_id)
+    table, row_id = outcome.detail
+    return Conflict(table, row_id)
 
 
 def typed_row(table: Table, row: dict) -> dict:
