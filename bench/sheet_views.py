@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import types
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,7 +48,7 @@ from lib.schema import SHARED_TABLES, WITHOUT_MAIL_TEXTS
 from lib.snapshot import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
-_traffic = {"requests": 0, "bytes": 0, "wire": 0}
+_traffic = {"requests": 0, "bytes": 0, "wire": 0, "largest": 0}
 
 
 def _count_traffic() -> None:
@@ -57,6 +58,7 @@ def _count_traffic() -> None:
         response = original(self, *args, **kwargs)
         _traffic["requests"] += 1
         _traffic["bytes"] += len(response.content)
+        _traffic["largest"] = max(_traffic["largest"], len(response.content))
         # On the wire: the compressed body (the driver asks for gzip, as Google advises).
         _traffic["wire"] += int(response.headers.get("Content-Length", len(response.content)))
         return response
@@ -84,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sheet_views")
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--live", type=int, default=500)
+    parser.add_argument("--archive-only", action="store_true", help="skip the page views")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import streamlit as st
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.sheets_standin import SheetsStandIn
 
     _count_traffic()
-    rows = []
+    rows, archive_rows = [], []
     with SheetsStandIn() as standin:
         for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
             key = standin.create_spreadsheet(f"bench {n}")
@@ -111,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             # the mails' texts too, as every page's re-read was before they were left out
             texts = _bytes_of(repo, live_tables, live_only=True)
             first = _bytes_of(repo, live_tables, live_only=True, columns=WITHOUT_MAIL_TEXTS)
+            archive_rows.append((n, *_archived_part(repo, whole=True), *_archived_part(repo)))
+            print(archive_rows[-1], file=sys.stderr, flush=True)
+            if args.archive_only:
+                continue
             os.environ.update(
                 KIVIDO_STORE="sheets",
                 KIVIDO_SHEET_KEY=key,
@@ -159,7 +166,53 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(__doc__.split("\n\n", 1)[1].rstrip())
+    print()
+    print("Overzicht's archived part (its first view over a period before the archive cut):")
+    print(f"{'reports':>8} {'':>8}{'requests':>9}{'total_KiB':>10}{'largest_KiB':>12}")
+    for n, *figures in archive_rows:
+        for label, (requests, total, largest) in zip(
+            ("one read", "stretches"), (figures[:3], figures[3:]), strict=True
+        ):
+            print(f"{n:>8,} {label:>8}{requests:>9}{total / 1024:>10,.0f}{largest / 1024:>12,.0f}")
+    print(ARCHIVE_DOC)
     return 0
+
+
+ARCHIVE_DOC = """
+  one read    every table (archive included) read at once, as Repository.read_each and
+              read_batches do (the Sheet's before 5 December): a request for the
+              tables, one for the events
+  stretches   lib/repository/sheets_stretches.py: the live worksheets with the log
+              and each archive worksheet's first rows, then each archive worksheet
+              in stretches sized to STRETCH_BYTES per answer, only the columns
+              Overzicht needs
+  largest_KiB the largest answer (Google recommends at most 2 MB a request)"""
+
+
+def _archived_part(repo, whole: bool = False) -> tuple[int, int, int]:
+    """Requests, bytes and the largest answer of Overzicht's read of the archived part
+    by a process that has read nothing yet (grid sizes loaded, as setup does)."""
+    from lib import reports_combine
+    from lib.repository.base import Repository
+
+    repo._shared.worksheets.clear()
+    repo._shared.blank_runs.clear()
+    repo._load_grid()
+    if whole:  # the base class's: one read for the tables, one for the events
+        repo.read_each = types.MethodType(Repository.read_each, repo)
+        repo.read_batches = types.MethodType(Repository.read_batches, repo)
+    before = dict(_traffic, largest=0)
+    _traffic["largest"] = 0
+    try:
+        reports_combine.archived_part(repo)
+    finally:
+        vars(repo).pop("read_each", None)
+        vars(repo).pop("read_batches", None)
+    return (
+        _traffic["requests"] - before["requests"],
+        _traffic["bytes"] - before["bytes"],
+        _traffic["largest"],
+    )
 
 
 def _bytes_of(repo, tables, **options) -> int:

@@ -31,6 +31,7 @@ MODULES = (
     "repository/sheets_requests",
     "repository/sheets_ranges",
     "repository/sheets_plan",
+    "repository/sheets_stretches",
     "repository",
     "repository/base",
     "repository/sql",
@@ -178,6 +179,10 @@ TESTS = {
         "tests/test_read_columns.py",
     ],
     # The commit checked in memory, the log laid over the worksheets, lagging rows mended.
+    "repository/sheets_stretches": [
+        "tests/test_sheets_stretches.py",
+        "tests/test_read_columns.py",
+    ],
     "repository/sheets_plan": [
         "tests/test_sheets_plan.py",
         "tests/test_sheets_log.py",

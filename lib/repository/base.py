@@ -209,7 +209,8 @@ class Repository(abc.ABC):
 
         For a pass over years of history that keeps only a summary of each batch
         (Overzicht's archived events, issue 10). A driver whose read returns
-        everything at once (the Sheet) hands its one read out in slices.
+        everything at once hands its one read out in slices (the Sheet reads its
+        archive in stretches first: lib/repository/sheets_stretches.py).
         """
         rows = self.read([table], columns={table: columns} if columns is not None else None)
         for start in range(0, len(rows[table]), size):
@@ -223,7 +224,7 @@ class Repository(abc.ABC):
         For a pass that keeps only a summary of each table (Overzicht's archived part,
         issue 10): a driver that reads a table cheaply (SQL) reads each when it is
         reached, so one table's rows can go before the next is read; this one reads
-        them all at once (on the Sheet: one request).
+        them all at once (the Sheet: lib/repository/sheets_stretches.py).
         """
         found = self.read(tables, columns=columns)
         for name in tables:

@@ -86,8 +86,8 @@ from lib.repository.sheets_http import RetryingHTTPClient, unavailable_message
 from lib.repository.sheets_log import Entry, Fold, Outcome
 from lib.repository.sheets_plan import Sheet, overlay, plan, plannable_without, refusal
 from lib.repository.sheets_ranges import omissions, only_added
-from lib.repository.sheets_requests import SheetsRequests
 from lib.repository.sheets_setup import SheetsSetup
+from lib.repository.sheets_stretches import SheetsStretches
 from lib.repository.sheets_upkeep import LOG_TAIL, SheetsUpkeep
 from lib.schema import TABLES
 
@@ -133,7 +133,7 @@ def _shared(key: str) -> _Shared:
         return _SHARED.setdefault(key, _Shared())
 
 
-class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsRequests, Repository):
+class SheetsRepository(SheetsSetup, SheetsUpkeep, SheetsArchive, SheetsStretches, Repository):
     def __init__(
         self,
         *,

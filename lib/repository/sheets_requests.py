@@ -41,7 +41,17 @@ class SheetsRequests:
     def _fetch(
         self, names: list[str], omit: Mapping[str, frozenset[str]] | None = None
     ) -> tuple[dict[str, Sheet], Fold]:
-        """The worksheets and the log rows this process has not folded yet, in one read.
+        sheets, fold, _ = self._fetch_with(names, omit)
+        return sheets, fold
+
+    def _fetch_with(
+        self,
+        names: list[str],
+        omit: Mapping[str, frozenset[str]] | None = None,
+        extra: Sequence[str] = (),
+    ) -> tuple[dict[str, Sheet], Fold, list[list[list]]]:
+        """The worksheets and the log rows this process has not folded yet, in one read
+        (with the values of the `extra` ranges, for sheets_stretches.py).
 
         The log is read from the last row already folded, to notice when it changed
         behind our back (then it is read and folded again from the top). A worksheet
@@ -56,21 +66,21 @@ class SheetsRequests:
         readings = {n: Reading(shapes[n], omit.get(n, frozenset()), splits[n]) for n in names}
         ranges = [r for n in names for r in readings[n].ranges()]
         try:
-            found, fold = self._fetch_ranges(ranges)
+            found, fold = self._fetch_ranges(ranges + list(extra))
         except StoreUnavailable as err:
             cause = err.__cause__
             if not any(splits.values()) or not (isinstance(cause, APIError) and beyond_grid(cause)):
                 raise
             with self._shared.lock:
                 self._shared.blank_runs.update({n: () for n in names})
-            return self._fetch(names, omit)
-        sheets, parts = {}, iter(found)
+            return self._fetch_with(names, omit, extra)
+        sheets, parts = {}, iter(found[: len(ranges)])
         for n in names:
             values = readings[n].values([next(parts) for _ in readings[n].ranges()])
             sheets[n] = parse_sheet(shapes[n], values, omit.get(n, frozenset()))
         with self._shared.lock:
             self._shared.blank_runs.update({n: row_splits(sheets[n].free) for n in names})
-        return sheets, fold
+        return sheets, fold, found[len(ranges) :]
 
     def _splits(self, names: list[str]) -> dict[str, tuple[int, ...]]:
         """Per worksheet, the rows its read starts a range at (sheets_ranges): after the
