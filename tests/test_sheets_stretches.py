@@ -16,7 +16,7 @@ import re
 import pytest
 
 from lib import reports
-from lib.repository import sheets_stretches
+from lib.repository import StoreUnavailable, sheets_stretches
 from lib.repository.sheets_cells import quote
 from lib.schema import TABLES
 from tests.flows import Office
@@ -240,3 +240,24 @@ def test_an_archive_worksheet_full_to_its_last_grid_row_is_read_in_stretches(she
     assert sorted(r["id"] for r in got["events"]) == history["events"]
     asked = [r for ranges, _, _ in seen for r in ranges if r.startswith(quote(title))]
     assert len(asked) >= 3 and quote(title) not in asked  # in stretches, never whole
+
+
+@pytest.mark.parametrize("when", ["first", "later"])
+def test_a_sheet_that_stops_answering_is_an_outage_not_a_whole_read(
+    sheets_repo, history, standin, when
+):
+    """Google answers 503 to every try: the page shows the outage (StoreUnavailable),
+    and no whole read is made, as one would be for a stale grid."""
+    fresh = other_process(sheets_repo, max_attempts=2, sleep=lambda s: None)
+    fresh._load_grid()
+    if when == "first":
+        standin.inject("503", kind="values.batchGet", times=2)
+    else:
+        done = _after_the_first_stretch(
+            fresh,
+            "events_archief",
+            lambda: standin.inject("503", kind="values.batchGet", times=2),
+        )
+    with pytest.raises(StoreUnavailable):
+        stretched(fresh)
+    assert when == "first" or done

@@ -30,6 +30,9 @@ from lib.repository.sheets_plan import Sheet, overlay
 from lib.repository.sheets_ranges import Reading, even_splits, row_splits
 from lib.schema import TABLES
 
+# Cells as stored (numbers as numbers, booleans as booleans), by rows: the API's default.
+UNFORMATTED = {"valueRenderOption": "UNFORMATTED_VALUE"}
+
 
 class SheetsRequests:
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -153,12 +156,11 @@ class SheetsRequests:
 
     def _fetch_ranges(self, ranges: list[str]) -> tuple[list[list[list]], Fold]:
         """The values of `ranges` and the log rows this process has not folded yet."""
-        params = {"valueRenderOption": "UNFORMATTED_VALUE"}  # by rows: the API's default
         for _ in range(2):
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
             log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z"
-            found = self._batch_get(ranges + [log_range], params)
+            found = self._batch_get(ranges + [log_range], UNFORMATTED)
             with self._shared.lock:
                 if self._merge(start, found[-1]):
                     return found[:-1], self._shared.fold

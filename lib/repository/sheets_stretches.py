@@ -34,13 +34,12 @@ from lib.repository.sheets_archive import ARCHIVABLE, archive_title, with_archiv
 from lib.repository.sheets_cells import beyond_grid, parse_sheet, quote
 from lib.repository.sheets_plan import Sheet, overlay
 from lib.repository.sheets_ranges import Reading, run_range
-from lib.repository.sheets_requests import SheetsRequests
+from lib.repository.sheets_requests import UNFORMATTED, SheetsRequests
 from lib.schema import TABLES, Table
 
 STRETCH_BYTES = 1_500_000  # aim per answer: under Google's recommended 2 MB
 FIRST_ROWS = 500  # of every archive worksheet in the first request
 MOST_ROWS = 100_000
-_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE"}
 
 
 class Reordered(Exception):
@@ -95,7 +94,7 @@ class SheetsStretches(SheetsRequests):
     def _stretched(self, name: str, live: Sheet, stretch: Stretches | None) -> list[dict]:
         """The table as `read` gives it: its archive read on to the end, live laid over."""
         while stretch is not None and not stretch.done:
-            stretch.take(self._batch_get(stretch.ranges(), _PARAMS))
+            stretch.take(self._batch_get(stretch.ranges(), UNFORMATTED))
         archived = stretch.sheet() if stretch is not None else None
         with self._shared.lock:
             rows = overlay(name, with_archive(name, live, archived), self._shared.fold)[0]
