@@ -24,13 +24,13 @@ from tests.sheets_support import other_process
 from tests.test_sheets_archive import _archive, _finished_reports
 
 TARGET = 1_500  # bytes per answer in these tests
+REAL_STRETCH_BYTES = sheets_stretches.STRETCH_BYTES
 NAMES = list(reports.FRAME_ORDER)
 
 
 @pytest.fixture
 def small_stretches(monkeypatch):
     monkeypatch.setattr(sheets_stretches, "STRETCH_BYTES", TARGET)
-    monkeypatch.setattr(sheets_stretches, "FIRST_ROWS", 4)
 
 
 @pytest.fixture
@@ -216,7 +216,9 @@ def test_a_grid_larger_than_the_worksheet_now_reads_the_table_whole_once(
 ):
     """This process saw more archive rows than there are now (deleted since): Google
     refuses a stretch beyond them, a later one or the first."""
-    monkeypatch.setattr(sheets_stretches, "FIRST_ROWS", first_rows)
+    monkeypatch.setattr(
+        sheets_stretches, "_first_rows", lambda sizes: dict.fromkeys(sizes, first_rows)
+    )
     title = "events_archief"
     rows = _shrink_to_its_rows(sheets_repo, title)
     assert 4 < rows < 100
@@ -261,3 +263,32 @@ def test_a_sheet_that_stops_answering_is_an_outage_not_a_whole_read(
     with pytest.raises(StoreUnavailable):
         stretched(fresh)
     assert when == "first" or done
+
+
+def test_a_small_archive_costs_one_request_for_all_its_worksheets(
+    sheets_repo, history, monkeypatch
+):
+    """At the real sizes, the archive of a few reports comes whole with the live
+    worksheets: Overzicht's archived part is two requests, as one read was."""
+    monkeypatch.setattr(sheets_stretches, "STRETCH_BYTES", REAL_STRETCH_BYTES)
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()
+    seen = answers(fresh)
+    got = stretched(fresh)
+    assert len(seen) == 1
+    assert {n: sorted(r["id"] for r in rows) for n, rows in got.items()} == history
+    seen.clear()
+    assert len(list(fresh.read_batches("events", reports.COLUMNS["events"]))) == 1
+    assert len(seen) == 1
+
+
+def test_the_first_request_asks_for_as_much_of_each_archive_as_the_guess_allows():
+    """sheets_stretches._first_rows: all when all fit at CELL_BYTES a cell, else the
+    same share of each worksheet's grid."""
+    budget = sheets_stretches.STRETCH_BYTES // sheets_stretches.CELL_BYTES  # cells
+    assert sheets_stretches._first_rows({"a": (100, 10), "b": (50, 4)}) == {"a": 100, "b": 50}
+    fits = {"a": (budget // 20, 10), "b": (budget // 20, 10)}
+    assert sheets_stretches._first_rows(fits) == {"a": budget // 20, "b": budget // 20}
+    twice = {"a": (budget // 10, 10), "b": (budget // 20, 20)}
+    assert sheets_stretches._first_rows(twice) == {"a": budget // 20, "b": budget // 40}
+    assert sheets_stretches._first_rows({"a": (10**7, 30)}) == {"a": budget // 30}

@@ -4,10 +4,11 @@ Overzicht over a period before the archive cut reads the archived part once per
 cut per process (lib/reports_combine.py, through `read_each` and `read_batches`).
 As one read that was a request of 4.5 MB and one of 9.5 MB at 10,000 reports,
 where Google recommends at most 2 MB. Here the first request asks for the live
-worksheets with the log and the first FIRST_ROWS rows of each archive worksheet;
-then each archive worksheet, when its table is reached, is read on in stretches
-of rows, each sized from the bytes per row of its answers so far. Only the
-columns asked for. What comes out is what `read` gives, in the same order.
+worksheets with the log and as much of each archive worksheet as a guess of its
+size allows (CELL_BYTES); then each archive worksheet, when its table is reached,
+is read on in stretches of rows, each sized from the bytes per row of its answers
+so far. Only the columns asked for. What comes out is what `read` gives, in the
+same order.
 
 A read spread over requests must still hold every row once:
 - a row the archive job moves meanwhile is in the live read or in the archive
@@ -15,8 +16,10 @@ A read spread over requests must still hold every row once:
 - a worksheet sorted, or rows deleted or inserted by hand, between two requests
   would make a stretch miss rows or see them twice. So each request asks again
   for the id at the end of the stretch before, and an id found in two stretches
-  or a changed one makes the read start again as one whole read. So does a stale
-  grid (a range beyond its rows).
+  or a changed one makes that table one whole read. So does a stale grid (a
+  range beyond its rows). A stretch that comes back short (Google leaves trailing
+  blank rows out) is followed by one range to the end: the spare rows below are
+  blank but for rows typed there by hand.
 
 A Sheet sized for this app (Google's 10 million cells) holds at most a few
 hundred thousand rows, so the stretches are kept until the last is in.
@@ -38,7 +41,11 @@ from lib.repository.sheets_requests import UNFORMATTED, SheetsRequests
 from lib.schema import TABLES, Table
 
 STRETCH_BYTES = 1_500_000  # aim per answer: under Google's recommended 2 MB
-FIRST_ROWS = 500  # of every archive worksheet in the first request
+# Before any answer, a cell is guessed at CELL_BYTES (an id is 35, most cells far
+# less): the first request asks for each archive worksheet whole when all fit in
+# STRETCH_BYTES so guessed (a small archive costs no request more), else for the
+# same share of each.
+CELL_BYTES = 25
 MOST_ROWS = 100_000
 
 
@@ -55,12 +62,12 @@ class SheetsStretches(SheetsRequests):
         names, columns = list(tables), columns or {}
         wanted = {n: {n: tuple(columns[n])} for n in names if n in columns}
         omit = {n: _left_out(n, columns.get(n)) for n in names}
-        stretches = {
-            n: Stretches(worksheets()[archive_title(n)], omit[n], self._grid_rows(n))
-            for n in names
-            if n in ARCHIVABLE
-        }
-        extra = [r for s in stretches.values() for r in s.ranges()]
+        shapes = {n: worksheets()[archive_title(n)] for n in names if n in ARCHIVABLE}
+        grids = {n: self._grid_rows(n) for n in shapes}
+        firsts = _first_rows({n: (grids[n], len(shapes[n].columns) - len(omit[n])) for n in shapes})
+        stretches = {n: Stretches(shapes[n], omit[n], grids[n], firsts[n]) for n in shapes}
+        asked = {n: s.ranges() for n, s in stretches.items()}
+        extra = [r for n in stretches for r in asked[n]]
         try:
             live, _, found = self._fetch_with(names, omit, extra)
         except StoreUnavailable as err:
@@ -69,8 +76,8 @@ class SheetsStretches(SheetsRequests):
             yield from Repository.read_each(self, names, columns)  # one whole read
             return
         answers = iter(found)
-        for stretch in stretches.values():
-            stretch.take([next(answers) for _ in stretch.ranges()])
+        for n, stretch in stretches.items():
+            stretch.take([next(answers) for _ in asked[n]])
         for name in names:
             try:
                 rows = self._stretched(name, live[name], stretches.get(name))
@@ -108,11 +115,11 @@ class SheetsStretches(SheetsRequests):
 class Stretches:
     """One archive worksheet read in stretches of rows over several requests."""
 
-    def __init__(self, shape: Table, omitted: frozenset[str], grid_rows: int) -> None:
+    def __init__(self, shape: Table, omitted: frozenset[str], grid_rows: int, first: int) -> None:
         self.shape, self.omitted, self.grid_rows = shape, omitted, grid_rows
         self.runs = Reading(shape, omitted).runs
         self.parts: list[list[list[list]]] = []  # per stretch, per run of columns
-        self.starts, self.seen, self.count, self.size = [1], set(), FIRST_ROWS, 0
+        self.starts, self.seen, self.count, self.size = [1], set(), first, 0
         self.to_end = self.done = False
 
     def ranges(self) -> list[str]:
@@ -152,6 +159,14 @@ class Stretches:
         return parse_sheet(
             self.shape, reading.values([s[r] for r in runs for s in self.parts]), self.omitted
         )
+
+
+def _first_rows(sizes: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Per archive worksheet of (grid rows, columns read), the rows the first request
+    asks for (see CELL_BYTES)."""
+    guess = sum(rows * columns * CELL_BYTES for rows, columns in sizes.values())
+    share = min(STRETCH_BYTES / guess, 1.0) if guess else 1.0
+    return {n: max(int(rows * share), 2) for n, (rows, _) in sizes.items()}
 
 
 def _left_out(name: str, wanted: Sequence[str] | None) -> frozenset[str]:
