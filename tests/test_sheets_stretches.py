@@ -292,3 +292,20 @@ def test_the_first_request_asks_for_as_much_of_each_archive_as_the_guess_allows(
     twice = {"a": (budget // 10, 10), "b": (budget // 20, 20)}
     assert sheets_stretches._first_rows(twice) == {"a": budget // 20, "b": budget // 40}
     assert sheets_stretches._first_rows({"a": (10**7, 30)}) == {"a": budget // 30}
+
+
+def test_a_stale_grid_of_a_live_worksheet_costs_one_more_request_and_loses_nothing(
+    sheets_repo, history, standin
+):
+    """This process believes the live events worksheet has 6,000 rows (setup saw them;
+    deleted since), so its first request starts ranges beyond them: Google refuses it,
+    and the request is made again with that worksheet whole, the archive's ranges too."""
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()["events"]["rowCount"] = 6_000
+    seen = answers(fresh)  # the answers given: the refused request is not among them
+    standin.reset_counts()
+    got = dict(fresh.read_each(["events"], columns=reports.COLUMNS))
+    assert sorted(r["id"] for r in got["events"]) == history["events"]
+    assert standin.count("values.batchGet") == len(seen) + 1
+    assert seen[0][0][:2] == ["'events'!A1:E", "'events'!H1:J"]  # the retry: whole
+    assert any(r.startswith("'events_archief'!") for r in seen[0][0])  # with the archive
