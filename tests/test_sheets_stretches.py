@@ -90,6 +90,8 @@ def test_each_table_in_stretches_is_every_row_once_as_one_read_gives_it(sheets_r
     assert sum("_wijzigingen" in " ".join(ranges) for ranges, _, _ in seen) == 1
     events = [r for r in seen[1:] if any("events_archief" in name for name in r[0])]
     assert len(events) >= 3  # the archived events took several requests
+    # ... and not many more than their bytes need
+    assert len(events) <= sum(size for _, size, _ in events) / TARGET * 1.5 + 2
     assert all(size < 2 * TARGET for _, size, _ in events), [size for _, size, _ in events]
     # The grid's spare rows below the last row are asked for once, to the end.
     asked_rows = [_rows(ranges[0]) for ranges, _, _ in events]
@@ -125,15 +127,17 @@ def test_events_in_batches_are_the_rows_of_one_read_in_its_order(sheets_repo, hi
     assert sorted(r["id"] for r in whole) == history["events"]
 
 
-def _after_the_first_stretch(repo, title: str, act) -> None:
-    """Run `act` once, just after the first request that asks for `title`."""
-    real, done = repo._batch_get, []
+def _after_the_first_stretch(repo, title: str, act, nth: int = 1) -> None:
+    """Run `act` once, just after the `nth` request that asks for `title`."""
+    real, done, asked = repo._batch_get, [], []
 
-    def batch_get(ranges, params):
-        found = real(ranges, params)
-        if not done and any(r.startswith(quote(title) + "!") for r in ranges):
-            done.append(True)
-            act()
+    def batch_get(ranges, *params):
+        found = real(ranges, *params)
+        if any(r.startswith(quote(title) + "!") for r in ranges):
+            asked.append(True)
+            if len(asked) == nth:
+                done.append(True)
+                act()
         return found
 
     repo._batch_get = batch_get
@@ -292,6 +296,9 @@ def test_the_first_request_asks_for_as_much_of_each_archive_as_the_guess_allows(
     twice = {"a": (budget // 10, 10), "b": (budget // 20, 20)}
     assert sheets_stretches._first_rows(twice) == {"a": budget // 20, "b": budget // 40}
     assert sheets_stretches._first_rows({"a": (10**7, 30)}) == {"a": budget // 30}
+    huge = {"a": (10**9, 30), "b": (100, 5)}  # b's share is under a row: header and one
+    assert sheets_stretches._first_rows(huge)["b"] == 2
+    assert sheets_stretches._first_rows({}) == {}
 
 
 def test_a_stale_grid_of_a_live_worksheet_costs_one_more_request_and_loses_nothing(
@@ -309,3 +316,62 @@ def test_a_stale_grid_of_a_live_worksheet_costs_one_more_request_and_loses_nothi
     assert standin.count("values.batchGet") == len(seen) + 1
     assert seen[0][0][:2] == ["'events'!A1:E", "'events'!H1:J"]  # the retry: whole
     assert any(r.startswith("'events_archief'!") for r in seen[0][0])  # with the archive
+
+
+def test_two_rows_swapped_by_hand_across_stretches_are_each_read_once(sheets_repo, history):
+    """Rows inside the second and the fourth stretch trade places after the second was
+    read; the ends of the stretches stay put, so the ids seen twice tell."""
+    probe = other_process(sheets_repo)
+    probe._load_grid()
+    seen = answers(probe)
+    stretched(probe)
+    title = "events_archief"
+    starts = [
+        int(re.search(r"'events_archief'!A(\d+):", " ".join(ranges)).group(1))
+        for ranges, _, _ in seen
+        if any(r.startswith(quote(title) + "!") for r in ranges)
+    ]
+    assert starts[2] - starts[1] >= 3 and starts[4] - starts[3] >= 3, starts
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()
+    done = _after_the_first_stretch(
+        fresh,
+        title,
+        lambda: _swap_rows_by_hand(sheets_repo, title, starts[1] + 1, starts[3] + 1),
+        nth=2,
+    )
+    ids = [r["id"] for r in stretched(fresh)["events"]]
+    assert done
+    assert len(ids) == len(set(ids)) and sorted(ids) == history["events"]
+
+
+def _clear_a_row_by_hand(repo, title: str, row: int) -> None:
+    values = repo._http.values_batch_get(repo.key, [quote(title)])["valueRanges"][0]["values"]
+    blank = [[""] * len(values[0])]
+    repo._http.values_update(
+        repo.key, f"{quote(title)}!A{row}", {"valueInputOption": "RAW"}, {"values": blank}
+    )
+
+
+def test_rows_cleared_by_hand_inside_stretches_cost_nothing_more(sheets_repo, history):
+    """Blank rows in the middle of the archive, far apart: every other row, in stretches
+    (two blank rows are not one id seen twice)."""
+    title = "events_archief"
+    _clear_a_row_by_hand(sheets_repo, title, 6)
+    _clear_a_row_by_hand(sheets_repo, title, 21)
+    fresh = other_process(sheets_repo)
+    fresh._load_grid()
+    seen = answers(fresh)
+    got = stretched(fresh)
+    whole = other_process(sheets_repo).read(["events"], columns=reports.COLUMNS)["events"]
+    assert got["events"] == whole and len(whole) == len(history["events"]) - 2
+    assert quote(title) not in [r for ranges, _, _ in seen for r in ranges]  # never whole
+
+
+def test_every_column_when_none_are_named_and_the_ids_also_when_not_named(sheets_repo, history):
+    fresh = other_process(sheets_repo)
+    whole = other_process(sheets_repo).read(["events"])["events"]
+    assert [r for b in fresh.read_batches("events") for r in b] == whole
+    ((_, moments),) = fresh.read_each(["events"], columns={"events": ("at",)})
+    assert moments == [{"at": r["at"]} for r in whole]
+    assert len(moments) == len(history["events"])

@@ -160,7 +160,7 @@ class SheetsRequests:
             with self._shared.lock:
                 start = max(self._shared.fold.count, 1)
             log_range = f"{quote(sheets_log.TITLE)}!A{start}:Z"
-            found = self._batch_get(ranges + [log_range], UNFORMATTED)
+            found = self._batch_get(ranges + [log_range])
             with self._shared.lock:
                 if self._merge(start, found[-1]):
                     return found[:-1], self._shared.fold
@@ -191,7 +191,7 @@ class SheetsRequests:
                 fold.apply(sheets_log.parse(cells), number)
         return True
 
-    def _batch_get(self, ranges: list[str], params: dict) -> list[list[list]]:
+    def _batch_get(self, ranges: list[str], params: dict = UNFORMATTED) -> list[list[list]]:
         try:
             answer = self._call(self._http.values_batch_get, self.key, ranges, params)
         except StoreUnavailable:

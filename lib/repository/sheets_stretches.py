@@ -37,7 +37,7 @@ from lib.repository.sheets_archive import ARCHIVABLE, archive_title, with_archiv
 from lib.repository.sheets_cells import beyond_grid, parse_sheet, quote
 from lib.repository.sheets_plan import Sheet, overlay
 from lib.repository.sheets_ranges import Reading, run_range
-from lib.repository.sheets_requests import UNFORMATTED, SheetsRequests
+from lib.repository.sheets_requests import SheetsRequests
 from lib.schema import TABLES, Table
 
 STRETCH_BYTES = 1_500_000  # aim per answer: under Google's recommended 2 MB
@@ -81,12 +81,10 @@ class SheetsStretches(SheetsRequests):
         for name in names:
             try:
                 rows = self._stretched(name, live[name], stretches.get(name))
-            except Reordered:
-                rows = self.read([name], columns=wanted.get(name))[name]
-            except StoreUnavailable as err:
-                if not _beyond_grid(err):
+            except (Reordered, StoreUnavailable) as err:
+                if isinstance(err, StoreUnavailable) and not _beyond_grid(err):
                     raise
-                rows = self.read([name], columns=wanted.get(name))[name]
+                rows = self.read([name])[name]  # one whole read, as before
             yield name, projected({name: rows}, wanted.get(name))[name]
 
     def read_batches(
@@ -101,7 +99,7 @@ class SheetsStretches(SheetsRequests):
     def _stretched(self, name: str, live: Sheet, stretch: Stretches | None) -> list[dict]:
         """The table as `read` gives it: its archive read on to the end, live laid over."""
         while stretch is not None and not stretch.done:
-            stretch.take(self._batch_get(stretch.ranges(), UNFORMATTED))
+            stretch.take(self._batch_get(stretch.ranges()))
         archived = stretch.sheet() if stretch is not None else None
         with self._shared.lock:
             rows = overlay(name, with_archive(name, live, archived), self._shared.fold)[0]
@@ -119,7 +117,7 @@ class Stretches:
         self.shape, self.omitted, self.grid_rows = shape, omitted, grid_rows
         self.runs = Reading(shape, omitted).runs
         self.parts: list[list[list[list]]] = []  # per stretch, per run of columns
-        self.starts, self.seen, self.count, self.size = [1], set(), first, 0
+        self.starts, self.seen, self.count = [1], set(), first
         self.to_end = self.done = False
 
     def ranges(self) -> list[str]:
@@ -135,11 +133,11 @@ class Stretches:
         if self.parts:
             before = _last_id(self.parts[-1][0], first - self.starts[-2])
             if _first_id(found[-1]) != before:
-                raise Reordered(self.shape.name)
+                raise Reordered
         stretch = found[: len(self.runs)]
-        ids = {str(r[0]) for r in stretch[0] if r and r[0] != ""}  # the header's "id" too
+        ids = {_first_id([row]) for row in stretch[0]} - {""}  # the header's "id" too
         if ids & self.seen:
-            raise Reordered(self.shape.name)
+            raise Reordered
         self.seen |= ids
         self.parts.append(stretch)
         if self.to_end:
@@ -147,18 +145,15 @@ class Stretches:
             return
         # Google leaves a range's trailing blank rows out: a short answer means the
         # grid's spare rows began, so the rest (rows typed below by hand) in one go.
-        last = first + self.count - 1
         self.to_end = len(stretch[0]) < self.count
-        self.size += len(json.dumps(stretch))
-        self.count = int(min(max(STRETCH_BYTES * last / self.size, 1), MOST_ROWS))
-        self.starts.append(last + 1)
+        row_bytes = max(len(json.dumps(stretch)) / self.count, 1.0)
+        self.starts.append(first + self.count)
+        self.count = int(min(max(STRETCH_BYTES / row_bytes, 1), MOST_ROWS))
 
     def sheet(self) -> Sheet:
         reading = Reading(self.shape, self.omitted, tuple(self.starts[1:]))
         runs = range(len(self.runs))
-        return parse_sheet(
-            self.shape, reading.values([s[r] for r in runs for s in self.parts]), self.omitted
-        )
+        return parse_sheet(self.shape, reading.values([s[r] for r in runs for s in self.parts]))
 
 
 def _first_rows(sizes: dict[str, tuple[int, int]]) -> dict[str, int]:
@@ -180,9 +175,9 @@ def _beyond_grid(err: StoreUnavailable) -> bool:
 
 
 def _first_id(values: list[list]) -> str:
-    return str(values[0][0]) if values and values[0] and values[0][0] != "" else ""
+    return str(values[0][0]) if values and values[0] else ""
 
 
 def _last_id(id_run: list[list], length: int) -> str:
     """The id in the last row of a stretch `length` rows long (blank rows trimmed)."""
-    return _first_id(id_run[length - 1 :]) if len(id_run) >= length else ""
+    return _first_id(id_run[length - 1 :])
