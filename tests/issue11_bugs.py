@@ -68,7 +68,7 @@ BUGS: dict[str, tuple[str, str, str]] = {
         "OPEN_TICKET_STATES = frozenset(Ticket) - {Ticket.CLOSED, Ticket.LINKED}",
     ),
     "Sheet duplicate-id guard removed": (
-        "lib/repository/sheets.py",
+        "lib/repository/sheets_cells.py",
         'if row["id"] and row["id"] not in sheet.rows:',
         'if row["id"]:',
     ),
