@@ -156,6 +156,7 @@ TESTS = {
     # Its reads and the folding of the log, split out of lib/repository/sheets.py; the
     # grid sizes kept true (the edges, the archive's and the compaction's growth).
     "repository/sheets_requests": [
+        "tests/test_sheets_stretches.py",
         "tests/test_sheets_incremental.py",
         "tests/test_sheets_driver.py",
         "tests/test_late_answers.py",
