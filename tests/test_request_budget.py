@@ -188,9 +188,9 @@ def test_postvak_asks_only_for_the_texts_of_the_mails_it_shows(office, standin, 
     sheets._shared(office.repo.key).worksheets.clear()  # the view reads the worksheets
     asked, real = [], SheetsRepository._batch_get
 
-    def batch_get(self, ranges, params):
+    def batch_get(self, ranges, *params):
         asked.append(list(ranges))
-        return real(self, ranges, params)
+        return real(self, ranges, *params)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(SheetsRepository, "_batch_get", batch_get)
