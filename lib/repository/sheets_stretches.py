@@ -6,8 +6,8 @@ As one read that was a request of 4.5 MB and one of 9.5 MB at 10,000 reports,
 where Google recommends at most 2 MB. Here the first request asks for the live
 worksheets with the log and as much of each archive worksheet as a guess of its
 size allows (CELL_BYTES); then each archive worksheet, when its table is reached,
-is read on in stretches of rows, each sized from the bytes per row of its answers
-so far. Only the columns asked for. What comes out is what `read` gives, in the
+is read on in stretches of rows, each sized from the bytes per row of the stretch
+before. Only the columns asked for. What comes out is what `read` gives, in the
 same order.
 
 A read spread over requests must still hold every row once:
