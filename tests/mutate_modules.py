@@ -32,8 +32,12 @@ MODULES = (
     "repository/sheets_ranges",
     "repository/sheets_plan",
     "repository/sheets_stretches",
-    "repository",
+    "repository/sheets_cells",
+    "repository/sheets_http",
+    "repository/sheets_setup",
+    "repository/sheets_upkeep",
     "repository/base",
+    "repository/sql_engine",
     "repository/sql",
     "repository/sql_live",
 )
@@ -200,12 +204,37 @@ TESTS = {
         "tests/test_privacy.py",
         "tests/test_billing_mutants.py",
     ],
-    "repository": [
+    # A worksheet's cells: parsed into rows (a hand-made copy of an id refused), typed
+    # values and formulas kept from becoming formulas, A1 names, Google's refusals.
+    "repository/sheets_cells": [
+        "tests/test_sheets_driver.py",
+        "tests/test_sheets_driver_edges.py",
+        "tests/test_hostile_input.py",
+        "tests/test_sheets_grid_and_log.py",
+        "tests/test_sheets_commit_reads.py",
+        "tests/test_sheets_blank_runs.py",
+        "tests/test_sheets_archive.py",
+        "tests/test_cell_limit.py",
         "tests/test_contract.py",
-        "tests/test_sql_engine.py",
-        "tests/test_missing_cases.py",
-        # read_batches and read_each as the Sheet driver has them (from the base class).
-        "tests/test_read_columns.py",
+    ],
+    # Retries with backoff, Retry-After, and the Dutch message when Google stays away.
+    "repository/sheets_http": [
+        "tests/test_sheets_compact_answers.py",
+        "tests/test_sheets_driver.py",
+        "tests/test_sheets_driver_edges.py",
+    ],
+    # A new or older Sheet made ready: worksheets, headers, the protected log.
+    "repository/sheets_setup": [
+        "tests/test_sheets_setup.py",
+        "tests/test_sheets_grid_and_log.py",
+        "tests/test_sheets_driver.py",
+    ],
+    # The log compacted into the worksheets; old values scrubbed from history.
+    "repository/sheets_upkeep": [
+        "tests/test_sheets_compaction.py",
+        "tests/test_sheets_compact_answers.py",
+        "tests/test_privacy.py",
+        "tests/test_sheets_grid_and_log.py",
     ],
     "repository/base": [
         "tests/test_contract.py",
@@ -227,6 +256,12 @@ TESTS = {
     # The SQL store: its commits, setup's lines and reads (by id: test_mail_texts_read.py,
     # test_sql_read_rows.py; in batches and a table at a time: test_read_columns.py,
     # which seeds demo data, about 60 s of the tool's first pass).
+    # The SQL engine's rules per database and its Dutch errors (busy, unreachable).
+    "repository/sql_engine": [
+        "tests/test_sql_engine.py",
+        "tests/test_sql_setup_lines.py",
+        "tests/test_contract.py",
+    ],
     "repository/sql": [
         "tests/test_contract.py",
         "tests/test_repository_changes.py",

@@ -71,8 +71,7 @@ class SheetsRequests:
         try:
             found, fold = self._fetch_ranges(ranges + list(extra))
         except StoreUnavailable as err:
-            cause = err.__cause__
-            if not any(splits.values()) or not (isinstance(cause, APIError) and beyond_grid(cause)):
+            if not any(splits.values()) or not grid_refused(err):
                 raise
             with self._shared.lock:
                 self._shared.blank_runs.update({n: () for n in names})
@@ -225,3 +224,9 @@ class SheetsRequests:
             if spec is not None and spec["sheetId"] in by_id:
                 size = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
                 by_id[spec["sheetId"]][size] += spec["length"]
+
+
+def grid_refused(err: StoreUnavailable) -> bool:
+    """Google refused a range beyond a worksheet's rows: the grid this process knows is
+    stale (rows deleted by hand since it was loaded)."""
+    return isinstance(err.__cause__, APIError) and beyond_grid(err.__cause__)

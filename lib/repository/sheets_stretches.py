@@ -30,14 +30,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 
-from gspread.exceptions import APIError
-
 from lib.repository.base import Columns, Repository, StoreUnavailable, projected
 from lib.repository.sheets_archive import ARCHIVABLE, archive_title, with_archive, worksheets
-from lib.repository.sheets_cells import beyond_grid, parse_sheet, quote
+from lib.repository.sheets_cells import parse_sheet, quote
 from lib.repository.sheets_plan import Sheet, overlay
 from lib.repository.sheets_ranges import Reading, run_range
-from lib.repository.sheets_requests import SheetsRequests
+from lib.repository.sheets_requests import SheetsRequests, grid_refused
 from lib.schema import TABLES, Table
 
 STRETCH_BYTES = 1_500_000  # aim per answer: under Google's recommended 2 MB
@@ -71,7 +69,7 @@ class SheetsStretches(SheetsRequests):
         try:
             live, _, found = self._fetch_with(names, omit, extra)
         except StoreUnavailable as err:
-            if not _beyond_grid(err):
+            if not grid_refused(err):
                 raise
             yield from Repository.read_each(self, names, columns)  # one whole read
             return
@@ -82,7 +80,7 @@ class SheetsStretches(SheetsRequests):
             try:
                 rows = self._stretched(name, live[name], stretches.get(name))
             except (Reordered, StoreUnavailable) as err:
-                if isinstance(err, StoreUnavailable) and not _beyond_grid(err):
+                if isinstance(err, StoreUnavailable) and not grid_refused(err):
                     raise
                 rows = self.read([name])[name]  # one whole read, as before
             yield name, projected({name: rows}, wanted.get(name))[name]
@@ -167,11 +165,6 @@ def _first_rows(sizes: dict[str, tuple[int, int]]) -> dict[str, int]:
 def _left_out(name: str, wanted: Sequence[str] | None) -> frozenset[str]:
     keep = {"id", "version", *(wanted or TABLES[name].column_names)}
     return frozenset(c for c in TABLES[name].column_names if c not in keep)
-
-
-def _beyond_grid(err: StoreUnavailable) -> bool:
-    """A range beyond the worksheet's rows: the grid this process knows is stale."""
-    return isinstance(err.__cause__, APIError) and beyond_grid(err.__cause__)
 
 
 def _first_id(values: list[list]) -> str:
