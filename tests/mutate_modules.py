@@ -20,6 +20,12 @@ MODULES = (
     "desk",
     "nemesys_steps",
     "reports",
+    "reports_open",
+    "reports_turnaround",
+    "reports_costs",
+    "reports_hours",
+    "reports_outages",
+    "reports_combine",
     "reports_summary",
     "outages",
     "privacy",
@@ -57,6 +63,18 @@ SERVICES_TESTS = [
     "tests/test_desk_mutants.py",
     "tests/test_services_mutants.py",
 ]
+REPORTS_TESTS = [
+    "tests/test_reports.py",
+    "tests/test_reports_costs.py",
+    "tests/test_missing_cases.py",
+    "tests/test_overzicht_frames.py",
+    "tests/test_overzicht_filter_reaches_every_frame.py",
+    "tests/test_overzicht_long_names_and_cents.py",
+    "tests/test_overzicht_archive_frames.py",
+    # The people affected per outage (frames_from's affected frame, issue 14).
+    "tests/test_outages.py",
+    "tests/test_overzicht_steps_order.py",
+]
 TESTS = {
     "procedure": ["tests/test_procedure.py", "tests/test_procedure_oracle.py"],
     "validation": [
@@ -85,17 +103,15 @@ TESTS = {
     # lib/services.py's shared pieces and Nemesys steps moved to these two modules.
     "desk": SERVICES_TESTS,
     "nemesys_steps": SERVICES_TESTS,
-    "reports": [
-        "tests/test_reports.py",
-        "tests/test_reports_costs.py",
-        "tests/test_missing_cases.py",
-        "tests/test_overzicht_frames.py",
-        "tests/test_overzicht_filter_reaches_every_frame.py",
-        "tests/test_overzicht_long_names_and_cents.py",
-        # The people affected per outage (frames_from's affected frame, issue 14).
-        "tests/test_outages.py",
-        "tests/test_overzicht_steps_order.py",
-    ],
+    "reports": REPORTS_TESTS,
+    # The directie's figures, each built from the frames of lib/reports.py.
+    "reports_open": REPORTS_TESTS,
+    "reports_turnaround": REPORTS_TESTS,
+    "reports_costs": REPORTS_TESTS,
+    "reports_hours": REPORTS_TESTS,
+    "reports_outages": REPORTS_TESTS,
+    # The archived part of the frames, built once per archive cut.
+    "reports_combine": ["tests/test_overzicht_archive_frames.py", "tests/test_read_columns.py"],
     "reports_summary": [
         "tests/test_reports_costs.py",
         "tests/test_outages.py",
