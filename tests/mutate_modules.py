@@ -172,6 +172,8 @@ TESTS = {
         "tests/test_mail_texts_read.py",
         "tests/test_sheets_grid_and_log.py",
         "tests/test_sheets_commit_reads.py",
+        # The defaults the app runs with: 5 tries, 20 s, one log rewrite per purge.
+        "tests/test_sheets_defaults.py",
     ],
     # Its reads and the folding of the log, split out of lib/repository/sheets.py; the
     # grid sizes kept true (the edges, the archive's and the compaction's growth).
@@ -235,6 +237,7 @@ TESTS = {
     ],
     # Retries with backoff, Retry-After, and the Dutch message when Google stays away.
     "repository/sheets_http": [
+        "tests/test_sheets_defaults.py",
         "tests/test_sheets_compact_answers.py",
         "tests/test_sheets_driver.py",
         "tests/test_sheets_driver_edges.py",
