@@ -10,6 +10,9 @@ with the range and the id Google gave it; GridData leaves out `startRow` and
 with data in the asked range. Cells are taken as userEnteredValue with no parsing
 (as valueInputOption RAW): stringValue is stored as it is, a CellData without a
 userEnteredValue clears the cell when `fields` names userEnteredValue.
+A name the API does not know, in the request or in its `fields` mask, is refused
+as Google's JSON parsing refuses it ("Invalid JSON payload received. Unknown
+name ...": 400), so a misspelt key cannot pass here unnoticed.
 
 A mixin of `Spreadsheet` (tests/sheets_standin_book.py).
 """
@@ -23,6 +26,53 @@ from tests.sheets_standin_a1 import cell_name
 from tests.sheets_standin_errors import ApiError, bad, flag
 from tests.sheets_standin_grid import Sheet, grid_error, grid_rows
 from tests.sheets_standin_values import CELL_LIMIT, Formula
+
+# The fields of the messages these requests take (Google's API reference).
+KNOWN = {
+    "appendCells": {"sheetId", "rows", "fields", "tableId"},
+    "updateCells": {"start", "range", "rows", "fields"},
+    "start": {"sheetId", "rowIndex", "columnIndex"},
+    "range": {
+        "sheetId",
+        "startRowIndex",
+        "endRowIndex",
+        "startColumnIndex",
+        "endColumnIndex",
+    },
+    "rows": {"values"},
+}
+CELL_FIELDS = {
+    "userEnteredValue",
+    "effectiveValue",
+    "formattedValue",
+    "userEnteredFormat",
+    "effectiveFormat",
+    "hyperlink",
+    "note",
+    "textFormatRuns",
+    "dataValidation",
+    "pivotTable",
+    "dataSourceTable",
+    "dataSourceFormula",
+    "chipRuns",
+}
+
+
+def known(message: str, spec: dict, where: str) -> None:
+    """Refuse a field name `message` (a key of KNOWN) does not have, as Google does."""
+    for name in spec:
+        if name not in KNOWN[message]:
+            raise bad(
+                f'Invalid JSON payload received. Unknown name "{name}" at '
+                f"'requests[0].{where}': Cannot find field."
+            )
+
+
+def mask(fields: str) -> None:
+    """The `fields` mask, each of its names a field of CellData (or `*`)."""
+    for path in (f.strip() for f in fields.split(",")):
+        if path != "*" and path.split(".")[0] not in CELL_FIELDS:
+            raise bad(f"Invalid requests[0]: field mask names an unknown field: {path}")
 
 
 def entered(cell: Any) -> Any:
@@ -59,9 +109,11 @@ class CellRequests:
     sheets: list[Sheet]
 
     def _put_rows(self, sheet: Sheet, r0: int, c0: int, rows: list, fields: str) -> None:
+        mask(fields)
         if "userEnteredValue" not in fields and fields != "*":
             raise bad("fields must name userEnteredValue (the stand-in stores values only).")
         for i, row in enumerate(rows):
+            known("rows", row or {}, "rows")
             cells = (row or {}).get("values") or []
             if cells and (r0 + i >= sheet.rows or c0 + len(cells) > sheet.cols):
                 last = cell_name(r0 + i, c0 + len(cells) - 1)
@@ -74,6 +126,7 @@ class CellRequests:
                     sheet.cells[(r0 + i, c0 + j)] = value
 
     def _req_appendCells(self, spec: dict) -> dict:  # Google's request names
+        known("appendCells", spec, "append_cells")
         sheet = self.by_id(spec.get("sheetId", 0))
         rows = spec.get("rows") or []
         start = max((r for r, _ in sheet.cells), default=-1) + 1
@@ -82,12 +135,15 @@ class CellRequests:
         return {}
 
     def _req_updateCells(self, spec: dict) -> dict:
+        known("updateCells", spec, "update_cells")
         if "start" in spec:
             where = spec["start"] or {}
+            known("start", where, "update_cells.start")
             sheet = self.by_id(where.get("sheetId", 0))
             r0, c0 = where.get("rowIndex", 0), where.get("columnIndex", 0)
         elif "range" in spec:
             where = spec["range"] or {}
+            known("range", where, "update_cells.range")
             sheet = self.by_id(where.get("sheetId", 0))
             r0, c0 = where.get("startRowIndex", 0), where.get("startColumnIndex", 0)
         else:
