@@ -225,6 +225,7 @@ TESTS = {
     # A worksheet's cells: parsed into rows (a hand-made copy of an id refused), typed
     # values and formulas kept from becoming formulas, A1 names, Google's refusals.
     "repository/sheets_cells": [
+        "tests/test_sheets_cells.py",
         "tests/test_sheets_driver.py",
         "tests/test_sheets_driver_edges.py",
         "tests/test_hostile_input.py",

@@ -62,7 +62,7 @@ def from_cell(col: Column, value: Any) -> Any:
     word = str(value).strip().lower()
     if col.type == "bool" and (word in _TRUE or word in _FALSE):
         return word in _TRUE
-    if col.type == "int" and (word == "" or word.lstrip("-").isdigit()):
+    if col.type == "int" and (word == "" or word.removeprefix("-").isdecimal()):
         return int(word or 0)
     kind = "geheel getal" if col.type == "int" else "ja/nee-waarde"
     raise ValueError(f"'{value}' in kolom '{col.name}' is geen {kind}")
@@ -133,7 +133,7 @@ def beyond_grid(err: APIError) -> bool:
 
 
 def refusal_message(err: APIError) -> str:
-    status = err.response.status_code if err.response is not None else err.code
+    status = err.response.status_code  # err.code is -1 for a proxy's HTML page
     message = str(err.error.get("message", ""))
     if status == 403:
         return (

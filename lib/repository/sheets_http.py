@@ -106,8 +106,9 @@ class RetryingHTTPClient(HTTPClient):
             try:
                 return super().request(method, endpoint, params, *args, **kwargs)
             except APIError as err:
-                # err.code is -1 when the body was not JSON (a proxy's HTML 502 page)
-                if _status(err) not in RETRY_STATUS:
+                # The HTTP status, not err.code: that is -1 when the body was not JSON
+                # (a proxy's HTML 502 page).
+                if err.response.status_code not in RETRY_STATUS:
                     raise
                 last_error, retry_after = err, _retry_after(err.response)
             except RETRY_EXCEPTIONS as err:
@@ -115,10 +116,6 @@ class RetryingHTTPClient(HTTPClient):
             if attempt + 1 < self.max_attempts:
                 self.sleep(self.backoff(attempt, retry_after))
         raise StoreUnavailable(unavailable_message(self.max_attempts)) from last_error
-
-
-def _status(err: APIError) -> int:
-    return err.response.status_code if err.response is not None else err.code
 
 
 def _retry_after(response: requests.Response | None) -> float | None:

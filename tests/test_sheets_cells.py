@@ -1,0 +1,126 @@
+"""A worksheet's cells as the Sheet driver reads them (lib/repository/sheets_cells.py):
+values someone typed by hand into the Sheet, and Google's refusals as the Dutch
+message a page shows. Pure functions, fed the values and error bodies Google sends."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from gspread.exceptions import APIError
+
+from lib.repository.sheets_cells import beyond_grid, from_cell, refusal_message
+from lib.schema import Column
+
+NUMBER = Column("count", "int", "Aantal")
+YES_NO = Column("urgent", "bool", "Urgent")
+TEXT = Column("phone", "text", "Telefoon")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [(3, 3), (3.0, 3), ("3", 3), (" 12 ", 12), ("-4", -4), ("", 0), (True, 1), (-2.0, -2)],
+)
+def test_a_number_typed_by_hand_is_read_as_a_whole_number(typed, expected):
+    value = from_cell(NUMBER, typed)
+    assert value == expected and type(value) is int
+
+
+@pytest.mark.parametrize("typed", ["3,5", "drie", "--4", "4-", "-", "²", 2.5, "1e3"])
+def test_a_number_column_refuses_what_is_no_whole_number(typed):
+    with pytest.raises(ValueError) as caught:
+        from_cell(NUMBER, typed)
+    assert str(caught.value) == f"'{typed}' in kolom 'count' is geen geheel getal"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        *[(word, True) for word in ("TRUE", "1", "Ja", "yes", "waar", "x", " X ")],
+        *[(word, False) for word in ("FALSE", "0", "nee", "No", "onwaar", "", "  ")],
+        (True, True),
+        (False, False),
+        (1, True),
+        (0, False),
+        (1.0, True),
+    ],
+)
+def test_a_yes_no_typed_by_hand_is_read_in_dutch_and_english(typed, expected):
+    assert from_cell(YES_NO, typed) is expected
+
+
+@pytest.mark.parametrize("typed", ["misschien", "2", "j", 0.5])
+def test_a_yes_no_column_refuses_anything_else(typed):
+    with pytest.raises(ValueError) as caught:
+        from_cell(YES_NO, typed)
+    assert str(caught.value) == f"'{typed}' in kolom 'urgent' is geen ja/nee-waarde"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (612345678.0, "612345678"),  # a phone number typed without its 0 becomes a number
+        (612345678, "612345678"),
+        (2.5, "2.5"),
+        (True, "True"),
+        ("'=SUM(A1)", "=SUM(A1)"),  # stored with the apostrophe that keeps it text
+        ("Telefoon kapot", "Telefoon kapot"),
+    ],
+)
+def test_a_text_cell_is_read_as_the_text_shown(typed, expected):
+    assert from_cell(TEXT, typed) == expected
+
+
+def google_error(status: int, message: str | None, *, html: bool = False) -> APIError:
+    """An APIError as gspread builds it from Google's answer (or a proxy's HTML page)."""
+    response = requests.Response()
+    response.status_code = status
+    if html:
+        response._content = b"<html><body>Forbidden</body></html>"
+    else:
+        error = {"code": status, "status": "X"} | ({"message": message} if message else {})
+        response._content = json.dumps({"error": error}).encode()
+    return APIError(response)
+
+
+GRID = "Range ('tickets'!A2:Z2000) exceeds grid limits. Max rows: 1000, max columns: 26"
+
+
+def test_only_a_range_beyond_the_worksheet_is_beyond_the_grid():
+    assert beyond_grid(google_error(400, GRID))
+    assert not beyond_grid(google_error(400, "Unable to parse range: 'tickets'!A1:Z"))
+    assert not beyond_grid(google_error(403, GRID))
+    assert not beyond_grid(google_error(400, None))
+
+
+NO_ACCESS = (
+    "Geen toegang tot de Google Sheet. Deel de sheet als bewerker met het "
+    "e-mailadres van het service-account."
+)
+NOT_FOUND = "De Google Sheet is niet gevonden. Controleer de sleutel in de instellingen."
+NO_WORKSHEET = "Een werkblad ontbreekt in de Google Sheet. Voer eerst de installatie (setup) uit."
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (google_error(403, "The caller does not have permission"), NO_ACCESS),
+        (google_error(403, None, html=True), NO_ACCESS),  # a proxy's page: no JSON code
+        (google_error(404, "Requested entity was not found."), NOT_FOUND),
+        (google_error(404, None, html=True), NOT_FOUND),
+        (google_error(400, "Unable to parse range: 'tickets'!A1:Z"), NO_WORKSHEET),
+        (google_error(400, "Unable to Parse Range: tickets"), NO_WORKSHEET),
+        (
+            google_error(400, GRID),
+            f"De Google Sheet weigerde het verzoek (400): {GRID}",
+        ),
+        (
+            google_error(401, "Unable to parse range: x"),
+            "De Google Sheet weigerde het verzoek (401): Unable to parse range: x",
+        ),
+        (google_error(400, None), "De Google Sheet weigerde het verzoek (400): "),
+    ],
+)
+def test_google_s_refusal_is_told_in_dutch(error, message):
+    assert refusal_message(error) == message
