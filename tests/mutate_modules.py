@@ -245,6 +245,7 @@ TESTS = {
     ],
     # A new or older Sheet made ready: worksheets, headers, the protected log.
     "repository/sheets_setup": [
+        "tests/test_sheets_setup_edges.py",
         "tests/test_sheets_setup.py",
         "tests/test_sheets_grid_and_log.py",
         "tests/test_sheets_driver.py",
