@@ -252,6 +252,8 @@ TESTS = {
     ],
     # The log compacted into the worksheets; old values scrubbed from history.
     "repository/sheets_upkeep": [
+        "tests/test_sheets_upkeep.py",
+        "tests/test_sheets_driver_edges.py",
         "tests/test_sheets_compaction.py",
         "tests/test_sheets_compact_answers.py",
         "tests/test_privacy.py",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import requests
 from google.auth.credentials import AnonymousCredentials
+from gspread.exceptions import APIError
 
 from lib.repository.base import Insert
 from lib.repository.sheets import SheetsRepository, _Shared
@@ -65,3 +67,27 @@ def service_account_info(email: str) -> dict:
         "private_key_id": "1",
         "token_uri": "https://oauth2.googleapis.com/token",
     }
+
+
+def refused(code: int = 400, text: str = "Invalid requests[0].updateCells") -> APIError:
+    """Google's refusal of a batchUpdate: 400 for a request it finds invalid (a row
+    beyond a worksheet shrunk by hand), 403 when the account may no longer edit."""
+    answer = requests.Response()
+    answer.status_code = code
+    status = "INVALID_ARGUMENT" if code == 400 else "PERMISSION_DENIED"
+    error = {"code": code, "message": text, "status": status}
+    answer._content = json.dumps({"error": error}).encode()
+    return APIError(answer)
+
+
+def refusing_rows(monkeypatch, repo) -> None:
+    """Google refuses every batchUpdate that writes worksheet rows (400)."""
+    http = repo._http
+    real = http.batch_update
+
+    def refusing(key, body):
+        if any("updateCells" in r for r in body["requests"]):
+            raise refused()
+        return real(key, body)
+
+    monkeypatch.setattr(http, "batch_update", refusing)

@@ -21,9 +21,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-import requests
 from google.auth.credentials import AnonymousCredentials
-from gspread.exceptions import APIError
 
 from lib import privacy
 from lib.repository import (
@@ -37,7 +35,14 @@ from lib.repository import (
 )
 from lib.repository.sheets import SCOPES, SheetsRepository
 from lib.schema import TABLES
-from tests.sheets_support import LOG, other_process, service_account_info, ticket
+from tests.sheets_support import (
+    LOG,
+    other_process,
+    refused,
+    refusing_rows,
+    service_account_info,
+    ticket,
+)
 
 EMAIL = "kivido@example.iam.gserviceaccount.com"
 ONE_OF = "Geef precies één van 'info' of 'file' voor het service-account."
@@ -164,17 +169,6 @@ def test_the_change_log_keeps_its_times_in_utc(sheets_repo, standin, far_east):
 # -- a kept copy after the lagging rows were refused -----------------------------
 
 
-def _refused(code: int = 400, text: str = "Invalid requests[0].updateCells") -> APIError:
-    """Google's refusal of a batchUpdate: 400 for a request it finds invalid (a row
-    beyond a worksheet shrunk by hand), 403 when the account may no longer edit."""
-    answer = requests.Response()
-    answer.status_code = code
-    status = "INVALID_ARGUMENT" if code == 400 else "PERMISSION_DENIED"
-    error = {"code": code, "message": text, "status": status}
-    answer._content = json.dumps({"error": error}).encode()
-    return APIError(answer)
-
-
 def test_after_google_refused_the_lagging_rows_the_next_commit_reads_again(
     make_sheets_repo, standin, monkeypatch
 ):
@@ -190,7 +184,7 @@ def test_after_google_refused_the_lagging_rows_the_next_commit_reads_again(
 
     def refusing(key, body):
         if any("updateCells" in r for r in body["requests"]):
-            raise _refused()
+            raise refused()
         return real(key, body)
 
     monkeypatch.setattr(http, "batch_update", refusing)
@@ -203,19 +197,6 @@ def test_after_google_refused_the_lagging_rows_the_next_commit_reads_again(
     assert "tweede" in str(standin.values(repo.key, "tickets"))
 
 
-def _refusing_rows(monkeypatch, repo) -> None:
-    """Google refuses every batchUpdate that writes worksheet rows (400)."""
-    http = repo._http
-    real = http.batch_update
-
-    def refusing(key, body):
-        if any("updateCells" in r for r in body["requests"]):
-            raise _refused()
-        return real(key, body)
-
-    monkeypatch.setattr(http, "batch_update", refusing)
-
-
 def test_compact_log_fails_when_google_refuses_the_lagging_rows(
     make_sheets_repo, standin, monkeypatch
 ):
@@ -224,7 +205,7 @@ def test_compact_log_fails_when_google_refuses_the_lagging_rows(
     repo = make_sheets_repo()
     other_process(repo).commit([ticket("t1", description="eerste")])  # t1 lags
     log_before = standin.values(repo.key, LOG)
-    _refusing_rows(monkeypatch, repo)
+    refusing_rows(monkeypatch, repo)
     with pytest.raises(StoreUnavailable, match=r"Invalid requests\[0\]\.updateCells"):
         repo.compact_log(min_age=0)  # Google's reason, told to whoever runs it
     monkeypatch.undo()
@@ -266,7 +247,7 @@ def test_a_write_refused_for_want_of_access_is_not_retried(make_sheets_repo, mon
 
     def no_access(key, body):
         tries.append(body)
-        raise _refused(403, "The caller does not have permission")
+        raise refused(403, "The caller does not have permission")
 
     monkeypatch.setattr(repo._http, "batch_update", no_access)
     with pytest.raises(OutcomeUnknown):  # the change refused, and the void row as well
@@ -289,7 +270,7 @@ def test_after_a_failed_write_a_page_view_asks_the_sheet(
     else:
 
         def no_access(key, body):
-            raise _refused(403, "The caller does not have permission")
+            raise refused(403, "The caller does not have permission")
 
         monkeypatch.setattr(repo._http, "batch_update", no_access)
     with pytest.raises((OutcomeUnknown, StoreUnavailable)):

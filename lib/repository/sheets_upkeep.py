@@ -43,10 +43,7 @@ class SheetsUpkeep:
         (Google ends a request after minutes; an hour is the default).
         """
         sheets, behind, known = self._lagging()
-        params = {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"}
-        (values,) = self._batch_get(
-            [LOG_TAIL.format(title=quote(sheets_log.TITLE), start=1)], params
-        )
+        (values,) = self._batch_get([LOG_TAIL.format(title=quote(sheets_log.TITLE), start=1)])
         values = values[:known]
         cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - min_age))
         covers = len(values)
@@ -120,10 +117,7 @@ class SheetsUpkeep:
                 count = fold.count
             if count < 2:
                 return
-            (found,) = self._batch_get(
-                [f"{quote(sheets_log.TITLE)}!A2:Z{count}"],
-                {"valueRenderOption": "UNFORMATTED_VALUE", "majorDimension": "ROWS"},
-            )
+            (found,) = self._batch_get([f"{quote(sheets_log.TITLE)}!A2:Z{count}"])
             data = []
             with self._shared.lock:
                 for number, cells in enumerate(found, start=2):

@@ -1,0 +1,85 @@
+"""The purge's scrub of the Sheet's change log (lib/repository/sheets_upkeep.py) at its
+edges: a log row the marker would make too long, and worksheets Google will not let
+it bring up to date."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from lib import privacy
+from lib.repository import Insert, Redact, StoreUnavailable
+from lib.repository.sheets_plan import CELL_LIMIT
+from tests.sheets_support import LOG, other_process, refusing_rows, ticket
+
+NOTE = "Juf Anna belde vanaf 06-12345678"
+
+
+def log_cells(standin, repo) -> list[str]:
+    return [str(c) for row in standin.values(repo.key, LOG) for c in row]
+
+
+def test_a_log_row_too_long_for_the_marker_is_left_and_the_next_rows_are_still_scrubbed(
+    sheets_repo, standin, caplog
+):
+    """A commit as large as one log row holds (its JSON spread over every cell of the
+    row), with a short text in it: the marker, longer than that text, would take the
+    row past its end. That row is left as it is, with a warning naming it; every other
+    row is scrubbed all the same."""
+    tries = iter(range(100))
+
+    def fits(last: int) -> str | None:
+        """Commit 21 events with long names, the last `last` long: the first one's id
+        when it fit (every try's ids are as long: the JSON differs only by `last`)."""
+        n = next(tries)
+        names = ["a" * CELL_LIMIT] * 20 + ["a" * last]
+        rows = [
+            {"id": f"e{n:03d}-{i:02d}", "ticket_id": "t1", "actor_name": a}
+            for i, a in enumerate(names)
+        ]
+        rows[0]["note"] = "ok"
+        try:
+            sheets_repo.commit([Insert("events", row) for row in rows])
+        except ValueError:  # "te groot voor de Google Sheet": nothing sent
+            return None
+        return rows[0]["id"]
+
+    low, high = 0, CELL_LIMIT  # the longest last name that fits, by halving
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) is not None else (low, middle - 1)
+    assert 0 < low < CELL_LIMIT  # the row's end lies inside the last name
+    longest = fits(low)
+    assert longest is not None
+    sheets_repo.commit([Insert("events", {"id": "e2", "ticket_id": "t1", "note": NOTE})])
+    log = standin.values(sheets_repo.key, LOG)
+    row = 1 + next(n for n, r in enumerate(log[1:], 1) if f'"{longest}"' in str(r))
+    with caplog.at_level(logging.WARNING, logger="kivido.sheets"):
+        sheets_repo.commit(
+            [
+                Redact("events", longest, {"note": privacy.MARKER}),
+                Redact("events", "e2", {"note": privacy.MARKER}),
+            ]
+        )
+    assert [r.getMessage() for r in caplog.records] == [
+        f"Log row {row} is too long to rewrite; left as it is."
+    ]
+    assert not any(NOTE in cell for cell in log_cells(standin, sheets_repo))
+    assert sheets_repo.get("events", "e2")["note"] == privacy.MARKER
+
+
+def test_scrub_history_fails_when_google_refuses_the_lagging_rows(
+    make_sheets_repo, standin, monkeypatch
+):
+    """scrub_history brings the worksheets up to date so redacted text leaves them: it
+    cannot report success without those rows, and a later run writes them."""
+    repo = make_sheets_repo()
+    other_process(repo).commit([ticket("t1", description="eerste")])  # t1 lags
+    refusing_rows(monkeypatch, repo)
+    with pytest.raises(StoreUnavailable, match=r"Invalid requests\[0\]\.updateCells"):
+        repo.scrub_history()
+    monkeypatch.undo()
+    assert "eerste" not in str(standin.values(repo.key, "tickets"))
+    repo.scrub_history()
+    assert "eerste" in str(standin.values(repo.key, "tickets"))
