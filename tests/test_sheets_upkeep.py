@@ -5,6 +5,7 @@ it bring up to date."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
@@ -83,3 +84,34 @@ def test_scrub_history_fails_when_google_refuses_the_lagging_rows(
     assert "eerste" not in str(standin.values(repo.key, "tickets"))
     repo.scrub_history()
     assert "eerste" in str(standin.values(repo.key, "tickets"))
+
+
+def test_compaction_summarises_only_the_rows_older_than_min_age(sheets_repo, standin, monkeypatch):
+    """A commit may still be on its way from its read to its append for up to
+    `min_age`: the rows younger than that stay in the log as they are. The log is
+    summarised up to the row before the first young one, and a second run finds
+    nothing new to summarise."""
+    key = sheets_repo.key
+    assert sheets_repo.compact_log(min_age=3600)[-1] == (
+        "Het wijzigingenlog had geen nieuwe oude rijen om samen te vatten."
+    )
+    two_hours_ago = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 7200))
+    monkeypatch.setattr(sheets_repo, "_clock", lambda: two_hours_ago)
+    sheets_repo.commit([ticket("t1")])  # the log's one old row
+    monkeypatch.undo()
+    sheets_repo.commit([ticket("t2")])
+    sheets_repo.commit([ticket("t3")])
+    young = next(n for n, row in enumerate(standin.values(key, LOG), 1) if '"t2"' in str(row))
+    assert young == 3
+    lines = sheets_repo.compact_log(min_age=3600)
+    assert lines[-1] == (
+        f"Wijzigingenlog samengevat tot en met rij {young - 1}; die rijen zijn leeg gemaakt."
+    )
+    log = standin.values(key, LOG)
+    assert not any('"t1"' in str(row) for row in log)
+    assert '"t2"' in str(log[young - 1]) and '"t3"' in str(log[young])
+    assert sheets_repo.compact_log(min_age=3600)[-1] == (
+        "Het wijzigingenlog had geen nieuwe oude rijen om samen te vatten."
+    )
+    fresh = other_process(sheets_repo)
+    assert sorted(r["id"] for r in fresh.read(["tickets"])["tickets"]) == ["t1", "t2", "t3"]
