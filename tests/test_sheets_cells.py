@@ -10,8 +10,15 @@ import pytest
 import requests
 from gspread.exceptions import APIError
 
-from lib.repository.sheets_cells import beyond_grid, from_cell, refusal_message
-from lib.schema import Column
+from lib.repository.base import StoreUnavailable
+from lib.repository.sheets_cells import (
+    beyond_grid,
+    from_cell,
+    parse_sheet,
+    refusal_message,
+    trimmed,
+)
+from lib.schema import Column, Table
 
 NUMBER = Column("count", "int", "Aantal")
 YES_NO = Column("urgent", "bool", "Urgent")
@@ -124,3 +131,65 @@ NO_WORKSHEET = "Een werkblad ontbreekt in de Google Sheet. Voer eerst de install
 )
 def test_google_s_refusal_is_told_in_dutch(error, message):
     assert refusal_message(error) == message
+
+
+THINGS = Table(
+    "things",
+    (
+        Column("id", "text", "Id"),
+        Column("version", "int", "Versie"),
+        Column("name", "text", "Naam"),
+    ),
+)
+WRONG_HEADER = (
+    "Werkblad 'things' heeft niet de verwachte kopregel. "
+    "Voer de installatie (setup) uit of herstel de eerste rij."
+)
+
+
+@pytest.mark.parametrize("values", [[], [["id", "naam", "versie"]], [["id"], ["x1"]]])
+def test_a_worksheet_without_its_header_is_refused_in_dutch(values):
+    with pytest.raises(StoreUnavailable) as caught:
+        parse_sheet(THINGS, values)
+    assert str(caught.value) == WRONG_HEADER
+
+
+def test_a_cell_that_does_not_fit_its_column_names_worksheet_row_and_column():
+    values = [["id", "version", "name"], ["x1", 1, "a"], ["x2", "twee", "b"]]
+    with pytest.raises(StoreUnavailable) as caught:
+        parse_sheet(THINGS, values)
+    assert str(caught.value) == (
+        "Werkblad 'things', rij 3: 'twee' in kolom 'version' is geen geheel getal"
+    )
+
+
+def test_rows_are_read_by_id_with_their_place_and_blank_rows_kept_free():
+    values = [
+        ["id", "version", "name", "", ""],  # a header with blank cells after it
+        ["x1", 1, "a"],
+        ["", "", ""],  # moved to the archive
+        ["", 2, "een notitie"],  # typed by hand, no id
+        ["x1", 3, "kopie"],  # a hand-made copy of x1
+        ["x2", "", ""],
+    ]
+    sheet = parse_sheet(THINGS, values)
+    assert sheet.rows == {
+        "x1": {"id": "x1", "version": 1, "name": "a"},
+        "x2": {"id": "x2", "version": 0, "name": ""},
+    }
+    assert sheet.position == {"x1": 2, "x2": 6}
+    assert sheet.free == [3]
+
+
+@pytest.mark.parametrize(
+    ("cells", "kept"),
+    [
+        (["id", "x", "", ""], ["id", "x"]),
+        (["a", "", "b", ""], ["a", "", "b"]),
+        (["", ""], []),
+        (["a", "b"], ["a", "b"]),
+        ([], []),
+    ],
+)
+def test_trailing_blank_cells_are_dropped_and_inner_ones_kept(cells, kept):
+    assert trimmed(list(cells)) == kept
