@@ -269,6 +269,8 @@ TESTS = {
     ],
     # The SQL store's live read through indexes (issue 10): equal to live.live_rows of a full read.
     "repository/sql_live": [
+        # Reads of several batches, values shared past the first thousand rows.
+        "tests/test_sql_rows.py",
         "tests/test_sql_live_plan.py",
         "tests/test_archive.py",
         "tests/test_read_columns.py",
