@@ -13,6 +13,7 @@ from gspread.exceptions import APIError
 from lib.repository.base import StoreUnavailable
 from lib.repository.sheets_cells import (
     beyond_grid,
+    dims,
     from_cell,
     parse_sheet,
     refusal_message,
@@ -193,3 +194,32 @@ def test_rows_are_read_by_id_with_their_place_and_blank_rows_kept_free():
 )
 def test_trailing_blank_cells_are_dropped_and_inner_ones_kept(cells, kept):
     assert trimmed(list(cells)) == kept
+
+
+def test_a_worksheet_s_size_and_guards_from_its_properties():
+    """As spreadsheets.get and an addSheet reply give them: Google leaves out what is
+    zero or false (proto3 JSON), and a chart sheet someone added has no grid at all."""
+    made = {"sheetId": 5, "title": "tickets", "gridProperties": {"rowCount": 1000}}
+    assert dims(made) == {
+        "sheetId": 5,
+        "rowCount": 1000,
+        "columnCount": 0,
+        "hidden": False,
+        "protected": False,
+    }
+    log = {"sheetId": 9, "hidden": True, "gridProperties": {"columnCount": 26}}
+    assert dims(log, protected=True) == {
+        "sheetId": 9,
+        "rowCount": 0,
+        "columnCount": 26,
+        "hidden": True,
+        "protected": True,
+    }
+    chart = {"sheetId": 7, "title": "Grafiek", "sheetType": "OBJECT"}
+    assert dims(chart) == {
+        "sheetId": 7,
+        "rowCount": 0,
+        "columnCount": 0,
+        "hidden": False,
+        "protected": False,
+    }
