@@ -40,6 +40,28 @@ KNOWN = {
         "endColumnIndex",
     },
     "rows": {"values"},
+    "addSheet": {"properties"},
+    "properties": {
+        "sheetId",
+        "title",
+        "index",
+        "sheetType",
+        "gridProperties",
+        "hidden",
+        "tabColor",
+        "tabColorStyle",
+        "rightToLeft",
+        "dataSourceSheetProperties",
+    },
+    "gridProperties": {
+        "rowCount",
+        "columnCount",
+        "frozenRowCount",
+        "frozenColumnCount",
+        "hideGridlines",
+        "rowGroupControlAfter",
+        "columnGroupControlAfter",
+    },
 }
 CELL_FIELDS = {
     "userEnteredValue",

@@ -9,6 +9,7 @@ import copy
 from typing import Any
 
 from tests.sheets_standin_a1 import apply_fields, parse_fields
+from tests.sheets_standin_cells import known
 from tests.sheets_standin_errors import DEFAULT_FORMAT, MAX_CELLS, THEME, ApiError, bad, flag
 from tests.sheets_standin_grid import Sheet, grid_data, new_sheet_id
 
@@ -89,7 +90,14 @@ class SpreadsheetOps:
         return answer
 
     def _req_addSheet(self, spec: dict) -> dict:  # Google's request names
+        known("addSheet", spec, "add_sheet")
         props = spec.get("properties") or {}
+        known("properties", props, "add_sheet.properties")
+        known(
+            "gridProperties",
+            props.get("gridProperties") or {},
+            "add_sheet.properties.grid_properties",
+        )
         taken = {s.title.casefold() for s in self.sheets}
         title = props.get("title") or next(
             f"Sheet{n}" for n in range(1, 10_000) if f"sheet{n}" not in taken

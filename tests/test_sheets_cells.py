@@ -13,6 +13,7 @@ from gspread.exceptions import APIError
 from lib.repository.base import StoreUnavailable
 from lib.repository.sheets_cells import (
     beyond_grid,
+    column_letter,
     dims,
     from_cell,
     parse_sheet,
@@ -223,3 +224,19 @@ def test_a_worksheet_s_size_and_guards_from_its_properties():
         "hidden": False,
         "protected": False,
     }
+
+
+def test_column_letters_as_a1_names_them():
+    assert [column_letter(n) for n in (1, 2, 26, 27, 52, 53, 702, 703)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
+    with pytest.raises(ValueError) as caught:
+        column_letter(0)
+    assert str(caught.value) == "column 0 does not exist"

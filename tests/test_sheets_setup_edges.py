@@ -103,3 +103,20 @@ def test_an_answer_without_its_replies_makes_the_sizes_load_again(
     repo.commit([ticket("t1")])
     assert standin.count("spreadsheets.get") == 1
     assert [r["id"] for r in repo.read(["tickets"])["tickets"]] == ["t1"]
+
+
+def test_each_worksheet_made_is_as_wide_as_its_table_with_its_header_row_frozen(
+    make_sheets_repo,
+):
+    """The header stays in view while the owner scrolls; no spare columns to type in."""
+    repo = make_sheets_repo(setup=False)
+    repo.setup()
+    grids = {
+        s["properties"]["title"]: s["properties"]["gridProperties"]
+        for s in repo._http.fetch_sheet_metadata(repo.key)["sheets"]
+    }
+    for name, table in TABLES.items():
+        assert grids[name]["columnCount"] == len(table.columns)
+        assert grids[name]["frozenRowCount"] == 1
+        assert grids[name]["rowCount"] == 1000  # Google's own default for a new worksheet
+    assert grids[LOG]["frozenRowCount"] == 1
