@@ -226,6 +226,8 @@ TESTS = {
     # values and formulas kept from becoming formulas, A1 names, Google's refusals.
     "repository/sheets_cells": [
         "tests/test_sheets_cells.py",
+        # The worksheets setup makes (add_sheet): width, frozen header row.
+        "tests/test_sheets_setup_edges.py",
         "tests/test_sheets_driver.py",
         "tests/test_sheets_driver_edges.py",
         "tests/test_hostile_input.py",
