@@ -17,6 +17,7 @@ from lib.repository.sheets_cells import (
     dims,
     from_cell,
     parse_sheet,
+    quote,
     refusal_message,
     trimmed,
 )
@@ -240,3 +241,9 @@ def test_column_letters_as_a1_names_them():
     with pytest.raises(ValueError) as caught:
         column_letter(0)
     assert str(caught.value) == "column 0 does not exist"
+
+
+def test_a_worksheet_title_is_quoted_as_a1_notation_wants():
+    """Google's A1 notation: the title in single quotes, a quote in it doubled."""
+    assert quote("tickets") == "'tickets'"
+    assert quote("Juf's blad") == "'Juf''s blad'"
