@@ -6,11 +6,13 @@ their own values, so only these tests hold the defaults to them."""
 from __future__ import annotations
 
 import pytest
+import requests
 from google.auth.credentials import AnonymousCredentials
 from google.auth.transport.requests import AuthorizedSession
 
 from lib.repository import Redact, StoreUnavailable, Update
 from lib.repository.sheets import SheetsRepository
+from lib.repository.sheets_http import RetryingHTTPClient
 from tests.sheets_support import ticket
 
 NOTE = "Telefoon van juf Anna (06-12345678) werkt niet"
@@ -32,9 +34,40 @@ def test_a_sheet_that_keeps_failing_is_given_up_after_five_tries(sheets_repo, st
     repo = as_the_app_builds_it(sheets_repo, standin)
     standin.reset_counts()
     standin.inject("503", kind="values.batchGet", times=5)  # a sixth try would succeed
-    with pytest.raises(StoreUnavailable, match=r"reageert niet \(na 5 pogingen\)"):
+    with pytest.raises(StoreUnavailable) as caught:
         repo.read(["tickets"])
+    assert str(caught.value) == (
+        "De Google Sheet reageert niet (na 5 pogingen). "
+        "Er is niets half opgeslagen; probeer het later opnieuw."
+    )
     assert standin.count("values.batchGet") == 5
+
+
+def test_a_sheet_out_of_reach_names_the_connection_error_behind_the_message():
+    """Nothing listens there: the Dutch message for the page, the connection error
+    kept as its cause for whoever reads the log."""
+    repo = SheetsRepository(
+        spreadsheet_key="unreachable",
+        credentials=AnonymousCredentials(),
+        api_root="http://127.0.0.1:9",
+        sleep=lambda _seconds: None,
+    )
+    with pytest.raises(StoreUnavailable, match=r"na 5 pogingen") as caught:
+        repo.read(["tickets"])
+    assert isinstance(caught.value.__cause__, requests.ConnectionError)
+
+
+def test_one_try_is_allowed_and_none_is_refused(make_sheets_repo, standin):
+    repo = make_sheets_repo(max_attempts=1)
+    standin.reset_counts()
+    standin.inject("503", kind="values.batchGet", times=1)
+    with pytest.raises(StoreUnavailable, match=r"na 1 pogingen"):
+        repo.read(["tickets"])
+    assert standin.count("values.batchGet") == 1
+    assert repo.read(["tickets"]) == {"tickets": []}
+    with pytest.raises(ValueError) as caught:
+        RetryingHTTPClient(AnonymousCredentials(), max_attempts=0)
+    assert str(caught.value) == "max_attempts must be at least 1"
 
 
 def test_each_request_waits_at_most_twenty_seconds_for_an_answer(sheets_repo, standin, monkeypatch):
