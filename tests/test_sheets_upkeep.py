@@ -10,7 +10,8 @@ import time
 import pytest
 
 from lib import privacy
-from lib.repository import Insert, Redact, StoreUnavailable
+from lib.repository import Insert, Redact, StoreUnavailable, Update
+from lib.repository.sheets_cells import column_letter
 from lib.repository.sheets_plan import CELL_LIMIT
 from tests.sheets_support import LOG, other_process, refusing_rows, ticket
 
@@ -115,3 +116,28 @@ def test_compaction_summarises_only_the_rows_older_than_min_age(sheets_repo, sta
     )
     fresh = other_process(sheets_repo)
     assert sorted(r["id"] for r in fresh.read(["tickets"])["tickets"]) == ["t1", "t2", "t3"]
+
+
+def test_compaction_keeps_a_fix_typed_by_hand_in_a_row_that_lags(sheets_repo, standin):
+    """The worksheet's row lags behind the log (a commit writes its log row; the rows
+    follow later), and someone fixed another field of it by hand meanwhile: compaction
+    brings the row up to date and keeps the fix (the app's change wins only in the
+    fields it changed)."""
+    [first] = sheets_repo.commit([ticket("t1", description="eerste", contact_info="06-1")])
+    sheets_repo.compact_log(min_age=0)  # the worksheet holds t1 as the log has it
+    sheets_repo.commit([Update("tickets", "t1", first["version"], {"description": "tweede"})])
+    header, *rows = standin.values(sheets_repo.key, "tickets")
+    number = 2 + next(i for i, row in enumerate(rows) if row[0] == "t1")
+    assert "eerste" in rows[number - 2]  # it lags
+    column = header.index("contact_info")
+    sheets_repo._http.values_update(
+        sheets_repo.key,
+        f"'tickets'!{column_letter(column + 1)}{number}",
+        params={"valueInputOption": "RAW"},
+        body={"values": [["06-2 (met de hand)"]]},
+    )
+    sheets_repo.compact_log(min_age=0)
+    header, *rows = standin.values(sheets_repo.key, "tickets")
+    row = dict(zip(header, rows[number - 2], strict=False))
+    assert row["description"] == "tweede"
+    assert row["contact_info"] == "06-2 (met de hand)"
