@@ -4,6 +4,7 @@ it bring up to date."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -110,6 +111,9 @@ def test_compaction_summarises_only_the_rows_older_than_min_age(sheets_repo, sta
     )
     log = standin.values(key, LOG)
     assert not any('"t1"' in str(row) for row in log)
+    [basis] = [row for row in log if len(row) > 1 and row[1] == "basis"]
+    assert json.loads("".join(basis[3:]))[0]["covers"] == young - 1  # the old row, no more
+    assert time.strptime(basis[2], "%Y-%m-%dT%H:%M:%SZ")  # written when, like every row
     assert '"t2"' in str(log[young - 1]) and '"t3"' in str(log[young])
     assert sheets_repo.compact_log(min_age=3600)[-1] == (
         "Het wijzigingenlog had geen nieuwe oude rijen om samen te vatten."
