@@ -285,6 +285,7 @@ TESTS = {
     # which seeds demo data, about 60 s of the tool's first pass).
     # The SQL engine's rules per database and its Dutch errors (busy, unreachable).
     "repository/sql_engine": [
+        "tests/test_sql_engine_edges.py",
         "tests/test_sql_engine.py",
         "tests/test_sql_setup_lines.py",
         "tests/test_contract.py",

@@ -118,7 +118,13 @@ def _postgresql_rules(engine: sa.Engine) -> None:
 
 
 def _dutch_errors(context: sa.engine.ExceptionContext) -> BaseException | None:
-    """Busy and unreachable stores as Dutch StoreUnavailable; everything else unchanged."""
+    """Busy and unreachable stores as Dutch StoreUnavailable; everything else unchanged.
+
+    Not while the pool pings a connection before handing it out: a dropped connection
+    (a server restart) must stay a disconnect there, so the pool connects again.
+    """
+    if context.is_pre_ping:
+        return None
     original = context.original_exception
     if isinstance(original, sqlite3.OperationalError):
         text = str(original).lower()
