@@ -4,6 +4,7 @@ from another thread or after its connections were dropped."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import stat
 import threading
@@ -113,3 +114,32 @@ def test_a_postgresql_store_whose_connections_were_dropped_reads_on(postgresql_r
         assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar()
     killer.dispose()
     assert [r["id"] for r in postgresql_repo.read(["tickets"])["tickets"]] == ["t1"]
+
+
+def test_an_unreachable_postgresql_says_so_in_full():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    repo = SqlRepository(f"postgresql+psycopg://nobody@127.0.0.1:{port}/kivido")
+    with pytest.raises(sql_engine.StoreUnreachable) as caught:
+        repo.read(["tickets"])
+    assert str(caught.value) == (
+        "De database is op dit moment niet bereikbaar. Er is niets opgeslagen; "
+        "uw invoer staat er nog. Probeer het over een minuut opnieuw."
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        (
+            "postgresql+psycopg://kivido:geheim@db.example/storingen",
+            "PostgreSQL-database (storingen op db.example)",
+        ),
+        ("postgresql+psycopg:///storingen", "PostgreSQL-database (storingen op localhost)"),
+        ("sqlite:////srv/kivido/kivido.sqlite", "Lokale database (/srv/kivido/kivido.sqlite)"),
+        ("sqlite://", "Lokale database (sqlite://)"),
+    ],
+)
+def test_the_store_s_label_on_the_home_page(url, label):
+    assert sql_engine.describe(url) == label
