@@ -143,3 +143,11 @@ def test_an_unreachable_postgresql_says_so_in_full():
 )
 def test_the_store_s_label_on_the_home_page(url, label):
     assert sql_engine.describe(url) == label
+
+
+def test_a_database_the_app_does_not_support_is_refused_in_dutch():
+    with pytest.raises(ValueError) as caught:
+        sql_engine.create_engine("mysql+pymysql://kivido@localhost/storingen")
+    assert str(caught.value) == (
+        "Database 'mysql' wordt niet ondersteund: gebruik sqlite:/// of postgresql+psycopg://."
+    )
