@@ -358,3 +358,30 @@ def test_a_fix_by_hand_in_a_row_waiting_for_its_latest_change_is_kept(sheets_rep
     raw = standin.values(sheets_repo.key, "tickets")[1]
     assert raw[tickets.index("description")] == "Printer kapot"
     assert raw[tickets.index("version")] == 2
+
+
+def test_a_caller_s_headers_and_body_go_along_with_the_client_s_own():
+    """gspread hands some calls headers and a body of their own (its CSV import): the
+    retrying client adds its User-Agent and compact answers, and drops nothing."""
+    seen = []
+
+    class Recording(requests.Session):
+        def request(self, method, url, **kw):
+            seen.append((method, url, kw))
+            response = requests.Response()
+            response.status_code, response._content = 200, b"{}"
+            return response
+
+    http = RetryingHTTPClient(None, Recording(), api_root="http://127.0.0.1:1/")
+    http.request(
+        "post",
+        "https://sheets.googleapis.com/v4/spreadsheets/x:import",
+        {"a": "1"},
+        b"id,naam",
+        headers={"Content-Type": "text/csv"},
+    )
+    [(method, url, kw)] = seen
+    assert (method, url) == ("post", "http://127.0.0.1:1/v4/spreadsheets/x:import")
+    assert kw["headers"] == {"User-Agent": "kivido-storingen (gzip)", "Content-Type": "text/csv"}
+    assert kw["data"] == b"id,naam"
+    assert kw["params"] == {"a": "1", "prettyPrint": "false"}
