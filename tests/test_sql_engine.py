@@ -69,7 +69,10 @@ def test_busy_store_is_a_dutch_store_unavailable_and_writes_nothing(tmp_path, mo
         blocker.execute("ROLLBACK")
         blocker.close()
     assert isinstance(caught.value, sql_engine.StoreBusy)
-    assert "bezet" in str(caught.value) and "uw invoer staat er nog" in str(caught.value)
+    assert str(caught.value) == (
+        "De opslag is op dit moment bezet door andere gebruikers. Er is niets opgeslagen; "
+        "uw invoer staat er nog. Probeer het over een paar seconden opnieuw."
+    )
     assert repo.read(["tickets"])["tickets"] == []
     repo.engine.dispose()
 

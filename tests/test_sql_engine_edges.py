@@ -5,7 +5,6 @@ from another thread or after its connections were dropped."""
 from __future__ import annotations
 
 import socket
-import sqlite3
 import stat
 import threading
 
@@ -63,22 +62,6 @@ def test_a_store_is_used_from_every_thread_of_the_app(sql_repo):
     reader.start()
     reader.join()
     assert [r["id"] for r in seen[0]["tickets"]] == ["t1"]
-
-
-def test_a_busy_sqlite_store_says_so_in_full(tmp_path, monkeypatch):
-    monkeypatch.setattr(sql_engine, "BUSY_TIMEOUT_SECONDS", 0.2)
-    repo = SqlRepository.at_path(tmp_path / "busy.sqlite")
-    repo.setup()
-    blocker = sqlite3.connect(tmp_path / "busy.sqlite", isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        with pytest.raises(sql_engine.StoreBusy) as caught:
-            repo.commit([_ticket(1)])
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
-    assert str(caught.value) == BUSY
-    repo.engine.dispose()
 
 
 def test_an_sqlite_error_that_is_not_busy_stays_what_it_is(sql_repo):
