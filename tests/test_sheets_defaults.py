@@ -13,25 +13,20 @@ from google.auth.transport.requests import AuthorizedSession
 from lib.repository import Redact, StoreUnavailable, Update
 from lib.repository.sheets import SheetsRepository
 from lib.repository.sheets_http import RetryingHTTPClient
-from tests.sheets_support import ticket
+from tests.sheets_support import other_process, ticket
 
 NOTE = "Telefoon van juf Anna (06-12345678) werkt niet"
 REDACTED = "[verwijderd]"
 
 
-def as_the_app_builds_it(repo: SheetsRepository, standin) -> SheetsRepository:
+def as_the_app_builds_it(repo: SheetsRepository) -> SheetsRepository:
     """A second process on the same spreadsheet, with the driver's own defaults
     (no pause between tries, so the test does not wait out the back-off)."""
-    return SheetsRepository(
-        spreadsheet_key=repo.key,
-        credentials=AnonymousCredentials(),
-        api_root=standin.url,
-        sleep=lambda _seconds: None,
-    )
+    return other_process(repo, sleep=lambda _seconds: None)
 
 
 def test_a_sheet_that_keeps_failing_is_given_up_after_five_tries(sheets_repo, standin):
-    repo = as_the_app_builds_it(sheets_repo, standin)
+    repo = as_the_app_builds_it(sheets_repo)
     standin.reset_counts()
     standin.inject("503", kind="values.batchGet", times=5)  # a sixth try would succeed
     with pytest.raises(StoreUnavailable) as caught:
@@ -79,7 +74,7 @@ def test_each_request_waits_at_most_twenty_seconds_for_an_answer(sheets_repo, st
         return send(session, method, url, *args, **kwargs)
 
     monkeypatch.setattr(AuthorizedSession, "request", recording)
-    repo = as_the_app_builds_it(sheets_repo, standin)
+    repo = as_the_app_builds_it(sheets_repo)
     repo.commit([ticket("t1")])
     assert repo.read(["tickets"])["tickets"][0]["id"] == "t1"
     assert waits and set(waits) == {20}

@@ -82,8 +82,12 @@ def test_unreachable_postgresql_is_a_dutch_store_unavailable():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     repo = SqlRepository(f"postgresql+psycopg://nobody@127.0.0.1:{port}/kivido")
-    with pytest.raises(sql_engine.StoreUnreachable, match="niet bereikbaar"):
+    with pytest.raises(sql_engine.StoreUnreachable) as caught:
         repo.read(["tickets"])
+    assert str(caught.value) == (
+        "De database is op dit moment niet bereikbaar. Er is niets opgeslagen; "
+        "uw invoer staat er nog. Probeer het over een minuut opnieuw."
+    )
     with pytest.raises(sql_engine.StoreUnreachable):
         repo.commit([_ticket(1)])
 

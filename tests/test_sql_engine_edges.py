@@ -1,10 +1,10 @@
 """The SQL store's engine at its edges (lib/repository/sql_engine.py): the database file
-kept private, the Dutch messages in full, what is and is not "busy", and a store used
-from another thread or after its connections were dropped."""
+kept private, what is and is not "busy", a busy PostgreSQL told in Dutch (busy SQLite
+and an unreachable server: tests/test_sql_engine.py), and a store used from another
+thread or after its connections were dropped."""
 
 from __future__ import annotations
 
-import socket
 import stat
 import threading
 
@@ -97,19 +97,6 @@ def test_a_postgresql_store_whose_connections_were_dropped_reads_on(postgresql_r
         assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar()
     killer.dispose()
     assert [r["id"] for r in postgresql_repo.read(["tickets"])["tickets"]] == ["t1"]
-
-
-def test_an_unreachable_postgresql_says_so_in_full():
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    repo = SqlRepository(f"postgresql+psycopg://nobody@127.0.0.1:{port}/kivido")
-    with pytest.raises(sql_engine.StoreUnreachable) as caught:
-        repo.read(["tickets"])
-    assert str(caught.value) == (
-        "De database is op dit moment niet bereikbaar. Er is niets opgeslagen; "
-        "uw invoer staat er nog. Probeer het over een minuut opnieuw."
-    )
 
 
 @pytest.mark.parametrize(
