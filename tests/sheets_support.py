@@ -69,13 +69,21 @@ def service_account_info(email: str) -> dict:
     }
 
 
-def refused(code: int = 400, text: str = "Invalid requests[0].updateCells") -> APIError:
-    """Google's refusal of a batchUpdate: 400 for a request it finds invalid (a row
-    beyond a worksheet shrunk by hand), 403 when the account may no longer edit."""
+def refused(
+    code: int = 400, text: str | None = "Invalid requests[0].updateCells", *, html: bool = False
+) -> APIError:
+    """Google's refusal as gspread builds it: 400 for a request it finds invalid (a row
+    beyond a worksheet shrunk by hand), 403 when the account may no longer edit, 404 for
+    a Sheet it cannot find; `text` None for a body without a message, `html` for a
+    proxy's HTML page in its place (no JSON code)."""
     answer = requests.Response()
     answer.status_code = code
-    status = "INVALID_ARGUMENT" if code == 400 else "PERMISSION_DENIED"
-    error = {"code": code, "message": text, "status": status}
+    if html:
+        answer._content = b"<html><body>Forbidden</body></html>"
+        return APIError(answer)
+    status = {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}
+    error = {"code": code, "status": status.get(code, "UNKNOWN")}
+    error |= {"message": text} if text is not None else {}
     answer._content = json.dumps({"error": error}).encode()
     return APIError(answer)
 

@@ -4,11 +4,7 @@ message a page shows. Pure functions, fed the values and error bodies Google sen
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import requests
-from gspread.exceptions import APIError
 
 from lib.repository.base import StoreUnavailable
 from lib.repository.sheets_cells import (
@@ -22,6 +18,7 @@ from lib.repository.sheets_cells import (
     trimmed,
 )
 from lib.schema import Column, Table
+from tests.sheets_support import refused
 
 NUMBER = Column("count", "int", "Aantal")
 YES_NO = Column("urgent", "bool", "Urgent")
@@ -81,26 +78,14 @@ def test_a_text_cell_is_read_as_the_text_shown(typed, expected):
     assert from_cell(TEXT, typed) == expected
 
 
-def google_error(status: int, message: str | None, *, html: bool = False) -> APIError:
-    """An APIError as gspread builds it from Google's answer (or a proxy's HTML page)."""
-    response = requests.Response()
-    response.status_code = status
-    if html:
-        response._content = b"<html><body>Forbidden</body></html>"
-    else:
-        error = {"code": status, "status": "X"} | ({"message": message} if message else {})
-        response._content = json.dumps({"error": error}).encode()
-    return APIError(response)
-
-
 GRID = "Range ('tickets'!A2:Z2000) exceeds grid limits. Max rows: 1000, max columns: 26"
 
 
 def test_only_a_range_beyond_the_worksheet_is_beyond_the_grid():
-    assert beyond_grid(google_error(400, GRID))
-    assert not beyond_grid(google_error(400, "Unable to parse range: 'tickets'!A1:Z"))
-    assert not beyond_grid(google_error(403, GRID))
-    assert not beyond_grid(google_error(400, None))
+    assert beyond_grid(refused(400, GRID))
+    assert not beyond_grid(refused(400, "Unable to parse range: 'tickets'!A1:Z"))
+    assert not beyond_grid(refused(403, GRID))
+    assert not beyond_grid(refused(400, None))
 
 
 NO_ACCESS = (
@@ -114,21 +99,21 @@ NO_WORKSHEET = "Een werkblad ontbreekt in de Google Sheet. Voer eerst de install
 @pytest.mark.parametrize(
     ("error", "message"),
     [
-        (google_error(403, "The caller does not have permission"), NO_ACCESS),
-        (google_error(403, None, html=True), NO_ACCESS),  # a proxy's page: no JSON code
-        (google_error(404, "Requested entity was not found."), NOT_FOUND),
-        (google_error(404, None, html=True), NOT_FOUND),
-        (google_error(400, "Unable to parse range: 'tickets'!A1:Z"), NO_WORKSHEET),
-        (google_error(400, "Unable to Parse Range: tickets"), NO_WORKSHEET),
+        (refused(403, "The caller does not have permission"), NO_ACCESS),
+        (refused(403, None, html=True), NO_ACCESS),  # a proxy's page: no JSON code
+        (refused(404, "Requested entity was not found."), NOT_FOUND),
+        (refused(404, None, html=True), NOT_FOUND),
+        (refused(400, "Unable to parse range: 'tickets'!A1:Z"), NO_WORKSHEET),
+        (refused(400, "Unable to Parse Range: tickets"), NO_WORKSHEET),
         (
-            google_error(400, GRID),
+            refused(400, GRID),
             f"De Google Sheet weigerde het verzoek (400): {GRID}",
         ),
         (
-            google_error(401, "Unable to parse range: x"),
+            refused(401, "Unable to parse range: x"),
             "De Google Sheet weigerde het verzoek (401): Unable to parse range: x",
         ),
-        (google_error(400, None), "De Google Sheet weigerde het verzoek (400): "),
+        (refused(400, None), "De Google Sheet weigerde het verzoek (400): "),
     ],
 )
 def test_google_s_refusal_is_told_in_dutch(error, message):

@@ -118,8 +118,8 @@ class RetryingHTTPClient(HTTPClient):
         raise StoreUnavailable(unavailable_message(self.max_attempts)) from last_error
 
 
-def _retry_after(response: requests.Response | None) -> float | None:
-    value = response.headers.get("Retry-After") if response is not None else None
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
     try:
         return float(value) if value is not None else None
     except ValueError:  # an HTTP date; the jittered back-off is good enough then
