@@ -104,3 +104,60 @@ def test_a_read_of_several_batches_holds_every_row():
         {"id": "b", "status": "open"},
         {"id": "c", "status": "dicht"},
     ]
+
+
+def fresh(text: str) -> str:
+    """An equal text as a new object, as a database hands out each cell."""
+    return "".join(list(text))
+
+
+class _Batches:
+    """A result handing out the given batches; it notes the batch size asked for."""
+
+    def __init__(self, *batches: list[tuple]):
+        self.batches, self.asked = batches, None
+
+    def keys(self):
+        return ["status", "moment", "half", "two_fifths"]
+
+    def partitions(self, size):
+        self.asked = size
+        yield from self.batches
+
+
+def cells(start: int, stop: int) -> list[tuple]:
+    """Rows `start` to `stop`: three statuses; a moment per row; a value per two rows
+    (different values: half the rows); a value per two and a half rows (two fifths)."""
+    return [
+        (fresh(f"status-{n % 3}"), fresh(f"moment-{n}"), fresh(f"half-{n // 2}"))
+        + (fresh(f"two-fifths-{n * 2 // 5}"),)
+        for n in range(start, stop)
+    ]
+
+
+def shared_after(*batches: list[tuple]) -> dict[str, bool]:
+    """Per column: is row 0's value, handed out again after `batches`, the object
+    the read gave for row 0 (still looked up) or a copy of its own (let go)?"""
+    rows = [r for batch in sql_live.row_batches(_Batches(*batches, cells(0, 1)), 10) for r in batch]
+    assert rows[:-1] == [dict(zip(_Batches().keys(), r, strict=True)) for b in batches for r in b]
+    first, again = rows[0], rows[-1]
+    assert again == first
+    return {key: again[key] is first[key] for key in first}
+
+
+def test_a_column_of_mostly_different_values_is_let_go_once_a_thousand_rows_tell():
+    """The rule of `row_batches` (issue 10): after SAMPLE (1,000) rows, a column whose
+    different values are half the rows or more is no longer looked up; the others
+    stay shared for the rest of the read."""
+    assert sql_live.SAMPLE == 1_000
+    decided = {"status": True, "moment": False, "half": False, "two_fifths": True}
+    assert shared_after(cells(0, 1_000)) == decided
+    assert shared_after(cells(0, 600), cells(600, 1_000)) == decided  # counted over batches
+    # One row short of a thousand: nothing is decided yet, every column still shared.
+    assert shared_after(cells(0, 999)) == dict.fromkeys(decided, True)
+
+
+def test_a_read_asks_the_database_for_batches_of_the_size_given():
+    result = _Batches(cells(0, 3))
+    assert len(next(sql_live.row_batches(result, 7))) == 3
+    assert result.asked == 7

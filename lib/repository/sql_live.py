@@ -56,7 +56,7 @@ def dicts(result: sa.CursorResult) -> list[dict]:
     return out
 
 
-SAMPLE = 1_000  # rows seen before a column of mostly different values is no longer shared
+SAMPLE = 1_000  # rows read before a column of mostly different values is let go
 
 
 def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[dict]]:
@@ -67,7 +67,8 @@ def row_batches(result: sa.CursorResult, size: int = 20_000) -> Iterator[list[di
     row costs twice as much), and a value repeated in a column (a report's id on
     its events, a status, an action) kept once, not once per row as the database
     hands it out. Every column is text, a whole number or yes/no, so equal values
-    are interchangeable.
+    are interchangeable. Once SAMPLE rows are read, a column whose different values
+    are half of the rows or more (ids, moments) is no longer looked up.
     """
     keys = list(result.keys())
     seen: list[dict | None] = [{} for _ in keys]
