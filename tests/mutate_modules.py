@@ -108,7 +108,7 @@ TESTS = {
     "reports_open": REPORTS_TESTS,
     "reports_turnaround": REPORTS_TESTS,
     "reports_costs": REPORTS_TESTS,
-    "reports_hours": REPORTS_TESTS,
+    "reports_hours": [*REPORTS_TESTS, "tests/test_reports_hours.py"],
     "reports_outages": REPORTS_TESTS,
     # The archived part of the frames, built once per archive cut.
     "reports_combine": ["tests/test_overzicht_archive_frames.py", "tests/test_read_columns.py"],
