@@ -116,7 +116,8 @@ def recurring_trouble(v: View) -> pd.DataFrame:
     """Location x category pairs with at least N reports inside some window of D days.
 
     N and D come from the settings (default 3 reports in 30 days); the period
-    filter chooses which reports take part.
+    filter chooses which reports take part. Of a pair's windows holding the most
+    reports, the latest is shown: the most recent run of trouble.
     """
     n, days = v.settings.recurring_min_reports, v.settings.recurring_window_days
     keys = ["location", "category_label"]

@@ -105,9 +105,13 @@ TESTS = {
     "nemesys_steps": SERVICES_TESTS,
     "reports": REPORTS_TESTS,
     # The directie's figures, each built from the frames of lib/reports.py.
-    "reports_open": REPORTS_TESTS,
-    "reports_turnaround": REPORTS_TESTS,
-    "reports_costs": REPORTS_TESTS,
+    "reports_open": [
+        *REPORTS_TESTS,
+        "tests/test_reports_open_edges.py",
+        "tests/test_recurring_trouble_oracle.py",
+    ],
+    "reports_turnaround": [*REPORTS_TESTS, "tests/test_reports_turnaround_edges.py"],
+    "reports_costs": [*REPORTS_TESTS, "tests/test_reports_costs_edges.py"],
     "reports_hours": [*REPORTS_TESTS, "tests/test_reports_hours.py"],
     "reports_outages": REPORTS_TESTS,
     # The archived part of the frames, built once per archive cut.
