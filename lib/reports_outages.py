@@ -26,18 +26,16 @@ def linked_ids(rows: list[dict]) -> set[str]:
 
 def affected_frame(tables: dict[str, list[dict]], tickets: pd.DataFrame) -> pd.DataFrame:
     """One row per person affected by each outage: tix, the person's location label."""
-    kept = kept_tickets(tables.get("tickets", []))
+    kept = kept_tickets(tables["tickets"])
     people_rows = [(t["id"], t["reporter_email"], t["location_id"]) for t in kept]
     people_rows += [
-        (r["ticket_id"], r["email"], r["location_id"])
-        for r in tables.get("affected", [])
-        if r["active"]
+        (r["ticket_id"], r["email"], r["location_id"]) for r in tables["affected"] if r["active"]
     ]
     frame = pd.DataFrame(people_rows, columns=["ticket_id", "email", "location_id"], dtype="str")
     frame["email"] = frame.email.str.strip().str.lower()  # as lib.people.normal_email
     frame = frame.drop_duplicates(["ticket_id", "email"], ignore_index=True)
     tix = pd.Index(tickets.id).get_indexer(frame.ticket_id).astype("int32")
-    names = {r["id"]: r["name"] for r in tables.get("locations", [])}
+    names = {r["id"]: r["name"] for r in tables["locations"]}
     location = frame.location_id.map(names).fillna("(onbekend)").astype("str")
     return pd.DataFrame({"tix": tix, "location": location})[tix >= 0].reset_index(drop=True)
 
@@ -45,7 +43,7 @@ def affected_frame(tables: dict[str, list[dict]], tickets: pd.DataFrame) -> pd.D
 def links_frame(tables: dict[str, list[dict]], tickets: pd.DataFrame) -> pd.DataFrame:
     """The reports linked to an outage: the outage's tix and when the link was made."""
     index = pd.Index(tickets.id)
-    rows = [r for r in tables.get("links", []) if r["active"]]
+    rows = [r for r in tables["links"] if r["active"]]
     tix = index.get_indexer([r["main_ticket_id"] for r in rows]).astype("int32")
     at = pd.to_datetime(pd.Series([r["linked_at"] for r in rows], dtype=object), utc=True)
     return pd.DataFrame({"tix": tix, "linked_at": at.dt.tz_convert("Europe/Amsterdam")})

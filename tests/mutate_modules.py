@@ -113,7 +113,7 @@ TESTS = {
     "reports_turnaround": [*REPORTS_TESTS, "tests/test_reports_turnaround_edges.py"],
     "reports_costs": [*REPORTS_TESTS, "tests/test_reports_costs_edges.py"],
     "reports_hours": [*REPORTS_TESTS, "tests/test_reports_hours.py"],
-    "reports_outages": REPORTS_TESTS,
+    "reports_outages": [*REPORTS_TESTS, "tests/test_reports_outages_edges.py"],
     # The archived part of the frames, built once per archive cut.
     "reports_combine": ["tests/test_overzicht_archive_frames.py", "tests/test_read_columns.py"],
     "reports_summary": [
