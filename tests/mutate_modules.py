@@ -115,7 +115,11 @@ TESTS = {
     "reports_hours": [*REPORTS_TESTS, "tests/test_reports_hours.py"],
     "reports_outages": [*REPORTS_TESTS, "tests/test_reports_outages_edges.py"],
     # The archived part of the frames, built once per archive cut.
-    "reports_combine": ["tests/test_overzicht_archive_frames.py", "tests/test_read_columns.py"],
+    "reports_combine": [
+        "tests/test_overzicht_archive_frames.py",
+        "tests/test_read_columns.py",
+        "tests/test_reports_combine_edges.py",
+    ],
     "reports_summary": [
         "tests/test_reports_costs.py",
         "tests/test_outages.py",
