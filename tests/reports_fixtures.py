@@ -56,9 +56,12 @@ class Data:
         row |= {"order_ids": ",".join(orders)} | kw
         self.tables["invoices"].append(complete_row("invoices", row))
 
-    def view(self, start: date, end: date, now="2027-01-31 12:00", **kw) -> reports.View:
+    def view(
+        self, start: date, end: date, now="2027-01-31 12:00", settings: Settings | None = None, **kw
+    ) -> reports.View:
         filters = reports.Filters(start=start, end=end, **kw)
-        return reports.view(reports.frames(self.tables), filters, Settings(), at(now))
+        settings = settings or Settings()
+        return reports.view(reports.frames(self.tables), filters, settings, at(now))
 
 
 def christmas_order() -> Data:

@@ -17,10 +17,9 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lib import reports
 from lib import reports_open as opened
 from lib.reports_settings import Settings
-from tests.reports_fixtures import AMS, Data, at
+from tests.reports_fixtures import AMS, Data
 
 LOCATIONS = {"loc-a": "Locatie A", "loc-b": "Locatie B"}
 CATEGORIES = {"printen": "Printen", "mail": "E-mail"}
@@ -88,7 +87,6 @@ def test_recurring_trouble_equals_a_plain_count_of_each_window(reported, n, days
     rnd.shuffle(shuffled)  # the store returns rows in any order
     for k, (location, category, when) in enumerate(shuffled):
         d.ticket(f"t{k:03d}", when.strftime("%Y-%m-%d %H:%M"), location=location, category=category)
-    filters = reports.Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
     chosen = Settings(recurring_min_reports=n, recurring_window_days=days)
-    v = reports.view(reports.frames(d.tables), filters, chosen, at("2026-07-01 12:00"))
+    v = d.view(date(2026, 1, 1), date(2026, 6, 30), now="2026-07-01 12:00", settings=chosen)
     assert opened.recurring_trouble(v).to_dict("records") == expected(reported, n, days)

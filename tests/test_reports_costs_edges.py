@@ -17,18 +17,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib import reports
 from lib import reports_costs as costs
 from lib.reports_settings import Settings
 from lib.repository.base import complete_row
-from tests.reports_fixtures import Data, at, iso, two_orders
+from tests.reports_fixtures import Data, iso, two_orders
 
 NBSP = "\xa0"  # babel puts a no-break space between € and the amount
-
-
-def _view(d: Data, start, end, settings: Settings, now="2027-01-31 12:00") -> reports.View:
-    filters = reports.Filters(start=start, end=end)
-    return reports.view(reports.frames(d.tables), filters, settings, at(now))
 
 
 def _quote(d: Data, qid, order, ticket, cents, decided, status="goedgekeurd"):
@@ -52,7 +46,7 @@ def test_cost_basis_excl_counts_the_amounts_without_btw():
     """Test that with cost_basis 'excl' an invoice of 121,00 incl. counts as 100,00."""
     d = two_orders()
     d.invoice("F1", ["o1"], 121_00, "betaald", day="2026-03-10", paid_on="2026-03-20")
-    v = _view(d, date(2026, 3, 1), date(2026, 3, 31), Settings(cost_basis="excl"))
+    v = d.view(date(2026, 3, 1), date(2026, 3, 31), settings=Settings(cost_basis="excl"))
     march = costs.per_month(v)
     assert march.invoiced_cents.tolist() == [100_00]
     assert march.paid_cents.tolist() == [100_00]
@@ -233,14 +227,18 @@ def _year_data() -> Data:
 
 def test_year_to_date_counts_from_1_january_up_to_the_period_end():
     """Test that 1 Jan counts, 31 Dec before, a rejected invoice and the day after the end don't."""
-    ytd = costs.year_to_date(_view(_year_data(), date(2026, 1, 1), date(2026, 3, 15), BUDGET))
+    ytd = costs.year_to_date(
+        _year_data().view(date(2026, 1, 1), date(2026, 3, 15), settings=BUDGET)
+    )
     assert (ytd.year, ytd.spent_cents) == (2026, 74_00)
     assert ytd.cumulative.spent_cents.tolist() == [30_00, 74_00, 74_00]
 
 
 def test_the_budget_line_grows_per_month_and_stops_at_the_period_end():
     """Test the budget's share at 1 Feb (31 days), 1 Mar (59) and the end, 16 Mar (74)."""
-    ytd = costs.year_to_date(_view(_year_data(), date(2026, 1, 1), date(2026, 3, 15), BUDGET))
+    ytd = costs.year_to_date(
+        _year_data().view(date(2026, 1, 1), date(2026, 3, 15), settings=BUDGET)
+    )
     frame = ytd.cumulative
     assert frame.columns.tolist() == ["month", "spent_cents", "budget_cents"]
     assert frame.month.tolist() == [pd.Timestamp(f"2026-0{m}-01") for m in (1, 2, 3)]
@@ -250,7 +248,9 @@ def test_the_budget_line_grows_per_month_and_stops_at_the_period_end():
 
 def test_year_to_date_budget_pro_rata_and_forecast():
     """Test that 74,00 spent in 74 of 365 days is 740,00 pro rata and 365,00 for the year."""
-    ytd = costs.year_to_date(_view(_year_data(), date(2026, 1, 1), date(2026, 3, 15), BUDGET))
+    ytd = costs.year_to_date(
+        _year_data().view(date(2026, 1, 1), date(2026, 3, 15), settings=BUDGET)
+    )
     assert (ytd.budget_cents, ytd.pro_rata_cents, ytd.forecast_cents) == (3650_00, 740_00, 365_00)
     assert ytd.explained() == (
         f"Jaarbudget €{NBSP}3.650,00; naar rato tot nu €{NBSP}740,00; "
@@ -260,7 +260,9 @@ def test_year_to_date_budget_pro_rata_and_forecast():
 
 def test_without_a_budget_the_explanation_says_where_to_set_it():
     """Test that with no yearly budget the help text points to yearly_budget_eur."""
-    ytd = costs.year_to_date(_view(_year_data(), date(2026, 1, 1), date(2026, 3, 15), Settings()))
+    ytd = costs.year_to_date(
+        _year_data().view(date(2026, 1, 1), date(2026, 3, 15), settings=Settings())
+    )
     assert ytd.budget_cents == 0
     assert ytd.explained() == (
         "Geen jaarbudget ingesteld (yearly_budget_eur in [app] van secrets.toml)."

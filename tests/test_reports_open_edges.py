@@ -18,7 +18,7 @@ import pytest
 from lib import reports
 from lib import reports_open as opened
 from lib.reports_settings import Settings
-from tests.reports_fixtures import Data, at, iso
+from tests.reports_fixtures import Data, iso
 
 AMS = "Europe/Amsterdam"
 DEFAULTS = Settings()  # 3 reports within 30 days
@@ -255,8 +255,7 @@ def test_a_report_closed_exactly_at_a_weeks_end_is_open_at_that_end():
 
 
 def recurring(d: Data, settings: Settings = DEFAULTS) -> pd.DataFrame:
-    filters = reports.Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
-    v = reports.view(reports.frames(d.tables), filters, settings, at("2026-07-01 12:00"))
+    v = d.view(date(2026, 1, 1), date(2026, 6, 30), now="2026-07-01 12:00", settings=settings)
     return opened.recurring_trouble(v)
 
 

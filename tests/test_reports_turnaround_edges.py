@@ -23,7 +23,7 @@ from lib import reports
 from lib import reports_turnaround as turnaround
 from lib.reports_settings import Settings, Targets
 from lib.workdays import WorkdayConfig
-from tests.reports_fixtures import Data, at, christmas_order
+from tests.reports_fixtures import Data, christmas_order
 
 CONFIRM = "Opdracht → bevestiging"
 RESOLVE = "Opdracht → opgelost"
@@ -140,8 +140,7 @@ def test_the_configured_working_day_counts_for_every_working_hour_figure():
     d.ticket("t1", "2026-03-02 14:30", urgency="urgent")
     d.order("o1", "t1", "2026-03-02 15:00", "2026-03-03 09:00")
     settings = Settings(workday=WorkdayConfig(day_start=time(8, 0), day_end=time(16, 0)))
-    filters = reports.Filters(start=date(2026, 3, 1), end=date(2026, 3, 3))
-    v = reports.view(reports.frames(d.tables), filters, settings, at("2026-03-03 12:00"))
+    v = d.view(date(2026, 3, 1), date(2026, 3, 3), now="2026-03-03 12:00", settings=settings)
     row = turnaround.order_times(v).iloc[0]
     assert row.confirm_wh == pytest.approx(2.0)
     assert row.confirm_ch == pytest.approx(18.0)
